@@ -1,0 +1,5 @@
+package org.hotline.events;
+
+public enum CallEventType implements Wire {
+    OFFERED, ANSWERED, ABANDONED, ENDED
+}

@@ -1,0 +1,268 @@
+package org.hotline.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
+/**
+ * The one parser for call and ticket events, used by every job and tool. It accepts what the JSON
+ * Schema files in schemas/ accept and returns a typed {@link ParseError} for anything else; it
+ * never throws on input.
+ */
+public final class EventParser {
+
+    /** Payloads above this size are refused before parsing: no event needs more. */
+    public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+
+    public static final int SCHEMA_VERSION = 1;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern TAG = Pattern.compile("[a-z][a-z0-9_]*");
+    private static final Pattern HAS_OFFSET = Pattern.compile(".*(Z|[+-]\\d{2}:\\d{2})$");
+
+    private EventParser() {}
+
+    public static ParseResult<CallEvent> parseCall(byte[] payload) {
+        try {
+            Fields f = open(payload);
+            CallEventType type = f.requiredEnum("event_type", CallEventType.class);
+            boolean answered = type == CallEventType.ANSWERED;
+            boolean waited = answered || type == CallEventType.ABANDONED;
+            return ParseResult.ok(new CallEvent(
+                    f.string("event_id", true, 128),
+                    f.version(),
+                    type,
+                    f.time("event_time", true),
+                    f.string("call_id", true, 128),
+                    f.string("line", true, 64),
+                    f.string("caller_region", true, 64),
+                    f.string("agent_id", answered, 64),
+                    f.seconds("wait_seconds", waited),
+                    f.seconds("talk_seconds", type == CallEventType.ENDED)));
+        } catch (Invalid e) {
+            return ParseResult.failed(e.error);
+        }
+    }
+
+    public static ParseResult<TicketEvent> parseTicket(byte[] payload) {
+        try {
+            Fields f = open(payload);
+            TicketEventType type = f.requiredEnum("event_type", TicketEventType.class);
+            boolean created = type == TicketEventType.CREATED;
+            boolean unitStep = switch (type) {
+                case DISPATCHED, REJECTED, RETURNED, EXTENSION_GRANTED, CONTACTED, COMPLETED -> true;
+                default -> false;
+            };
+            boolean callback = type == TicketEventType.CALLBACK;
+            return ParseResult.ok(new TicketEvent(
+                    f.string("event_id", true, 128),
+                    f.version(),
+                    type,
+                    f.time("event_time", true),
+                    f.string("ticket_id", true, 128),
+                    f.string("call_id", false, 128),
+                    f.optionalEnum("channel", Channel.class, created),
+                    f.optionalEnum("request_type", RequestType.class, created),
+                    f.string("category", created, 64),
+                    f.string("topic", false, 128),
+                    f.string("region", created, 64),
+                    f.tags(),
+                    f.optionalEnum("desk", Desk.class, false),
+                    f.string("unit_id", unitStep, 64),
+                    f.time("due_time", type == TicketEventType.DISPATCHED),
+                    f.time("new_due_time", type == TicketEventType.EXTENSION_GRANTED),
+                    f.text("reason", 512),
+                    f.optionalEnum("callback_source", CallbackSource.class, callback),
+                    f.bool("satisfied", callback)));
+        } catch (Invalid e) {
+            return ParseResult.failed(e.error);
+        }
+    }
+
+    private static Fields open(byte[] payload) {
+        if (payload == null) {
+            throw new Invalid(Reason.INVALID_JSON, null, "empty record (no value)");
+        }
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            throw new Invalid(Reason.TOO_LARGE, null,
+                    "payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD_BYTES);
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(payload);
+        } catch (JsonProcessingException e) {
+            throw new Invalid(Reason.INVALID_JSON, null, firstLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new Invalid(Reason.INVALID_JSON, null, firstLine(e.getMessage()));
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new Invalid(Reason.INVALID_JSON, null, "empty payload");
+        }
+        if (!root.isObject()) {
+            throw new Invalid(Reason.NOT_AN_OBJECT, null, "expected a JSON object, got " + root.getNodeType());
+        }
+        return new Fields(root);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unparseable JSON";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Typed access to an object's fields; every accessor throws {@link Invalid} with the field's name. */
+    private record Fields(JsonNode root) {
+
+        JsonNode present(String name, boolean required) {
+            JsonNode n = root.get(name);
+            if (n == null || n.isNull()) {
+                if (required) {
+                    throw new Invalid(Reason.MISSING_FIELD, name, name + " is required");
+                }
+                return null;
+            }
+            return n;
+        }
+
+        String string(String name, boolean required, int maxLength) {
+            JsonNode n = present(name, required);
+            if (n == null) {
+                return null;
+            }
+            if (!n.isTextual()) {
+                throw new Invalid(Reason.WRONG_TYPE, name, name + " must be a string, got " + n.getNodeType());
+            }
+            String s = n.textValue();
+            if (s.isEmpty() || s.length() > maxLength) {
+                throw new Invalid(Reason.OUT_OF_RANGE, name,
+                        name + " must have 1 to " + maxLength + " characters, has " + s.length());
+            }
+            return s;
+        }
+
+        /** Free text: may be empty. */
+        String text(String name, int maxLength) {
+            JsonNode n = present(name, false);
+            if (n == null) {
+                return null;
+            }
+            if (!n.isTextual()) {
+                throw new Invalid(Reason.WRONG_TYPE, name, name + " must be a string, got " + n.getNodeType());
+            }
+            if (n.textValue().length() > maxLength) {
+                throw new Invalid(Reason.OUT_OF_RANGE, name, name + " is longer than " + maxLength);
+            }
+            return n.textValue();
+        }
+
+        int version() {
+            JsonNode n = present("schema_version", true);
+            if (!n.isIntegralNumber()) {
+                throw new Invalid(Reason.WRONG_TYPE, "schema_version", "schema_version must be an integer");
+            }
+            if (!n.canConvertToInt() || n.intValue() != SCHEMA_VERSION) {
+                throw new Invalid(Reason.UNSUPPORTED_VERSION, "schema_version",
+                        "schema_version " + n.asText() + " is not supported (this build reads " + SCHEMA_VERSION + ")");
+            }
+            return n.intValue();
+        }
+
+        Long time(String name, boolean required) {
+            String s = string(name, required, 64);
+            if (s == null) {
+                return null;
+            }
+            if (!HAS_OFFSET.matcher(s).matches()) {
+                throw new Invalid(Reason.BAD_TIME, name, name + " '" + s + "' has no time zone offset");
+            }
+            try {
+                return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+            } catch (DateTimeParseException e) {
+                throw new Invalid(Reason.BAD_TIME, name, name + " '" + s + "' is not an ISO-8601 date-time");
+            }
+        }
+
+        Integer seconds(String name, boolean required) {
+            JsonNode n = present(name, required);
+            if (n == null) {
+                return null;
+            }
+            if (!n.isIntegralNumber()) {
+                throw new Invalid(Reason.WRONG_TYPE, name, name + " must be an integer, got " + n.getNodeType());
+            }
+            if (!n.canConvertToInt() || n.intValue() < 0 || n.intValue() > 86_400) {
+                throw new Invalid(Reason.OUT_OF_RANGE, name, name + " must be within 0..86400, got " + n.asText());
+            }
+            return n.intValue();
+        }
+
+        Boolean bool(String name, boolean required) {
+            JsonNode n = present(name, required);
+            if (n == null) {
+                return null;
+            }
+            if (!n.isBoolean()) {
+                throw new Invalid(Reason.WRONG_TYPE, name, name + " must be true or false, got " + n.getNodeType());
+            }
+            return n.booleanValue();
+        }
+
+        <E extends Enum<E>> E requiredEnum(String name, Class<E> type) {
+            return optionalEnum(name, type, true);
+        }
+
+        <E extends Enum<E>> E optionalEnum(String name, Class<E> type, boolean required) {
+            JsonNode n = present(name, required);
+            if (n == null) {
+                return null;
+            }
+            if (!n.isTextual()) {
+                throw new Invalid(Reason.WRONG_TYPE, name, name + " must be a string, got " + n.getNodeType());
+            }
+            E e = Wire.parse(type, n.textValue());
+            if (e == null) {
+                throw new Invalid(Reason.UNKNOWN_VALUE, name, name + " '" + n.textValue() + "' is not one of the known values");
+            }
+            return e;
+        }
+
+        String[] tags() {
+            JsonNode n = present("tags", false);
+            if (n == null) {
+                return new String[0];
+            }
+            if (!n.isArray()) {
+                throw new Invalid(Reason.WRONG_TYPE, "tags", "tags must be an array of strings");
+            }
+            String[] tags = new String[n.size()];
+            for (int i = 0; i < tags.length; i++) {
+                JsonNode t = n.get(i);
+                if (!t.isTextual()) {
+                    throw new Invalid(Reason.WRONG_TYPE, "tags", "tags[" + i + "] must be a string");
+                }
+                if (!TAG.matcher(t.textValue()).matches()) {
+                    throw new Invalid(Reason.OUT_OF_RANGE, "tags", "tags[" + i + "] '" + t.textValue()
+                            + "' must be lower-case letters, digits and underscores");
+                }
+                tags[i] = t.textValue();
+            }
+            return tags;
+        }
+    }
+
+    /** Internal control flow for the first problem found; never leaves this class. */
+    private static final class Invalid extends RuntimeException {
+        final ParseError error;
+
+        Invalid(Reason reason, String field, String message) {
+            super(message, null, false, false);
+            this.error = new ParseError(reason, field, message);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package org.hotline.events;
+
+public enum RequestType implements Wire {
+    HELP, CONSULTATION, COMPLAINT, SUGGESTION, OTHER, INVALID
+}
