@@ -1,0 +1,168 @@
+package org.hotline.deploy;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real ClickHouse server (Debian's clickhouse-server) run as the project's own process: its own
+ * config, data folder and free loopback ports. {@link #close()} stops it cleanly.
+ */
+public final class LocalClickHouse implements AutoCloseable {
+
+    private static final List<Path> BINARIES =
+            List.of(Path.of("/usr/sbin/clickhouse-server"), Path.of("/usr/bin/clickhouse-server"));
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Process process;
+    private final Path dir;
+    private final int httpPort;
+    private final int tcpPort;
+
+    private LocalClickHouse(Process process, Path dir, int httpPort, int tcpPort) {
+        this.process = process;
+        this.dir = dir;
+        this.httpPort = httpPort;
+        this.tcpPort = tcpPort;
+    }
+
+    /** The installed server binary, or a clear error saying how to install it. */
+    public static Path binary() {
+        for (Path p : BINARIES) {
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("clickhouse-server is not installed. Install it with "
+                + "deploy/install-clickhouse.sh (as root: apt-get update && apt-get install -y clickhouse-server); "
+                + "./hotline test and ./hotline demo do this for you.");
+    }
+
+    /** Starts a server keeping its data under {@code dir} (kept across starts) on free loopback ports. */
+    public static LocalClickHouse start(Path dir) {
+        return start(dir, Ports.free(), Ports.free());
+    }
+
+    public static LocalClickHouse start(Path dir, int httpPort, int tcpPort) {
+        Path bin = binary();
+        try {
+            dir = dir.toAbsolutePath();
+            for (String sub : List.of("config", "data", "tmp", "log", "user_files", "format_schemas")) {
+                Files.createDirectories(dir.resolve(sub));
+            }
+            Map<String, String> values = Map.of(
+                    "dir", dir.toString(), "http_port", Integer.toString(httpPort), "tcp_port", Integer.toString(tcpPort));
+            Path config = dir.resolve("config/config.xml");
+            Files.writeString(config, template("config.xml", values));
+            Files.writeString(dir.resolve("config/users.xml"), template("users.xml", values));
+            Path out = dir.resolve("log/stdout.log");
+            Process p = new ProcessBuilder(bin.toString(), "--config-file=" + config)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+                    .start();
+            LocalClickHouse ch = new LocalClickHouse(p, dir, httpPort, tcpPort);
+            ch.awaitReady();
+            return ch;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start clickhouse-server in " + dir, e);
+        }
+    }
+
+    private static String template(String name, Map<String, String> values) throws IOException {
+        try (InputStream in = LocalClickHouse.class.getResourceAsStream("/clickhouse/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource /clickhouse/" + name);
+            }
+            String s = new String(in.readAllBytes(), UTF_8);
+            for (Map.Entry<String, String> e : values.entrySet()) {
+                s = s.replace("${" + e.getKey() + "}", e.getValue());
+            }
+            return s;
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ping = HttpRequest.newBuilder(URI.create(httpUrl() + "/ping")).timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("clickhouse-server exited with code " + process.exitValue()
+                        + " during start; see " + dir.resolve("log"));
+            }
+            try {
+                HttpResponse<String> r = http.send(ping, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("interrupted while waiting for clickhouse-server", e);
+            }
+            sleep(100);
+        }
+        close();
+        throw new IllegalStateException("clickhouse-server did not answer within " + START_TIMEOUT + "; see " + dir.resolve("log"));
+    }
+
+    public String httpUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    /** Stops the server: SIGTERM, then SIGKILL if it has not stopped within 30 s. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
