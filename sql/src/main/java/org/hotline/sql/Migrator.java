@@ -1,0 +1,121 @@
+package org.hotline.sql;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Applies the bundled migrations (sql/migrations) in version order to one database, records each
+ * in {@code <db>.schema_migrations}, and skips those already recorded: safe to run again. A recorded
+ * migration whose file has since changed is an error, not silently ignored.
+ */
+public final class Migrator {
+
+    private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private final ClickHouseSql ch;
+    private final String database;
+    private final List<Migration> migrations;
+
+    public Migrator(ClickHouseSql ch, String database) {
+        this(ch, database, bundled());
+    }
+
+    public Migrator(ClickHouseSql ch, String database, List<Migration> migrations) {
+        if (!DATABASE.matcher(database).matches()) {
+            throw new IllegalArgumentException("database name '" + database + "' must be letters, digits and _");
+        }
+        this.ch = ch;
+        this.database = database;
+        this.migrations = migrations.stream().sorted(Comparator.comparingInt(Migration::version)).toList();
+        for (int i = 1; i < this.migrations.size(); i++) {
+            if (this.migrations.get(i).version() == this.migrations.get(i - 1).version()) {
+                throw new IllegalArgumentException("two migrations have version " + this.migrations.get(i).version());
+            }
+        }
+    }
+
+    /** Applies what is pending; returns the migrations it applied (empty when up to date). */
+    public List<Migration> migrate(Consumer<String> progress) {
+        ch.execute("CREATE DATABASE IF NOT EXISTS " + database);
+        ch.execute("CREATE TABLE IF NOT EXISTS " + database + ".schema_migrations ("
+                + " version UInt32, name String, checksum String, applied_at DateTime"
+                + ") ENGINE = ReplacingMergeTree ORDER BY version");
+        Map<Integer, String> applied = new HashMap<>();
+        for (JsonNode row : ch.rows("SELECT version, checksum FROM " + database + ".schema_migrations FINAL")) {
+            applied.put(row.get("version").asInt(), row.get("checksum").asText());
+        }
+        List<Migration> done = new ArrayList<>();
+        for (Migration m : migrations) {
+            String recorded = applied.get(m.version());
+            if (recorded != null) {
+                if (!recorded.equals(m.checksum())) {
+                    throw new IllegalStateException("migration V" + m.version() + "__" + m.name()
+                            + " was applied to " + database + " but its file has changed since; add a new migration instead");
+                }
+                continue;
+            }
+            progress.accept("applying V" + m.version() + "__" + m.name() + " to " + database);
+            for (String statement : m.statements(database)) {
+                ch.execute(statement);
+            }
+            ch.execute("INSERT INTO " + database + ".schema_migrations (version, name, checksum, applied_at) VALUES ("
+                    + m.version() + ", '" + m.name() + "', '" + m.checksum() + "', now())");
+            done.add(m);
+        }
+        return done;
+    }
+
+    public List<Migration> migrations() {
+        return migrations;
+    }
+
+    /** The migration files shipped in this jar (or classes folder), under {@code migrations/}. */
+    public static List<Migration> bundled() {
+        URL url = Migrator.class.getResource("/migrations");
+        if (url == null) {
+            throw new IllegalStateException("no migrations on the classpath");
+        }
+        try {
+            if ("jar".equals(url.getProtocol())) {
+                try (FileSystem fs = FileSystems.newFileSystem(url.toURI(), Map.of())) {
+                    return read(fs.getPath("/migrations"));
+                }
+            }
+            return read(Path.of(url.toURI()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Migration> read(Path dir) throws IOException {
+        List<Migration> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".sql")).toList()) {
+                try (InputStream in = Files.newInputStream(f)) {
+                    out.add(Migration.fromFile(f.getFileName().toString(), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                }
+            }
+        }
+        out.sort(Comparator.comparingInt(Migration::version));
+        return out;
+    }
+}
