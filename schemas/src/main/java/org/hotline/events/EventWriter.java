@@ -9,7 +9,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
 /** Writes events in their wire form, the exact inverse of {@link EventParser}; times in the city's zone. */
-public final class EventWriter {
+public final class EventWriter implements java.io.Serializable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final ZoneId zone;

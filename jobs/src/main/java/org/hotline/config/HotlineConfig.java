@@ -1,0 +1,135 @@
+package org.hotline.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.hotline.jobs.JobSettings;
+
+/**
+ * All settings, in three layers: the bundled defaults (hotline-defaults.yaml), an optional YAML
+ * file, then the environment ({@code HOTLINE_<SECTION>_<KEY>}). An unknown key is an error, so a
+ * typo never silently falls back to a default.
+ */
+public final class HotlineConfig {
+
+    public Kafka kafka;
+    public ClickHouse clickhouse;
+    public Job job;
+
+    public static final class Kafka {
+        public String bootstrapServers;
+        public String callsTopic;
+        public String ticketsTopic;
+        public String groupId;
+        public Map<String, String> properties = new HashMap<>();
+
+        public Properties clientProperties() {
+            Properties p = new Properties();
+            p.putAll(properties);
+            return p;
+        }
+    }
+
+    public static final class ClickHouse {
+        public String url;
+        public String database;
+        public String user;
+        public String password;
+    }
+
+    public static final class Job {
+        public int parallelism;
+        public int checkpointIntervalSeconds;
+        public int outOfOrdernessSeconds;
+        public int idlenessSeconds;
+        public int allowedLatenessSeconds;
+        public int dedupRetentionHours;
+        public int sinkBatchSize;
+        public long sinkFlushIntervalMs;
+
+        public JobSettings settings() {
+            return new JobSettings(Duration.ofSeconds(outOfOrdernessSeconds), Duration.ofSeconds(idlenessSeconds),
+                    Duration.ofSeconds(allowedLatenessSeconds), Duration.ofHours(dedupRetentionHours));
+        }
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Defaults, then {@code file} when not null, then the environment. */
+    public static HotlineConfig load(Path file, Map<String, String> env) {
+        try {
+            ObjectNode tree;
+            try (InputStream in = HotlineConfig.class.getResourceAsStream("/hotline-defaults.yaml")) {
+                tree = (ObjectNode) YAML.readTree(in);
+            }
+            if (file != null) {
+                if (!Files.isRegularFile(file)) {
+                    throw new IllegalArgumentException("config file " + file + " does not exist");
+                }
+                JsonNode overrides = YAML.readTree(file.toFile());
+                if (overrides != null && !overrides.isMissingNode() && !overrides.isNull()) {
+                    if (!overrides.isObject()) {
+                        throw new IllegalArgumentException("config file " + file + " must hold a YAML mapping");
+                    }
+                    merge(tree, (ObjectNode) overrides, file.toString());
+                }
+            }
+            applyEnvironment(tree, env);
+            return YAML.treeToValue(tree, HotlineConfig.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the configuration: " + e.getMessage(), e);
+        }
+    }
+
+    public static HotlineConfig load(Path file) {
+        String fromEnv = System.getenv("HOTLINE_CONFIG");
+        Path chosen = file != null ? file : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
+        return load(chosen, System.getenv());
+    }
+
+    private static void merge(ObjectNode base, ObjectNode overrides, String source) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = overrides.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode current = base.get(e.getKey());
+            if (current == null) {
+                throw new IllegalArgumentException("unknown setting '" + e.getKey() + "' in " + source);
+            }
+            if (current.isObject() && e.getValue().isObject() && !"properties".equals(e.getKey())) {
+                merge((ObjectNode) current, (ObjectNode) e.getValue(), source);
+            } else {
+                base.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static void applyEnvironment(ObjectNode tree, Map<String, String> env) {
+        for (Iterator<Map.Entry<String, JsonNode>> sections = tree.fields(); sections.hasNext(); ) {
+            Map.Entry<String, JsonNode> section = sections.next();
+            ObjectNode values = (ObjectNode) section.getValue();
+            for (Iterator<String> keys = values.fieldNames(); keys.hasNext(); ) {
+                String key = keys.next();
+                String var = ("HOTLINE_" + section.getKey() + "_" + key).toUpperCase(Locale.ROOT);
+                String value = env.get(var);
+                if (value != null && values.get(key).isValueNode()) {
+                    values.put(key, value);
+                }
+            }
+        }
+    }
+}

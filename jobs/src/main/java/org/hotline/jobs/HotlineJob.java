@@ -1,0 +1,135 @@
+package org.hotline.jobs;
+
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.apache.flink.util.function.SerializableFunction;
+import org.hotline.events.CallEvent;
+import org.hotline.events.EventWriter;
+import org.hotline.events.Reason;
+import org.hotline.events.TicketEvent;
+
+/**
+ * The hotline job: call and ticket events in, raw events, per-minute call metrics and dead letters
+ * out. The constructor takes the sources and sinks, so {@code main} (see {@link org.hotline.cli})
+ * wires Kafka and ClickHouse while tests wire in-memory ones, and the same topology runs in both.
+ */
+public final class HotlineJob {
+
+    public static final TypeInformation<Sourced<CallEvent>> CALLS = TypeInformation.of(new TypeHint<>() {});
+    public static final TypeInformation<Sourced<TicketEvent>> TICKETS = TypeInformation.of(new TypeHint<>() {});
+
+    /** Where every output goes. */
+    public record Sinks(
+            Sink<Sourced<CallEvent>> callEvents,
+            Sink<Sourced<TicketEvent>> ticketEvents,
+            Sink<CallMinute> callMinutes,
+            Sink<DeadLetter> deadLetters) {}
+
+    private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+    private static final OutputTag<Sourced<CallEvent>> LATE_CALLS = new OutputTag<>("late-calls", CALLS) {};
+    private static final EventWriter CANONICAL = new EventWriter(java.time.ZoneId.of("Asia/Shanghai"));
+
+    private final Source<Sourced<CallEvent>, ?, ?> calls;
+    private final Source<Sourced<TicketEvent>, ?, ?> tickets;
+    private final Sinks sinks;
+    private final JobSettings settings;
+
+    public HotlineJob(Source<Sourced<CallEvent>, ?, ?> calls, Source<Sourced<TicketEvent>, ?, ?> tickets, Sinks sinks,
+            JobSettings settings) {
+        this.calls = calls;
+        this.tickets = tickets;
+        this.sinks = sinks;
+        this.settings = settings;
+    }
+
+    /** Adds the whole topology to {@code env}; the caller executes it. */
+    public void build(StreamExecutionEnvironment env) {
+        // Read both topics in event time; a quiet partition (a hotline at night) does not hold the watermark back.
+        DataStream<Sourced<CallEvent>> callRecords = env.fromSource(calls, watermarks(settings, CallEvent::eventTimeMs), "calls")
+                .uid("calls-source");
+        DataStream<Sourced<TicketEvent>> ticketRecords = env.fromSource(tickets, watermarks(settings, TicketEvent::eventTimeMs), "tickets")
+                .uid("tickets-source");
+
+        // Parse failures leave the main flow for the dead letters, with their reason.
+        SingleOutputStreamOperator<Sourced<CallEvent>> validCalls = callRecords
+                .process(new SplitInvalid<CallEvent>(), CALLS).name("valid calls").uid("calls-valid");
+        SingleOutputStreamOperator<Sourced<TicketEvent>> validTickets = ticketRecords
+                .process(new SplitInvalid<TicketEvent>(), TICKETS).name("valid tickets").uid("tickets-valid");
+
+        // Each step of a call or ticket counts once: a repeated step is a duplicate, kept aside.
+        SingleOutputStreamOperator<Sourced<CallEvent>> uniqueCalls = validCalls
+                .keyBy(s -> s.event().callId())
+                .process(new DeduplicateSteps<CallEvent>(e -> e.type().wire(), CANONICAL::write, CallEvent::eventTimeMs,
+                        DEAD_LETTERS, settings.dedupRetention()), CALLS)
+                .name("unique call steps").uid("calls-dedup");
+        SingleOutputStreamOperator<Sourced<TicketEvent>> uniqueTickets = validTickets
+                .keyBy(s -> s.event().ticketId())
+                .process(new DeduplicateSteps<TicketEvent>(TicketEvent::eventId, CANONICAL::write, TicketEvent::eventTimeMs,
+                        DEAD_LETTERS, settings.dedupRetention()), TICKETS)
+                .name("unique ticket steps").uid("tickets-dedup");
+
+        // Raw validated events, for analysts' drill-down.
+        uniqueCalls.sinkTo(sinks.callEvents()).name("call events sink").uid("call-events-sink");
+        uniqueTickets.sinkTo(sinks.ticketEvents()).name("ticket events sink").uid("ticket-events-sink");
+
+        // Per minute, line and caller region: counts; late events within the allowed lateness update the minute.
+        SingleOutputStreamOperator<CallMinute> minutes = uniqueCalls
+                .keyBy(s -> s.event().line() + '\u001f' + s.event().callerRegion())
+                .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+                .allowedLateness(settings.allowedLateness())
+                .sideOutputLateData(LATE_CALLS)
+                .aggregate(new CallCounts(), new EmitMinute())
+                .name("calls per minute").uid("call-minutes");
+        minutes.sinkTo(sinks.callMinutes()).name("call minutes sink").uid("call-minutes-sink");
+
+        // Everything not counted, with its reason: invalid, duplicate or too late.
+        String lateMessage = "later than the allowed lateness of " + settings.allowedLateness() + " for its minute";
+        DataStream<DeadLetter> tooLate = minutes.getSideOutput(LATE_CALLS)
+                .map(s -> DeadLetter.rejected(s, CANONICAL.write(s.event()), s.event().eventTimeMs(), Reason.LATE, lateMessage))
+                .returns(DeadLetter.class).name("late calls").uid("calls-late");
+        validCalls.getSideOutput(DEAD_LETTERS)
+                .union(validTickets.getSideOutput(DEAD_LETTERS), uniqueCalls.getSideOutput(DEAD_LETTERS),
+                        uniqueTickets.getSideOutput(DEAD_LETTERS), tooLate)
+                .sinkTo(sinks.deadLetters()).name("dead letters sink").uid("dead-letters-sink");
+    }
+
+    /** Bounded out-of-orderness on the event time, with idleness; parse failures carry no event time. */
+    static <T> WatermarkStrategy<Sourced<T>> watermarks(JobSettings settings, SerializableFunction<T, Long> eventTime) {
+        return WatermarkStrategy.<Sourced<T>>forGenerator(ctx -> new MinuteWatermarks<>(settings.outOfOrderness()))
+                .withTimestampAssigner((s, kafkaTs) -> s.event() == null ? Long.MIN_VALUE : eventTime.apply(s.event()))
+                .withIdleness(settings.idleness());
+    }
+
+    /** Routes records that failed to parse to the dead letters. */
+    static final class SplitInvalid<T> extends ProcessFunction<Sourced<T>, Sourced<T>> {
+        @Override
+        public void processElement(Sourced<T> s, Context ctx, Collector<Sourced<T>> out) {
+            if (s.isValid()) {
+                out.collect(s);
+            } else {
+                ctx.output(DEAD_LETTERS, DeadLetter.unparsed(s));
+            }
+        }
+    }
+
+    /** Stamps a window's counts with its minute. */
+    static final class EmitMinute extends ProcessWindowFunction<CallCounts.Acc, CallMinute, String, TimeWindow> {
+        @Override
+        public void process(String key, Context ctx, Iterable<CallCounts.Acc> counts, Collector<CallMinute> out) {
+            out.collect(CallCounts.toMinute(ctx.window().getStart(), counts.iterator().next()));
+        }
+    }
+}

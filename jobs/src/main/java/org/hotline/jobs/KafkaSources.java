@@ -1,0 +1,49 @@
+package org.hotline.jobs;
+
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.hotline.config.HotlineConfig;
+import org.hotline.events.CallEvent;
+import org.hotline.events.EventParser;
+import org.hotline.events.TicketEvent;
+
+/**
+ * The job's Kafka sources: every record becomes a {@link Sourced}, parsed or kept with its reason.
+ */
+public final class KafkaSources {
+    private KafkaSources() {}
+
+    /** Where to start and whether to stop: a live run resumes and never ends; a replay reads from the start to the end. */
+    public record Reading(boolean fromStart, boolean bounded) {
+        public static final Reading LIVE = new Reading(false, false);
+        public static final Reading REPLAY = new Reading(true, true);
+    }
+
+    public static KafkaSource<Sourced<CallEvent>> calls(HotlineConfig.Kafka kafka, Reading reading) {
+        return build(kafka, kafka.callsTopic, new SourcedDeserializer<>(EventParser::parseCall, HotlineJob.CALLS), reading);
+    }
+
+    public static KafkaSource<Sourced<TicketEvent>> tickets(HotlineConfig.Kafka kafka, Reading reading) {
+        return build(kafka, kafka.ticketsTopic, new SourcedDeserializer<>(EventParser::parseTicket, HotlineJob.TICKETS), reading);
+    }
+
+    @SuppressWarnings("deprecation") // the connector's API still takes OffsetResetStrategy
+    private static <T> KafkaSource<Sourced<T>> build(HotlineConfig.Kafka kafka, String topic, SourcedDeserializer<T> deserializer,
+            Reading reading) {
+        var builder = KafkaSource.<Sourced<T>>builder()
+                .setBootstrapServers(kafka.bootstrapServers)
+                .setTopics(topic)
+                .setGroupId(kafka.groupId)
+                .setClientIdPrefix(kafka.groupId + "-" + topic)
+                .setStartingOffsets(reading.fromStart()
+                        ? OffsetsInitializer.earliest()
+                        : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(deserializer)
+                .setProperties(kafka.clientProperties());
+        if (reading.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,14 @@
+package org.hotline.jobs;
+
+import org.hotline.events.ParseError;
+
+/**
+ * A record as read from Kafka: where it came from (topic, partition, offset) and either the parsed
+ * event or, for a record that failed to parse, its raw payload and the reason.
+ */
+public record Sourced<T>(String topic, int partition, long offset, T event, String payload, ParseError error) {
+
+    public boolean isValid() {
+        return error == null;
+    }
+}
