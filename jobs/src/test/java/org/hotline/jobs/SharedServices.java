@@ -54,7 +54,7 @@ public final class SharedServices implements BeforeAllCallback {
     }
 
     @SuppressWarnings("deprecation") // CloseableResource: closed by JUnit when the whole run ends
-    static final class Services implements ExtensionContext.Store.CloseableResource {
+    static final class Services implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final LocalKafka kafka;
         final LocalClickHouse clickhouse;
 

@@ -1,0 +1,50 @@
+package org.hotline.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.hotline.config.HotlineConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The hotline command line; {@code ./hotline} runs it (and adds {@code test}, which needs no JVM of ours). */
+@Command(name = "hotline", mixinStandardHelpOptions = true, version = "hotline 0.1.0",
+        description = "Live, exact figures from a 12345 hotline's call and ticket events: Kafka -> Flink -> ClickHouse.",
+        subcommands = {DemoCommand.class, RunCommand.class, MigrateCommand.class, ProduceCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Hotline implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Hotline());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // A clear message, not a stack trace, for what a user can fix; the trace with --verbose.
+            cmd.getErr().println(cmd.getColorScheme().errorText("hotline: " + e.getMessage()));
+            if (Boolean.getBoolean("hotline.verbose")) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    /** The --config option, shared by the commands that read the configuration. */
+    static final class ConfigOption {
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "YAML configuration (default: $HOTLINE_CONFIG, else the built-in defaults). "
+                        + "HOTLINE_<SECTION>_<KEY> environment variables override it.")
+        Path file;
+
+        HotlineConfig load() {
+            return HotlineConfig.load(file);
+        }
+    }
+}
