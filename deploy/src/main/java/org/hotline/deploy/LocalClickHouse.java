@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real ClickHouse server (Debian's clickhouse-server) run as the project's own process: its own
@@ -115,7 +114,7 @@ public final class LocalClickHouse implements AutoCloseable {
                 close();
                 throw new IllegalStateException("interrupted while waiting for clickhouse-server", e);
             }
-            sleep(100);
+            Processes.sleep(100);
         }
         close();
         throw new IllegalStateException("clickhouse-server did not answer within " + START_TIMEOUT + "; see " + dir.resolve("log"));
@@ -144,25 +143,6 @@ public final class LocalClickHouse implements AutoCloseable {
     /** Stops the server: SIGTERM, then SIGKILL if it has not stopped within 30 s. */
     @Override
     public void close() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.stop(process);
     }
 }

@@ -179,7 +179,7 @@ public final class LocalKafka implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("the Kafka broker did not answer within " + READY_TIMEOUT);
                 }
-                LocalClickHouse.sleep(200);
+                Processes.sleep(200);
             }
         }
     }
@@ -225,16 +225,6 @@ public final class LocalKafka implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         }
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        Processes.stop(process);
     }
 }
