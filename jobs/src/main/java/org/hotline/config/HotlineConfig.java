@@ -58,12 +58,14 @@ public final class HotlineConfig {
         public int idlenessSeconds;
         public int allowedLatenessSeconds;
         public int dedupRetentionHours;
+        public int ticketRetentionDays;
         public int sinkBatchSize;
         public long sinkFlushIntervalMs;
 
         public JobSettings settings() {
             return new JobSettings(Duration.ofSeconds(outOfOrdernessSeconds), Duration.ofSeconds(idlenessSeconds),
-                    Duration.ofSeconds(allowedLatenessSeconds), Duration.ofHours(dedupRetentionHours));
+                    Duration.ofSeconds(allowedLatenessSeconds), Duration.ofHours(dedupRetentionHours),
+                    Duration.ofDays(ticketRetentionDays));
         }
     }
 

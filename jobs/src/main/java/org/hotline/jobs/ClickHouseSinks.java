@@ -10,6 +10,11 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.hotline.events.CallEvent;
 import org.hotline.events.TicketEvent;
 import org.hotline.events.Wire;
+import org.hotline.jobs.tickets.FactKind;
+import org.hotline.jobs.tickets.TicketMinute;
+import org.hotline.jobs.tickets.TicketState;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The job's sinks into ClickHouse: flink-connector-jdbc with the ClickHouse JDBC driver, batched
@@ -45,7 +50,7 @@ public final class ClickHouseSinks {
     }
 
     public HotlineJob.Sinks all() {
-        return new HotlineJob.Sinks(callEvents(), ticketEvents(), callMinutes(), deadLetters());
+        return new HotlineJob.Sinks(callEvents(), ticketEvents(), callMinutes(), ticketMinutes(), ticketStates(), deadLetters());
     }
 
     JdbcSink<Sourced<CallEvent>> callEvents() {
@@ -112,6 +117,56 @@ public final class ClickHouseSinks {
                     ps.setInt(10, m.abandonedWaitMax());
                     ps.setLong(11, m.talkSecondsSum());
                     ps.setLong(12, m.version());
+                });
+    }
+
+    /** One column per {@link FactKind}, in its order, so the table and the code cannot drift apart. */
+    static List<String> ticketMinuteColumns() {
+        List<String> columns = new ArrayList<>(List.of("minute", "dimension", "value"));
+        for (FactKind k : FactKind.values()) {
+            columns.add(k.column());
+        }
+        columns.add("version");
+        return columns;
+    }
+
+    JdbcSink<TicketMinute> ticketMinutes() {
+        return sink("ticket_minute_metrics", ticketMinuteColumns().toArray(String[]::new), (ps, m) -> {
+            ps.setLong(1, seconds(m.minuteStartMs()));
+            ps.setString(2, m.dimension());
+            ps.setString(3, m.value());
+            long[] counts = m.counts();
+            for (int i = 0; i < counts.length; i++) {
+                ps.setLong(4 + i, counts[i]);
+            }
+            ps.setLong(4 + counts.length, m.version());
+        });
+    }
+
+    JdbcSink<TicketState> ticketStates() {
+        return sink("ticket_state", new String[] {"ticket_id", "status", "unit_id", "dispatches", "category", "region",
+                "created_at", "assigned_at", "due_time", "overdue", "completed_at", "on_time", "extended", "contacted",
+                "last_event_at", "version"}, (ps, t) -> {
+                    ps.setString(1, t.ticketId());
+                    ps.setString(2, t.status());
+                    ps.setString(3, orEmpty(t.unitId()));
+                    ps.setInt(4, t.dispatches());
+                    ps.setString(5, orEmpty(t.category()));
+                    ps.setString(6, orEmpty(t.region()));
+                    setNullableTime(ps, 7, t.createdAtMs());
+                    setNullableTime(ps, 8, t.assignedAtMs());
+                    setNullableTime(ps, 9, t.dueMs());
+                    ps.setInt(10, t.overdue() ? 1 : 0);
+                    setNullableTime(ps, 11, t.completedAtMs());
+                    if (t.onTime() == null) {
+                        ps.setNull(12, Types.TINYINT);
+                    } else {
+                        ps.setInt(12, t.onTime() ? 1 : 0);
+                    }
+                    ps.setInt(13, t.extended() ? 1 : 0);
+                    ps.setInt(14, t.contacted() ? 1 : 0);
+                    ps.setLong(15, seconds(t.lastEventMs()));
+                    ps.setLong(16, t.version());
                 });
     }
 

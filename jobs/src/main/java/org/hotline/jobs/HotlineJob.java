@@ -20,6 +20,12 @@ import org.hotline.events.CallEvent;
 import org.hotline.events.EventWriter;
 import org.hotline.events.Reason;
 import org.hotline.events.TicketEvent;
+import org.hotline.jobs.tickets.Fact;
+import org.hotline.jobs.tickets.FactCounts;
+import org.hotline.jobs.tickets.FactMinutes;
+import org.hotline.jobs.tickets.TicketLifecycle;
+import org.hotline.jobs.tickets.TicketMinute;
+import org.hotline.jobs.tickets.TicketState;
 
 /**
  * The hotline job: call and ticket events in, raw events, per-minute call metrics and dead letters
@@ -36,10 +42,14 @@ public final class HotlineJob {
             Sink<Sourced<CallEvent>> callEvents,
             Sink<Sourced<TicketEvent>> ticketEvents,
             Sink<CallMinute> callMinutes,
+            Sink<TicketMinute> ticketMinutes,
+            Sink<TicketState> ticketStates,
             Sink<DeadLetter> deadLetters) {}
 
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     private static final OutputTag<Sourced<CallEvent>> LATE_CALLS = new OutputTag<>("late-calls", CALLS) {};
+    private static final OutputTag<Fact> LATE_FACTS = new OutputTag<>("late-facts", TypeInformation.of(Fact.class)) {};
+    private static final OutputTag<TicketState> TICKET_STATES = new OutputTag<>("ticket-states", TicketLifecycle.STATE_TYPE) {};
     private static final EventWriter CANONICAL = new EventWriter(java.time.ZoneId.of("Asia/Shanghai"));
 
     private final Source<Sourced<CallEvent>, ?, ?> calls;
@@ -95,6 +105,27 @@ public final class HotlineJob {
                 .name("calls per minute").uid("call-minutes");
         minutes.sinkTo(sinks.callMinutes()).name("call minutes sink").uid("call-minutes-sink");
 
+        // Each ticket's life in event time: facts for the counts, where it stands, and the steps it refuses.
+        SingleOutputStreamOperator<Fact> facts = uniqueTickets
+                .keyBy(s -> s.event().ticketId())
+                .process(new TicketLifecycle(DEAD_LETTERS, TICKET_STATES, settings.allowedLateness(),
+                        settings.ticketRetention(), CANONICAL, TICKETS), TypeInformation.of(Fact.class))
+                .name("ticket lifecycle").uid("ticket-lifecycle");
+        facts.getSideOutput(TICKET_STATES).sinkTo(sinks.ticketStates()).name("ticket states sink").uid("ticket-states-sink");
+
+        // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts.
+        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts
+                .keyBy(f -> f.dimension() + '\u001f' + f.value())
+                .window(new FactMinutes())
+                .allowedLateness(settings.allowedLateness())
+                .sideOutputLateData(LATE_FACTS)
+                .aggregate(new FactCounts(), new FactCounts.Emit())
+                .name("tickets per minute").uid("ticket-minutes");
+        ticketMinutes.sinkTo(sinks.ticketMinutes()).name("ticket minutes sink").uid("ticket-minutes-sink");
+        // Cannot happen (a late event only changes facts at or after its own time), but never drop silently.
+        DataStream<DeadLetter> lateFacts = ticketMinutes.getSideOutput(LATE_FACTS)
+                .map(HotlineJob::lateFact).returns(DeadLetter.class).name("late facts").uid("ticket-facts-late");
+
         // Everything not counted, with its reason: invalid, duplicate or too late.
         String lateMessage = "later than the allowed lateness of " + settings.allowedLateness() + " for its minute";
         DataStream<DeadLetter> tooLate = minutes.getSideOutput(LATE_CALLS)
@@ -102,7 +133,7 @@ public final class HotlineJob {
                 .returns(DeadLetter.class).name("late calls").uid("calls-late");
         validCalls.getSideOutput(DEAD_LETTERS)
                 .union(validTickets.getSideOutput(DEAD_LETTERS), uniqueCalls.getSideOutput(DEAD_LETTERS),
-                        uniqueTickets.getSideOutput(DEAD_LETTERS), tooLate)
+                        uniqueTickets.getSideOutput(DEAD_LETTERS), facts.getSideOutput(DEAD_LETTERS), tooLate, lateFacts)
                 .sinkTo(sinks.deadLetters()).name("dead letters sink").uid("dead-letters-sink");
     }
 
@@ -111,6 +142,13 @@ public final class HotlineJob {
         return WatermarkStrategy.<Sourced<T>>forGenerator(ctx -> new MinuteWatermarks<>(settings.outOfOrderness()))
                 .withTimestampAssigner((s, kafkaTs) -> s.event() == null ? Long.MIN_VALUE : eventTime.apply(s.event()))
                 .withIdleness(settings.idleness());
+    }
+
+    static DeadLetter lateFact(Fact f) {
+        String payload = String.format("{\"kind\":\"%s\",\"dimension\":\"%s\",\"value\":\"%s\",\"time_ms\":%d,\"sign\":%d}",
+                f.kind().column(), f.dimension(), f.value(), f.timeMs(), f.sign());
+        return new DeadLetter("(ticket facts)", 0, Integer.toUnsignedLong(payload.hashCode()), payload, Reason.LATE.code(), null,
+                "a derived fact for a minute already final", f.timeMs(), System.currentTimeMillis());
     }
 
     /** Routes records that failed to parse to the dead letters. */

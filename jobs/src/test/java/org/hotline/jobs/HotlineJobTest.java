@@ -41,6 +41,8 @@ class HotlineJobTest {
     CollectingSink<Sourced<CallEvent>> callEvents;
     CollectingSink<Sourced<TicketEvent>> ticketEvents;
     CollectingSink<CallMinute> minutes;
+    CollectingSink<org.hotline.jobs.tickets.TicketMinute> ticketMinutes;
+    CollectingSink<org.hotline.jobs.tickets.TicketState> ticketStates;
     CollectingSink<DeadLetter> deadLetters;
 
     static long t(int minutes, int seconds) {
@@ -52,6 +54,8 @@ class HotlineJobTest {
         callEvents = new CollectingSink<>();
         ticketEvents = new CollectingSink<>();
         minutes = new CollectingSink<>();
+        ticketMinutes = new CollectingSink<>();
+        ticketStates = new CollectingSink<>();
         deadLetters = new CollectingSink<>();
     }
 
@@ -87,7 +91,7 @@ class HotlineJobTest {
                 + "\"event_time\":\"2023-09-01T08:00:00+08:00\",\"ticket_id\":\"t1\"}").getBytes(UTF_8)).event();
         List<Sourced<TicketEvent>> tickets = List.of(new Sourced<>("tickets", 0, 0, ticket, null, null));
         new HotlineJob(fromList(env, calls, HotlineJob.CALLS), fromList(env, tickets, HotlineJob.TICKETS),
-                new HotlineJob.Sinks(callEvents, ticketEvents, minutes, deadLetters), JobSettings.defaults()).build(env);
+                new HotlineJob.Sinks(callEvents, ticketEvents, minutes, ticketMinutes, ticketStates, deadLetters), JobSettings.defaults()).build(env);
         env.execute("hotline-job-test");
     }
 

@@ -25,7 +25,9 @@ public enum Reason {
     /** The same step was already seen (a redelivery or a resend). */
     DUPLICATE,
     /** Arrived after its window's allowed lateness: its window was already final. */
-    LATE;
+    LATE,
+    /** A ticket step that its ticket's life does not allow (e.g. completed by a unit it is not assigned to). */
+    INVALID_STEP;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,0 +1,57 @@
+package org.hotline.jobs.tickets;
+
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+/** Sums the signed facts of one slice and minute into a count per {@link FactKind}. */
+public final class FactCounts implements AggregateFunction<Fact, FactCounts.Acc, FactCounts.Acc> {
+
+    public static final class Acc {
+        public String dimension;
+        public String value;
+        public long[] counts = new long[FactKind.values().length];
+        /** Facts and retractions folded in: the version of the emitted row. */
+        public long folded;
+    }
+
+    @Override
+    public Acc createAccumulator() {
+        return new Acc();
+    }
+
+    @Override
+    public Acc add(Fact f, Acc acc) {
+        acc.dimension = f.dimension();
+        acc.value = f.value();
+        acc.counts[f.kind().ordinal()] += f.sign();
+        acc.folded++;
+        return acc;
+    }
+
+    @Override
+    public Acc getResult(Acc acc) {
+        return acc;
+    }
+
+    @Override
+    public Acc merge(Acc a, Acc b) {
+        for (int i = 0; i < a.counts.length; i++) {
+            a.counts[i] += b.counts[i];
+        }
+        a.folded += b.folded;
+        a.dimension = a.dimension != null ? a.dimension : b.dimension;
+        a.value = a.value != null ? a.value : b.value;
+        return a;
+    }
+
+    /** Stamps a window's counts with its minute. */
+    public static final class Emit extends ProcessWindowFunction<Acc, TicketMinute, String, TimeWindow> {
+        @Override
+        public void process(String key, Context ctx, Iterable<Acc> accs, Collector<TicketMinute> out) {
+            Acc a = accs.iterator().next();
+            out.collect(new TicketMinute(ctx.window().getStart(), a.dimension, a.value, a.counts.clone(), a.folded));
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.hotline.jobs.tickets;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.hotline.events.EventWriter;
+import org.hotline.events.Reason;
+import org.hotline.events.TicketEvent;
+import org.hotline.jobs.DeadLetter;
+import org.hotline.jobs.Sourced;
+
+/**
+ * Keeps each ticket's events (keyed by ticket id) and turns them into facts with {@link TicketLife}.
+ * An event is applied once the watermark has passed it, so events that arrive out of order within
+ * the watermark's bound are simply put in order. An event that arrives after the watermark (late,
+ * within the allowed lateness) makes the ticket's life be replayed: the facts that no longer hold
+ * are retracted (sign -1) and the new ones added, so the counts end up as if it had come in time.
+ * Since a late event only changes facts at or after its own time, no retraction ever falls into a
+ * minute that is already final. Events later than the allowed lateness, and steps the ticket's
+ * life refuses, go to the dead letters. Where the ticket stands goes out as a {@link TicketState}.
+ */
+public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<TicketEvent>, Fact> {
+
+    public static final TypeInformation<TicketState> STATE_TYPE = TypeInformation.of(TicketState.class);
+
+    private final OutputTag<DeadLetter> deadLetters;
+    private final OutputTag<TicketState> states;
+    private final Duration allowedLateness;
+    private final Duration retention;
+    private final EventWriter canonical;
+    private final TypeInformation<Sourced<TicketEvent>> eventType;
+
+    private transient ListState<Sourced<TicketEvent>> events;
+    private transient ListState<Fact> emitted;
+    private transient ListState<String> refused;
+    private transient ValueState<Long> lastVersion;
+
+    public TicketLifecycle(OutputTag<DeadLetter> deadLetters, OutputTag<TicketState> states, Duration allowedLateness,
+            Duration retention, EventWriter canonical, TypeInformation<Sourced<TicketEvent>> eventType) {
+        this.deadLetters = deadLetters;
+        this.states = states;
+        this.allowedLateness = allowedLateness;
+        this.retention = retention;
+        this.canonical = canonical;
+        this.eventType = eventType;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        events = getRuntimeContext().getListState(new ListStateDescriptor<>("events", eventType));
+        emitted = getRuntimeContext().getListState(new ListStateDescriptor<>("emitted-facts", Fact.class));
+        refused = getRuntimeContext().getListState(new ListStateDescriptor<>("refused-steps", Types.STRING));
+        lastVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("state-version", Types.LONG));
+    }
+
+    @Override
+    public void processElement(Sourced<TicketEvent> s, Context ctx, Collector<Fact> out) throws Exception {
+        long t = s.event().eventTimeMs();
+        long watermark = ctx.timerService().currentWatermark();
+        if (t + allowedLateness.toMillis() <= watermark) {
+            ctx.output(deadLetters, DeadLetter.rejected(s, canonical.write(s.event()), t, Reason.LATE,
+                    "later than the allowed lateness of " + allowedLateness + " behind the watermark"));
+            return;
+        }
+        events.add(s);
+        if (t <= watermark) {
+            replay(watermark, ctx, out); // late but allowed: correct the ticket's facts now
+        } else {
+            ctx.timerService().registerEventTimeTimer(t);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Fact> out) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        Long lastEvent = null;
+        for (Sourced<TicketEvent> s : events.get()) {
+            lastEvent = lastEvent == null ? s.event().eventTimeMs() : Math.max(lastEvent, s.event().eventTimeMs());
+        }
+        if (lastEvent != null && timestamp == lastEvent + retention.toMillis()) {
+            clear(); // quiet for the whole retention: the ticket's life is over
+            return;
+        }
+        replay(watermark, ctx, out);
+    }
+
+    private void replay(long watermark, Context ctx, Collector<Fact> out) throws Exception {
+        List<TicketEvent> applicable = new ArrayList<>();
+        Map<String, Sourced<TicketEvent>> byId = new HashMap<>();
+        long lastEvent = Long.MIN_VALUE;
+        for (Sourced<TicketEvent> s : events.get()) {
+            lastEvent = Math.max(lastEvent, s.event().eventTimeMs());
+            if (s.event().eventTimeMs() <= watermark) {
+                applicable.add(s.event());
+                byId.put(s.event().eventId(), s);
+            }
+        }
+        TicketLife.Result result = TicketLife.replay(ctx.getCurrentKey(), applicable, watermark);
+
+        // Emit the difference between what holds now and what was emitted before.
+        Map<Fact, Integer> balance = new HashMap<>();
+        for (Fact f : result.facts()) {
+            balance.merge(f, 1, Integer::sum);
+        }
+        for (Fact f : emitted.get()) {
+            balance.merge(f, -1, Integer::sum);
+        }
+        List<Fact> nowEmitted = new ArrayList<>(result.facts());
+        for (Map.Entry<Fact, Integer> e : balance.entrySet()) {
+            Fact f = e.getValue() > 0 ? e.getKey() : e.getKey().negate();
+            for (int i = 0; i < Math.abs(e.getValue()); i++) {
+                out.collect(f);
+            }
+        }
+        emitted.update(nowEmitted);
+
+        // Steps the ticket's life refuses go to the dead letters, once each.
+        List<String> alreadyRefused = new ArrayList<>();
+        refused.get().forEach(alreadyRefused::add);
+        for (TicketLife.Invalid invalid : result.invalid()) {
+            String id = invalid.event().eventId();
+            if (!alreadyRefused.contains(id)) {
+                alreadyRefused.add(id);
+                Sourced<TicketEvent> s = byId.get(id);
+                ctx.output(deadLetters, DeadLetter.rejected(s, canonical.write(s.event()), s.event().eventTimeMs(),
+                        Reason.INVALID_STEP, invalid.message()));
+            }
+        }
+        refused.update(alreadyRefused);
+
+        TicketState state = result.state();
+        Long previous = lastVersion.value();
+        if (previous == null || state.version() > previous) {
+            lastVersion.update(state.version());
+            ctx.output(states, state);
+        }
+        // Wake up when an open ticket's due time passes, and when the ticket has been quiet for the retention.
+        if (state.dueMs() != null && "assigned".equals(state.status()) && !state.overdue()) {
+            ctx.timerService().registerEventTimeTimer(state.dueMs() + 1);
+        }
+        ctx.timerService().registerEventTimeTimer(lastEvent + retention.toMillis());
+    }
+
+    private void clear() {
+        events.clear();
+        emitted.clear();
+        refused.clear();
+        lastVersion.clear();
+    }
+}
