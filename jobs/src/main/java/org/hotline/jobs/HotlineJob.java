@@ -49,6 +49,7 @@ public final class HotlineJob {
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     private static final OutputTag<Sourced<CallEvent>> LATE_CALLS = new OutputTag<>("late-calls", CALLS) {};
     private static final OutputTag<Fact> LATE_FACTS = new OutputTag<>("late-facts", TypeInformation.of(Fact.class)) {};
+    private static final OutputTag<Sourced<TicketEvent>> ACCEPTED_TICKETS = new OutputTag<>("accepted-tickets", TICKETS) {};
     private static final OutputTag<TicketState> TICKET_STATES = new OutputTag<>("ticket-states", TicketLifecycle.STATE_TYPE) {};
     private static final EventWriter CANONICAL = new EventWriter(java.time.ZoneId.of("Asia/Shanghai"));
 
@@ -91,9 +92,8 @@ public final class HotlineJob {
                         DEAD_LETTERS, settings.dedupRetention()), TICKETS)
                 .name("unique ticket steps").uid("tickets-dedup");
 
-        // Raw validated events, for analysts' drill-down.
+        // Raw validated events, for analysts' drill-down (tickets' once their life has accepted them, below).
         uniqueCalls.sinkTo(sinks.callEvents()).name("call events sink").uid("call-events-sink");
-        uniqueTickets.sinkTo(sinks.ticketEvents()).name("ticket events sink").uid("ticket-events-sink");
 
         // Per minute, line and caller region: counts; late events within the allowed lateness update the minute.
         SingleOutputStreamOperator<CallMinute> minutes = uniqueCalls
@@ -108,10 +108,11 @@ public final class HotlineJob {
         // Each ticket's life in event time: facts for the counts, where it stands, and the steps it refuses.
         SingleOutputStreamOperator<Fact> facts = uniqueTickets
                 .keyBy(s -> s.event().ticketId())
-                .process(new TicketLifecycle(DEAD_LETTERS, TICKET_STATES, settings.allowedLateness(),
+                .process(new TicketLifecycle(DEAD_LETTERS, TICKET_STATES, ACCEPTED_TICKETS, settings.allowedLateness(),
                         settings.ticketRetention(), CANONICAL, TICKETS), TypeInformation.of(Fact.class))
                 .name("ticket lifecycle").uid("ticket-lifecycle");
         facts.getSideOutput(TICKET_STATES).sinkTo(sinks.ticketStates()).name("ticket states sink").uid("ticket-states-sink");
+        facts.getSideOutput(ACCEPTED_TICKETS).sinkTo(sinks.ticketEvents()).name("ticket events sink").uid("ticket-events-sink");
 
         // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts.
         SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts

@@ -8,18 +8,12 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.hotline.events.CallEvent;
 import org.hotline.events.CallEventType;
 import org.hotline.events.EventParser;
 import org.hotline.events.EventWriter;
 import org.hotline.events.TicketEvent;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,25 +32,14 @@ class HotlineJobTest {
     static final EventWriter WRITER = new EventWriter(CITY);
 
     final List<Sourced<CallEvent>> calls = new ArrayList<>();
-    CollectingSink<Sourced<CallEvent>> callEvents;
-    CollectingSink<Sourced<TicketEvent>> ticketEvents;
-    CollectingSink<CallMinute> minutes;
-    CollectingSink<org.hotline.jobs.tickets.TicketMinute> ticketMinutes;
-    CollectingSink<org.hotline.jobs.tickets.TicketState> ticketStates;
-    CollectingSink<DeadLetter> deadLetters;
+    final InMemoryJob job = new InMemoryJob();
+    CollectingSink<Sourced<CallEvent>> callEvents = job.callEvents;
+    CollectingSink<Sourced<TicketEvent>> ticketEvents = job.ticketEvents;
+    CollectingSink<CallMinute> minutes = job.callMinutes;
+    CollectingSink<DeadLetter> deadLetters = job.deadLetters;
 
     static long t(int minutes, int seconds) {
         return START + minutes * 60_000L + seconds * 1000L;
-    }
-
-    @BeforeEach
-    void sinks() {
-        callEvents = new CollectingSink<>();
-        ticketEvents = new CollectingSink<>();
-        minutes = new CollectingSink<>();
-        ticketMinutes = new CollectingSink<>();
-        ticketStates = new CollectingSink<>();
-        deadLetters = new CollectingSink<>();
     }
 
     void send(String json) {
@@ -80,19 +63,11 @@ class HotlineJobTest {
         send(WRITER.write(new CallEvent(call + "-e", 1, CallEventType.ENDED, time, call, "12345", "雨湖区", "a1", null, talk)));
     }
 
-    static <T> Source<T, ?, ?> fromList(StreamExecutionEnvironment env, List<T> items, TypeInformation<T> type) {
-        return new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type, env.getConfig(), items), items.size(), type);
-    }
-
     void run() throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        TicketEvent ticket = EventParser.parseTicket(("{\"event_id\":\"t1-1\",\"schema_version\":1,\"event_type\":\"resolved_online\","
-                + "\"event_time\":\"2023-09-01T08:00:00+08:00\",\"ticket_id\":\"t1\"}").getBytes(UTF_8)).event();
-        List<Sourced<TicketEvent>> tickets = List.of(new Sourced<>("tickets", 0, 0, ticket, null, null));
-        new HotlineJob(fromList(env, calls, HotlineJob.CALLS), fromList(env, tickets, HotlineJob.TICKETS),
-                new HotlineJob.Sinks(callEvents, ticketEvents, minutes, ticketMinutes, ticketStates, deadLetters), JobSettings.defaults()).build(env);
-        env.execute("hotline-job-test");
+        TicketEvent ticket = EventParser.parseTicket(("{\"event_id\":\"t1-1\",\"schema_version\":1,\"event_type\":\"created\","
+                + "\"event_time\":\"2023-09-01T08:00:00+08:00\",\"ticket_id\":\"t1\",\"channel\":\"phone\","
+                + "\"request_type\":\"help\",\"category\":\"路灯\",\"region\":\"雨湖区\"}").getBytes(UTF_8)).event();
+        job.run(calls, List.of(new Sourced<>("tickets", 0, 0, ticket, null, null)));
     }
 
     static CallMinute minute(int m, long offered, long answered, long abandoned, long answeredWait, int answeredMax,

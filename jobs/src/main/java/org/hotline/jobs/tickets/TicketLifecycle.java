@@ -8,6 +8,8 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -29,7 +31,8 @@ import org.hotline.jobs.Sourced;
  * are retracted (sign -1) and the new ones added, so the counts end up as if it had come in time.
  * Since a late event only changes facts at or after its own time, no retraction ever falls into a
  * minute that is already final. Events later than the allowed lateness, and steps the ticket's
- * life refuses, go to the dead letters. Where the ticket stands goes out as a {@link TicketState}.
+ * life refuses, go to the dead letters; the accepted events go on to the raw events, so each event
+ * ends up in one place. Where the ticket stands goes out as a {@link TicketState}.
  */
 public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<TicketEvent>, Fact> {
 
@@ -37,6 +40,7 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
 
     private final OutputTag<DeadLetter> deadLetters;
     private final OutputTag<TicketState> states;
+    private final OutputTag<Sourced<TicketEvent>> accepted;
     private final Duration allowedLateness;
     private final Duration retention;
     private final EventWriter canonical;
@@ -44,13 +48,16 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
 
     private transient ListState<Sourced<TicketEvent>> events;
     private transient ListState<Fact> emitted;
-    private transient ListState<String> refused;
+    /** Per event id: true once passed on as accepted, false once refused. */
+    private transient MapState<String, Boolean> handled;
     private transient ValueState<Long> lastVersion;
 
-    public TicketLifecycle(OutputTag<DeadLetter> deadLetters, OutputTag<TicketState> states, Duration allowedLateness,
-            Duration retention, EventWriter canonical, TypeInformation<Sourced<TicketEvent>> eventType) {
+    public TicketLifecycle(OutputTag<DeadLetter> deadLetters, OutputTag<TicketState> states,
+            OutputTag<Sourced<TicketEvent>> accepted, Duration allowedLateness, Duration retention, EventWriter canonical,
+            TypeInformation<Sourced<TicketEvent>> eventType) {
         this.deadLetters = deadLetters;
         this.states = states;
+        this.accepted = accepted;
         this.allowedLateness = allowedLateness;
         this.retention = retention;
         this.canonical = canonical;
@@ -61,7 +68,7 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
     public void open(OpenContext ctx) {
         events = getRuntimeContext().getListState(new ListStateDescriptor<>("events", eventType));
         emitted = getRuntimeContext().getListState(new ListStateDescriptor<>("emitted-facts", Fact.class));
-        refused = getRuntimeContext().getListState(new ListStateDescriptor<>("refused-steps", Types.STRING));
+        handled = getRuntimeContext().getMapState(new MapStateDescriptor<>("handled-events", Types.STRING, Types.BOOLEAN));
         lastVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("state-version", Types.LONG));
     }
 
@@ -126,19 +133,25 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         }
         emitted.update(nowEmitted);
 
-        // Steps the ticket's life refuses go to the dead letters, once each.
-        List<String> alreadyRefused = new ArrayList<>();
-        refused.get().forEach(alreadyRefused::add);
+        // Each event once: accepted ones on to the raw events, steps the ticket's life refuses to the dead letters.
+        Map<String, String> refusals = new HashMap<>();
         for (TicketLife.Invalid invalid : result.invalid()) {
-            String id = invalid.event().eventId();
-            if (!alreadyRefused.contains(id)) {
-                alreadyRefused.add(id);
-                Sourced<TicketEvent> s = byId.get(id);
-                ctx.output(deadLetters, DeadLetter.rejected(s, canonical.write(s.event()), s.event().eventTimeMs(),
-                        Reason.INVALID_STEP, invalid.message()));
-            }
+            refusals.put(invalid.event().eventId(), invalid.message());
         }
-        refused.update(alreadyRefused);
+        for (Sourced<TicketEvent> s : byId.values()) {
+            String id = s.event().eventId();
+            if (handled.contains(id)) {
+                continue;
+            }
+            String refusal = refusals.get(id);
+            if (refusal == null) {
+                ctx.output(accepted, s);
+            } else {
+                ctx.output(deadLetters, DeadLetter.rejected(s, canonical.write(s.event()), s.event().eventTimeMs(),
+                        Reason.INVALID_STEP, refusal));
+            }
+            handled.put(id, refusal == null);
+        }
 
         TicketState state = result.state();
         Long previous = lastVersion.value();
@@ -156,7 +169,7 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
     private void clear() {
         events.clear();
         emitted.clear();
-        refused.clear();
+        handled.clear();
         lastVersion.clear();
     }
 }

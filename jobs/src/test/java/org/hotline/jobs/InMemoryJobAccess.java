@@ -1,0 +1,39 @@
+package org.hotline.jobs;
+
+import java.util.List;
+import java.util.Map;
+import org.hotline.events.TicketEvent;
+import org.hotline.jobs.tickets.TicketMinute;
+import org.hotline.jobs.tickets.TicketState;
+
+/** {@link InMemoryJob} for the tests of other packages: tickets only. */
+public final class InMemoryJobAccess {
+
+    private final InMemoryJob job = new InMemoryJob();
+
+    public void run(List<Sourced<TicketEvent>> tickets) throws Exception {
+        job.run(List.of(), tickets);
+    }
+
+    public List<TicketMinute> ticketMinutes() {
+        return job.ticketMinutes.results();
+    }
+
+    /** Per (minute, dimension, value), the row with the highest version. */
+    public Map<String, TicketMinute> latestTicketMinutes() {
+        return InMemoryJob.latest(ticketMinutes(), m -> m.minuteStartMs() + "|" + m.dimension() + "|" + m.value(),
+                TicketMinute::version);
+    }
+
+    public Map<String, TicketState> latestTicketStates() {
+        return InMemoryJob.latest(job.ticketStates.results(), TicketState::ticketId, TicketState::version);
+    }
+
+    public List<DeadLetter> deadLetters() {
+        return job.deadLetters.results();
+    }
+
+    public List<Sourced<TicketEvent>> ticketEvents() {
+        return job.ticketEvents.results();
+    }
+}
