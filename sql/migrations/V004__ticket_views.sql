@@ -122,41 +122,35 @@ ANY LEFT JOIN
 CREATE VIEW IF NOT EXISTS ${db}.hotspots AS
 WITH (SELECT max(minute) FROM ${db}.ticket_minute_metrics WHERE dimension = 'all') AS now_minute
 SELECT
-    period,
+    'hour' AS period,
     dimension,
     value,
-    current,
-    previous
-FROM
-(
-    SELECT
-        'hour' AS period,
-        dimension,
-        value,
-        sumIf(created, minute > now_minute - 3600) AS current,
-        sumIf(created, minute <= now_minute - 3600) AS previous
-    FROM ${db}.ticket_minute_metrics FINAL
-    WHERE dimension IN ('category', 'topic') AND minute > now_minute - 7200 AND minute <= now_minute
-    GROUP BY dimension, value
-    UNION ALL
-    SELECT
-        'today' AS period,
-        dimension,
-        value,
-        sumIf(created, toDate(minute) = toDate(now_minute)) AS current,
-        sumIf(created, toDate(minute) = toDate(now_minute) - 1 AND minute <= now_minute - 86400) AS previous
-    FROM ${db}.ticket_minute_metrics FINAL
-    WHERE dimension IN ('category', 'topic') AND toDate(minute) >= toDate(now_minute) - 1 AND minute <= now_minute
-    GROUP BY dimension, value
-    UNION ALL
-    SELECT
-        'month' AS period,
-        dimension,
-        value,
-        sumIf(created, toStartOfMonth(minute) = toStartOfMonth(now_minute)) AS current,
-        sumIf(created, toStartOfMonth(minute) = toStartOfMonth(addMonths(now_minute, -1)) AND minute <= addMonths(now_minute, -1)) AS previous
-    FROM ${db}.ticket_minute_metrics FINAL
-    WHERE dimension IN ('category', 'topic') AND minute >= addMonths(toStartOfMonth(now_minute), -1) AND minute <= now_minute
-    GROUP BY dimension, value
-)
-WHERE current > 0 OR previous > 0;
+    sumIf(created, minute > now_minute - 3600) AS current,
+    sumIf(created, minute <= now_minute - 3600) AS previous
+FROM ${db}.ticket_minute_metrics FINAL
+WHERE dimension IN ('category', 'topic') AND minute > now_minute - 7200 AND minute <= now_minute
+GROUP BY dimension, value
+UNION ALL
+WITH (SELECT max(minute) FROM ${db}.ticket_minute_metrics WHERE dimension = 'all') AS now_minute
+SELECT
+    'today' AS period,
+    dimension,
+    value,
+    sumIf(created, toDate(minute) = toDate(now_minute)) AS current,
+    sumIf(created, toDate(minute) = toDate(now_minute) - 1 AND minute <= now_minute - 86400) AS previous
+FROM ${db}.ticket_minute_metrics FINAL
+WHERE dimension IN ('category', 'topic') AND toDate(minute) >= toDate(now_minute) - 1 AND minute <= now_minute
+GROUP BY dimension, value
+UNION ALL
+WITH (SELECT max(minute) FROM ${db}.ticket_minute_metrics WHERE dimension = 'all') AS now_minute
+SELECT
+    'month' AS period,
+    dimension,
+    value,
+    sumIf(created, toStartOfMonth(minute) = toStartOfMonth(now_minute)) AS current,
+    sumIf(created, toStartOfMonth(minute) = toStartOfMonth(addMonths(now_minute, -1))
+        AND minute <= addMonths(now_minute, -1)) AS previous
+FROM ${db}.ticket_minute_metrics FINAL
+WHERE dimension IN ('category', 'topic') AND toStartOfMonth(minute) >= toStartOfMonth(addMonths(now_minute, -1))
+    AND minute <= now_minute
+GROUP BY dimension, value;
