@@ -51,6 +51,8 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
     /** Per event id: true once passed on as accepted, false once refused. */
     private transient MapState<String, Boolean> handled;
     private transient ValueState<Long> lastVersion;
+    /** The time the ticket's life was last replayed as of. */
+    private transient ValueState<Long> clock;
 
     public TicketLifecycle(OutputTag<DeadLetter> deadLetters, OutputTag<TicketState> states,
             OutputTag<Sourced<TicketEvent>> accepted, Duration allowedLateness, Duration retention, EventWriter canonical,
@@ -70,6 +72,7 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         emitted = getRuntimeContext().getListState(new ListStateDescriptor<>("emitted-facts", Fact.class));
         handled = getRuntimeContext().getMapState(new MapStateDescriptor<>("handled-events", Types.STRING, Types.BOOLEAN));
         lastVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("state-version", Types.LONG));
+        clock = getRuntimeContext().getState(new ValueStateDescriptor<>("as-of", Types.LONG));
     }
 
     @Override
@@ -114,7 +117,12 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
                 byId.put(s.event().eventId(), s);
             }
         }
-        TicketLife.Result result = TicketLife.replay(ctx.getCurrentKey(), applicable, watermark);
+        // At the end of a bounded input the watermark jumps to the end of time; time stops where it was
+        // (or at the ticket's last event) instead, so a replayed month does not make every open ticket overdue.
+        Long previous = clock.value();
+        long asOf = watermark != Long.MAX_VALUE ? watermark : Math.max(lastEvent, previous == null ? lastEvent : previous);
+        clock.update(asOf);
+        TicketLife.Result result = TicketLife.replay(ctx.getCurrentKey(), applicable, asOf);
 
         // Emit the difference between what holds now and what was emitted before.
         Map<Fact, Integer> balance = new HashMap<>();
@@ -154,8 +162,8 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         }
 
         TicketState state = result.state();
-        Long previous = lastVersion.value();
-        if (previous == null || state.version() > previous) {
+        Long previousVersion = lastVersion.value();
+        if (previousVersion == null || state.version() > previousVersion) {
             lastVersion.update(state.version());
             ctx.output(states, state);
         }
@@ -171,5 +179,6 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         emitted.clear();
         handled.clear();
         lastVersion.clear();
+        clock.clear();
     }
 }
