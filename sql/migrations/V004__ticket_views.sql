@@ -154,3 +154,21 @@ FROM ${db}.ticket_minute_metrics FINAL
 WHERE dimension IN ('category', 'topic') AND toStartOfMonth(minute) >= toStartOfMonth(addMonths(now_minute, -1))
     AND minute <= now_minute
 GROUP BY dimension, value;
+
+-- Each unit's backlog as a time series: after every minute in which it changed, the open tickets
+-- and the overdue ones. (Arrays, not window functions, so that it runs on 18.16 as well.)
+CREATE VIEW IF NOT EXISTS ${db}.unit_backlog_series AS
+SELECT unit_id, minute, open_backlog, overdue
+FROM
+(
+    SELECT
+        value AS unit_id,
+        arraySort(x -> x.1, groupArray((minute, opened - closed, overdue_opened - overdue_closed))) AS changes,
+        arrayMap(x -> x.1, changes) AS minutes,
+        arrayCumSum(arrayMap(x -> x.2, changes)) AS backlogs,
+        arrayCumSum(arrayMap(x -> x.3, changes)) AS overdues
+    FROM ${db}.ticket_minute_metrics FINAL
+    WHERE dimension = 'unit' AND (opened != 0 OR closed != 0 OR overdue_opened != 0 OR overdue_closed != 0)
+    GROUP BY unit_id
+)
+ARRAY JOIN minutes AS minute, backlogs AS open_backlog, overdues AS overdue;

@@ -59,13 +59,14 @@ public final class HotlineConfig {
         public int allowedLatenessSeconds;
         public int dedupRetentionHours;
         public int ticketRetentionDays;
+        public int earlyUpdateSeconds;
         public int sinkBatchSize;
         public long sinkFlushIntervalMs;
 
         public JobSettings settings() {
             return new JobSettings(Duration.ofSeconds(outOfOrdernessSeconds), Duration.ofSeconds(idlenessSeconds),
                     Duration.ofSeconds(allowedLatenessSeconds), Duration.ofHours(dedupRetentionHours),
-                    Duration.ofDays(ticketRetentionDays));
+                    Duration.ofDays(ticketRetentionDays), Duration.ofSeconds(earlyUpdateSeconds));
         }
     }
 

@@ -95,10 +95,12 @@ public final class HotlineJob {
         // Raw validated events, for analysts' drill-down (tickets' once their life has accepted them, below).
         uniqueCalls.sinkTo(sinks.callEvents()).name("call events sink").uid("call-events-sink");
 
-        // Per minute, line and caller region: counts; late events within the allowed lateness update the minute.
+        // Per minute, line and caller region: counts, updated every few seconds while the minute is in progress
+        // and again for late events within the allowed lateness.
         SingleOutputStreamOperator<CallMinute> minutes = uniqueCalls
                 .keyBy(s -> s.event().line() + '\u001f' + s.event().callerRegion())
                 .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
+                .trigger(new EarlyUpdates(settings.earlyUpdates()))
                 .allowedLateness(settings.allowedLateness())
                 .sideOutputLateData(LATE_CALLS)
                 .aggregate(new CallCounts(), new EmitMinute())
@@ -118,6 +120,7 @@ public final class HotlineJob {
         SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts
                 .keyBy(f -> f.dimension() + '\u001f' + f.value())
                 .window(new FactMinutes())
+                .trigger(new EarlyUpdates(settings.earlyUpdates()))
                 .allowedLateness(settings.allowedLateness())
                 .sideOutputLateData(LATE_FACTS)
                 .aggregate(new FactCounts(), new FactCounts.Emit())

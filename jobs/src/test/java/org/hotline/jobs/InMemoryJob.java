@@ -1,5 +1,6 @@
 package org.hotline.jobs;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -29,6 +31,11 @@ final class InMemoryJob {
     final CollectingSink<TicketState> ticketStates = new CollectingSink<>();
     final CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
 
+    /** Only complete minutes, so the rows written depend on the events alone, not on how fast the test runs. */
+    JobSettings settings = JobSettings.defaults().withEarlyUpdates(Duration.ZERO);
+    /** Records per second from each source; 0 for as fast as possible. */
+    double rate;
+
     void run(List<Sourced<CallEvent>> calls, List<Sourced<TicketEvent>> tickets) throws Exception {
         if (calls.isEmpty()) {
             // A generator source cannot be empty: one call that only the call outputs see.
@@ -37,14 +44,15 @@ final class InMemoryJob {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        new HotlineJob(fromList(env, calls, HotlineJob.CALLS), fromList(env, tickets, HotlineJob.TICKETS),
+        new HotlineJob(fromList(env, calls, HotlineJob.CALLS, rate), fromList(env, tickets, HotlineJob.TICKETS, rate),
                 new HotlineJob.Sinks(callEvents, ticketEvents, callMinutes, ticketMinutes, ticketStates, deadLetters),
-                JobSettings.defaults()).build(env);
+                settings).build(env);
         env.execute("in-memory hotline job");
     }
 
-    static <T> Source<T, ?, ?> fromList(StreamExecutionEnvironment env, List<T> items, TypeInformation<T> type) {
-        return new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type, env.getConfig(), items), items.size(), type);
+    static <T> Source<T, ?, ?> fromList(StreamExecutionEnvironment env, List<T> items, TypeInformation<T> type, double rate) {
+        return new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type, env.getConfig(), items), items.size(),
+                rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp(), type);
     }
 
     /** What a ReplacingMergeTree keeps: for each key, the row with the highest version. */
