@@ -3,38 +3,21 @@ package org.hotline.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.List;
-import org.hotline.deploy.LocalClickHouse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The analysts' views on a real ClickHouse (18.16 here), over rows written as the job writes them. */
+@ExtendWith(TestClickHouse.class)
 class AnalystViewsITCase {
 
-    @TempDir
-    static Path dir;
-
-    static LocalClickHouse server;
     static ClickHouseSql ch;
 
     @BeforeAll
     static void start() {
-        server = LocalClickHouse.start(dir.resolve("ch"));
-        ch = new ClickHouseSql(server.httpUrl(), "default", "");
+        ch = TestClickHouse.sql();
         new Migrator(ch, "v").migrate(s -> {});
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ch != null) {
-            ch.close();
-        }
-        if (server != null) {
-            server.close();
-        }
     }
 
     static void minute(String at, String dimension, String value, String columns, String values, int version) {

@@ -3,38 +3,21 @@ package org.hotline.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.hotline.deploy.LocalClickHouse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The migrator against a real ClickHouse server (18.16 here). */
+@ExtendWith(TestClickHouse.class)
 class MigratorITCase {
 
-    @TempDir
-    static Path dir;
-
-    static LocalClickHouse server;
     static ClickHouseSql ch;
 
     @BeforeAll
     static void start() {
-        server = LocalClickHouse.start(dir.resolve("ch"));
-        ch = new ClickHouseSql(server.httpUrl(), "default", "");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (ch != null) {
-            ch.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        ch = TestClickHouse.sql();
     }
 
     @Test
