@@ -54,6 +54,7 @@ public final class HotlineConfig {
     public static final class Job {
         public int parallelism;
         public int checkpointIntervalSeconds;
+        public String checkpointDir;
         public int outOfOrdernessSeconds;
         public int idlenessSeconds;
         public int allowedLatenessSeconds;

@@ -1,6 +1,9 @@
 package org.hotline.jobs;
 
+import java.nio.file.Path;
 import java.util.function.Consumer;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.hotline.config.HotlineConfig;
@@ -22,11 +25,23 @@ public final class JobLauncher {
     public static void build(StreamExecutionEnvironment env, HotlineConfig config, KafkaSources.Reading reading) {
         env.setParallelism(config.job.parallelism);
         env.enableCheckpointing(config.job.checkpointIntervalSeconds * 1000L);
+        // Checkpoints go to files: a month of ticket state is more than the JobManager's memory storage takes.
+        Configuration checkpoints = new Configuration();
+        checkpoints.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        checkpoints.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(config.job.checkpointDir).toUri().toString());
+        env.configure(checkpoints);
         HotlineConfig.ClickHouse ch = config.clickhouse;
         ClickHouseSinks sinks = new ClickHouseSinks(ch.url, ch.database, ch.user, ch.password, config.job.sinkBatchSize,
                 config.job.sinkFlushIntervalMs);
         new HotlineJob(KafkaSources.calls(config.kafka, reading), KafkaSources.tickets(config.kafka, reading), sinks.all(),
                 config.job.settings()).build(env);
+    }
+
+    /** The configured folder, or {@code checkpoints} under the JVM's scratch folder (var/ or target/). */
+    static Path checkpointDir(String configured) {
+        return configured == null || configured.isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "checkpoints").toAbsolutePath()
+                : Path.of(configured).toAbsolutePath();
     }
 
     /** Migrates, then starts the job and returns at once; the client cancels or awaits it. */

@@ -1,0 +1,97 @@
+package org.hotline.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.hotline.config.HotlineConfig;
+import org.hotline.deploy.LocalClickHouse;
+import org.hotline.deploy.LocalKafka;
+
+/**
+ * The servers a command needs: the configured ones when given (--clickhouse-url, --bootstrap-servers),
+ * otherwise local ones under the work dir: ClickHouse keeping its data in {@code <work>/clickhouse},
+ * and a Kafka broker that starts empty. {@link #close()} stops what it started.
+ */
+final class LocalRuntime implements AutoCloseable {
+
+    private LocalClickHouse clickhouse;
+    private LocalKafka kafka;
+    private final Thread onExit = new Thread(this::stop, "stop-local-servers");
+
+    private LocalRuntime() {
+        // Ctrl-C or a kill stops the servers too, not only a normal end.
+        Runtime.getRuntime().addShutdownHook(onExit);
+    }
+
+    /** Starts a local ClickHouse unless {@code externalUrl} is set; points the config at whichever is used. */
+    static LocalRuntime clickhouse(HotlineConfig config, Path workDir, String externalUrl) {
+        LocalRuntime runtime = new LocalRuntime();
+        if (externalUrl != null) {
+            config.clickhouse.url = externalUrl;
+        } else {
+            System.err.println("Starting ClickHouse (data in " + workDir.resolve("clickhouse").toAbsolutePath() + ")...");
+            runtime.clickhouse = LocalClickHouse.start(workDir.resolve("clickhouse"));
+            config.clickhouse.url = runtime.clickhouse.httpUrl();
+        }
+        return runtime;
+    }
+
+    /** Adds a Kafka broker unless {@code externalBootstrap} is set: in this process, or as a child process. */
+    LocalRuntime kafka(HotlineConfig config, Path workDir, String externalBootstrap, boolean asProcess) {
+        if (externalBootstrap != null) {
+            config.kafka.bootstrapServers = externalBootstrap;
+            return this;
+        }
+        Path dir = workDir.resolve("kafka");
+        try {
+            deleteRecursively(dir); // a fresh broker each time; ClickHouse's keys make re-reads harmless
+        } catch (IOException e) {
+            throw new IllegalStateException("could not clear " + dir + ": " + e.getMessage(), e);
+        }
+        System.err.println("Starting Kafka (a KRaft broker" + (asProcess ? " in its own process" : "") + ")...");
+        kafka = asProcess ? LocalKafka.spawn(dir, workDir.resolve("log/kafka.log")) : LocalKafka.start(dir);
+        config.kafka.bootstrapServers = kafka.bootstrapServers();
+        return this;
+    }
+
+    boolean startedKafka() {
+        return kafka != null;
+    }
+
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException shuttingDown) {
+            // already running the hooks: it stops the servers
+        }
+        stop();
+    }
+
+    private synchronized void stop() {
+        try {
+            if (kafka != null) {
+                kafka.close();
+                kafka = null;
+            }
+        } finally {
+            if (clickhouse != null) {
+                clickhouse.close();
+                clickhouse = null;
+            }
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

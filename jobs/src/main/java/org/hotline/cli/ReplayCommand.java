@@ -1,0 +1,133 @@
+package org.hotline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.hotline.config.HotlineConfig;
+import org.hotline.deploy.LocalKafka;
+import org.hotline.jobs.JobLauncher;
+import org.hotline.jobs.KafkaSources;
+import org.hotline.report.MonthReplay;
+import org.hotline.report.MonthReport;
+import org.hotline.report.OfficeInputs;
+import org.hotline.simulator.KafkaPlayback;
+import org.hotline.simulator.MonthSimulator;
+import org.hotline.simulator.Profile;
+import org.hotline.sql.ClickHouseSql;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Simulate a published month into Kafka and run the pipeline over it until every result is in "
+                + "ClickHouse; load the office's inputs for the month. A replayed month replaces an earlier replay of it.")
+final class ReplayCommand implements Callable<Integer> {
+
+    @Mixin
+    Hotline.ConfigOption config;
+
+    @Option(names = "--profile", required = true, description = "A shipped profile (e.g. xiangtan-2023-09) or a folder with month.json and units.csv.")
+    String profile;
+
+    @Option(names = "--seed", defaultValue = "2023", description = "Seed of the simulation (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--work-dir", defaultValue = "var", description = "Where local servers keep their data (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Option(names = "--clickhouse-url", description = "Use this ClickHouse instead of a local one.")
+    String clickhouseUrl;
+
+    @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of a local broker.")
+    String bootstrap;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        Profile p = Profile.load(profile);
+        HotlineConfig c = config.load();
+        String month = p.month().toString();
+        c.kafka.callsTopic = "calls-" + month;
+        c.kafka.ticketsTopic = "tickets-" + month;
+        c.kafka.groupId = "replay-" + month;
+        try (LocalRuntime runtime = LocalRuntime.clickhouse(c, workDir, clickhouseUrl).kafka(c, workDir, bootstrap, false);
+                ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
+            System.out.printf("Simulating %s (%s, seed %d)...%n", p.name(), month, seed);
+            MonthSimulator.Month m = new MonthSimulator(p, seed).generate();
+            System.out.printf("  %,d call events and %,d ticket events%n", m.calls().size(), m.tickets().size());
+
+            String db = c.clickhouse.database;
+            JobLauncher.migrate(c.clickhouse, System.out::println);
+            MonthReplay.clear(ch, db, p.month(), month + "-T", List.of(c.kafka.callsTopic, c.kafka.ticketsTopic), System.out::println);
+            freshTopics(c);
+            System.out.println("Writing the month to Kafka...");
+            new KafkaPlayback(c.kafka.clientProperties(), c.kafka.bootstrapServers, c.kafka.callsTopic, c.kafka.ticketsTopic,
+                    p.zone()).play(m, 0, System.out::println);
+
+            System.out.println("Running the pipeline over it...");
+            ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+            long jobStarted = System.nanoTime();
+            ticker.scheduleAtFixedRate(() -> progress(ch, db, m, jobStarted), 3, 3, TimeUnit.SECONDS);
+            try {
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+                JobLauncher.start(env, c, KafkaSources.Reading.REPLAY, s -> {}).getJobExecutionResult().get();
+            } finally {
+                ticker.shutdownNow();
+            }
+            OfficeInputs.load(ch, db, p);
+            summary(ch, db, p, m, started);
+        }
+        return 0;
+    }
+
+    /** The replay's topics start empty (an external Kafka may hold an earlier replay of the month). */
+    private static void freshTopics(HotlineConfig c) throws Exception {
+        List<String> topics = List.of(c.kafka.callsTopic, c.kafka.ticketsTopic);
+        try (Admin admin = LocalKafka.admin(c.kafka.bootstrapServers)) {
+            var existing = admin.listTopics().names().get();
+            List<String> old = topics.stream().filter(existing::contains).toList();
+            if (!old.isEmpty()) {
+                admin.deleteTopics(old).all().get();
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (admin.listTopics().names().get().stream().anyMatch(old::contains) && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+            }
+        }
+        LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2));
+    }
+
+    private static void progress(ClickHouseSql ch, String db, MonthSimulator.Month m, long since) {
+        try {
+            long stored = ch.count("SELECT count() FROM " + db + ".call_events") + ch.count("SELECT count() FROM " + db + ".ticket_events");
+            System.out.printf("  %3d s: about %,d of %,d events stored%n", (System.nanoTime() - since) / 1_000_000_000L,
+                    Math.min(stored, m.size()), m.size());
+        } catch (RuntimeException e) {
+            System.out.println("  (progress unavailable: " + e.getMessage() + ")");
+        }
+    }
+
+    private static void summary(ClickHouseSql ch, String db, Profile p, MonthSimulator.Month m, long started) {
+        JsonNode r = new MonthReport(ch, db).build(p.month(), 11);
+        long dead = ch.count("SELECT count() FROM " + db + ".dead_letters FINAL WHERE topic IN ('calls-" + p.month()
+                + "', 'tickets-" + p.month() + "')");
+        System.out.printf("""
+                Replayed %s in %d s: %,d events, %,d kept aside.
+                  calls answered %,d, connection rate %s %%
+                  tickets %,d: resolved online %,d, dispatched %,d, completed on time %,d, callback satisfaction %s %%
+                  %d units assessed. See: ./hotline report --month %s --format json
+                """, p.name(), (System.nanoTime() - started) / 1_000_000_000L, m.size(), dead,
+                r.at("/calls/answered").asLong(), r.at("/calls/connection_rate_pct").asText(),
+                r.at("/tickets/valid").asLong(), r.at("/tickets/resolved_online").asLong(), r.at("/tickets/dispatched").asLong(),
+                r.at("/tickets/dispatched_completed_on_time").asLong(), r.at("/tickets/callback_satisfaction_pct").asText(),
+                r.get("units").size(), p.month());
+    }
+}

@@ -1,0 +1,43 @@
+package org.hotline.report;
+
+import java.time.YearMonth;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.hotline.sql.ClickHouseSql;
+
+/** Makes room for a replayed month: what a previous replay of the same month stored is removed first. */
+public final class MonthReplay {
+    private MonthReplay() {}
+
+    static final List<String> MONTHLY_TABLES = List.of("call_events", "ticket_events", "call_minute_metrics", "ticket_minute_metrics");
+
+    /** Drops the month's partitions, and its tickets' states and dead letters, waiting until they are gone. */
+    public static void clear(ClickHouseSql ch, String db, YearMonth month, String ticketPrefix, List<String> topics,
+            Consumer<String> progress) {
+        String partition = String.format("%d%02d", month.getYear(), month.getMonthValue());
+        for (String table : MONTHLY_TABLES) {
+            ch.execute("ALTER TABLE " + db + "." + table + " DROP PARTITION " + partition);
+        }
+        long stale = ch.count("SELECT count() FROM " + db + ".ticket_state WHERE startsWith(ticket_id, '" + ticketPrefix + "')")
+                + ch.count("SELECT count() FROM " + db + ".dead_letters WHERE topic IN ('" + String.join("', '", topics) + "')");
+        if (stale == 0) {
+            return;
+        }
+        progress.accept("Removing the previous replay of " + month + "...");
+        ch.execute("ALTER TABLE " + db + ".ticket_state DELETE WHERE startsWith(ticket_id, '" + ticketPrefix + "')");
+        ch.execute("ALTER TABLE " + db + ".dead_letters DELETE WHERE topic IN ('" + String.join("', '", topics) + "')");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (ch.count("SELECT count() FROM system.mutations WHERE database = '" + db + "' AND is_done = 0") > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("ClickHouse did not finish removing the previous replay within 2 minutes");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
