@@ -1,0 +1,140 @@
+package org.hotline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.hotline.jobs.SharedServices;
+import org.hotline.report.MonthReport;
+import org.hotline.sql.ClickHouseSql;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/**
+ * The strongest test there is: replay a published month through the whole pipeline (simulator,
+ * Kafka, Flink, ClickHouse) with {@code ./hotline replay}, and read back every figure of the
+ * profile's month.json and units.csv, exactly. Then replay it again: nothing may change.
+ */
+@ExtendWith(SharedServices.class)
+class ReplayITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"small-2024-03", "xiangtan-2023-09"})
+    void aReplayedMonthReportsItsPublishedFiguresBack(String name) throws Exception {
+        JsonNode published;
+        try (InputStream in = resource(name, "month.json")) {
+            published = JSON.readTree(in);
+        }
+        YearMonth month = YearMonth.parse(published.get("month").asText());
+        Path config = dir.resolve("hotline.yaml");
+        Files.writeString(config, "clickhouse:\n  database: replay_it\njob:\n  checkpoint_interval_seconds: 2\n");
+        String[] replay = {"replay", "--config", config.toString(), "--profile", profileArgument(name),
+                "--clickhouse-url", SharedServices.clickhouse().httpUrl(),
+                "--bootstrap-servers", SharedServices.kafka().bootstrapServers(), "--work-dir", dir.toString()};
+
+        assertThat(new CommandLine(new Hotline()).execute(replay)).isZero();
+        JsonNode first = report(month, published.path("tickets").path("hotspot_categories").size());
+        assertMatches(first, published, unitsCsv(name));
+
+        assertThat(new CommandLine(new Hotline()).execute(replay)).as("a second replay of the month").isZero();
+        assertThat(report(month, published.path("tickets").path("hotspot_categories").size())).isEqualTo(first);
+    }
+
+    static JsonNode report(YearMonth month, int top) {
+        try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {
+            return new MonthReport(ch, "replay_it").build(month, top);
+        }
+    }
+
+    static InputStream resource(String profile, String file) {
+        InputStream in = ReplayITCase.class.getResourceAsStream("/profiles/" + profile + "/" + file);
+        assertThat(in).as("%s of profile %s on the classpath", file, profile).isNotNull();
+        return in;
+    }
+
+    /** A shipped profile by its name; a test one (a folder under test-classes) by its path. */
+    static String profileArgument(String name) throws Exception {
+        var url = ReplayITCase.class.getResource("/profiles/" + name + "/month.json");
+        return "file".equals(url.getProtocol()) ? Path.of(url.toURI()).getParent().toString() : name;
+    }
+
+    static List<Map<String, String>> unitsCsv(String profile) throws Exception {
+        try (InputStream in = resource(profile, "units.csv");
+                MappingIterator<Map<String, String>> rows = new CsvMapper().readerForMapOf(String.class)
+                        .with(CsvSchema.emptySchema().withHeader()).readValues(in)) {
+            return rows.readAll();
+        }
+    }
+
+    /** Every figure month.json has (but notes and incidents) and every units.csv cell, equal in the report. */
+    static void assertMatches(JsonNode report, JsonNode published, List<Map<String, String>> units) {
+        List<String> differences = new ArrayList<>();
+        for (String section : List.of("calls", "tickets", "previous_month")) {
+            compare(section, report.path(section), published.path(section), differences);
+        }
+        Map<String, JsonNode> byUnit = new HashMap<>();
+        report.get("units").forEach(u -> byUnit.put(u.get("unit").asText(), u));
+        for (Map<String, String> row : units) {
+            JsonNode u = byUnit.get(row.get("unit"));
+            if (u == null) {
+                differences.add("unit " + row.get("unit") + " missing");
+                continue;
+            }
+            row.forEach((column, value) -> {
+                String actual = u.path(column).asText();
+                boolean same = column.equals("unit") || column.equals("group") ? actual.equals(value)
+                        : !u.path(column).isNull() && new BigDecimal(actual).compareTo(new BigDecimal(value)) == 0;
+                if (!same) {
+                    differences.add(row.get("unit") + "." + column + ": " + actual + " instead of " + value);
+                }
+            });
+        }
+        assertThat(differences).isEmpty();
+        assertThat(byUnit).hasSize(units.size());
+    }
+
+    static void compare(String path, JsonNode actual, JsonNode expected, List<String> differences) {
+        if (expected.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = expected.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getKey().endsWith("note")) {
+                    compare(path + "/" + e.getKey(), actual.path(e.getKey()), e.getValue(), differences);
+                }
+            }
+        } else if (expected.isNumber()) {
+            if (!actual.isNumber() || actual.decimalValue().compareTo(expected.decimalValue()) != 0) {
+                differences.add(path + ": " + actual + " instead of " + expected);
+            }
+        } else if (!expected.equals(actual)) {
+            differences.add(path + ": " + actual + " instead of " + expected);
+        }
+    }
+}
