@@ -1,0 +1,56 @@
+package org.hotline.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.hotline.config.HotlineConfig;
+import org.hotline.simulator.JsonLines;
+import org.hotline.simulator.KafkaPlayback;
+import org.hotline.simulator.MonthSimulator;
+import org.hotline.simulator.Profile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Generate a month of call and ticket events from a profile: to JSON-lines files (--out), or to "
+                + "Kafka as fast as possible, or live (--speed).")
+final class SimulateCommand implements Callable<Integer> {
+
+    @Mixin
+    Hotline.ConfigOption config;
+
+    @Option(names = "--profile", required = true, description = "A shipped profile (e.g. xiangtan-2023-09) or a folder with month.json and units.csv.")
+    String profile;
+
+    @Option(names = "--seed", defaultValue = "2023", description = "Seed: the same seed gives the same events (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", description = "Write calls.jsonl and tickets.jsonl into this folder instead of sending to Kafka.")
+    Path out;
+
+    @Option(names = "--speed", defaultValue = "0",
+            description = "Play event time at this many times real time (1 = real time, 60 = an hour a minute); 0 = as fast as possible.")
+    double speed;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka to send to (default: the configuration's).")
+    String bootstrap;
+
+    @Override
+    public Integer call() throws Exception {
+        Profile p = Profile.load(profile);
+        System.err.printf("Simulating %s (%s, seed %d)...%n", p.name(), p.month(), seed);
+        MonthSimulator.Month month = new MonthSimulator(p, seed).generate();
+        if (out != null) {
+            JsonLines.write(month, out, p.zone());
+            System.out.printf("Wrote %,d call events and %,d ticket events to %s%n", month.calls().size(),
+                    month.tickets().size(), out);
+            return 0;
+        }
+        HotlineConfig c = config.load();
+        String servers = bootstrap != null ? bootstrap : c.kafka.bootstrapServers;
+        long sent = new KafkaPlayback(c.kafka.clientProperties(), servers, c.kafka.callsTopic, c.kafka.ticketsTopic, p.zone())
+                .play(month, speed, System.err::println);
+        System.out.printf("Sent %,d events to %s and %s.%n", sent, c.kafka.callsTopic, c.kafka.ticketsTopic);
+        return 0;
+    }
+}
