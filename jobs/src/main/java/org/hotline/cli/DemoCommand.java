@@ -1,6 +1,5 @@
 package org.hotline.cli;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -27,8 +26,8 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     Hotline.ConfigOption config;
 
-    @Option(names = "--work-dir", defaultValue = "var", description = "Where the local servers keep their data and logs (default: ${DEFAULT-VALUE}).")
-    Path workDir;
+    @Mixin
+    Hotline.ServerOptions servers;
 
     @Option(names = "--profile", defaultValue = "xiangtan-2023-09", description = "The month to play live (default: ${DEFAULT-VALUE}).")
     String profile;
@@ -43,7 +42,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HotlineConfig c = config.load();
         CountDownLatch stopped = new CountDownLatch(1);
-        try (LocalRuntime runtime = LocalRuntime.clickhouse(c, workDir, null).kafka(c, workDir, null, true)) {
+        try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl)
+                .kafka(c, servers.workDir, null, true)) {
             LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2));
             System.out.println("Starting the job...");
             JobClient job = JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), c, KafkaSources.Reading.LIVE,

@@ -38,6 +38,26 @@ public final class Hotline implements Callable<Integer> {
         System.exit(cli.execute(args));
     }
 
+    /** Where the local servers keep their data, or an external ClickHouse to use instead. */
+    static final class ServerOptions {
+        @Option(names = "--work-dir", defaultValue = "var",
+                description = "Where local servers keep their data and logs (default: ${DEFAULT-VALUE}).")
+        Path workDir;
+
+        @Option(names = "--clickhouse-url", description = "Use this ClickHouse instead of a local one.")
+        String clickhouseUrl;
+    }
+
+    /** The month to simulate: a profile, and the seed that makes it the same every time. */
+    static final class ProfileOptions {
+        @Option(names = "--profile", required = true,
+                description = "A shipped profile (e.g. xiangtan-2023-09) or a folder with month.json and units.csv.")
+        String profile;
+
+        @Option(names = "--seed", defaultValue = "2023", description = "Seed: the same seed gives the same events (default: ${DEFAULT-VALUE}).")
+        long seed;
+    }
+
     /** The --config option, shared by the commands that read the configuration. */
     static final class ConfigOption {
         @Option(names = "--config", paramLabel = "FILE",

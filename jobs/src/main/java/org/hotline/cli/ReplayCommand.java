@@ -1,7 +1,6 @@
 package org.hotline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,17 +33,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     Hotline.ConfigOption config;
 
-    @Option(names = "--profile", required = true, description = "A shipped profile (e.g. xiangtan-2023-09) or a folder with month.json and units.csv.")
-    String profile;
+    @Mixin
+    Hotline.ProfileOptions month;
 
-    @Option(names = "--seed", defaultValue = "2023", description = "Seed of the simulation (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--work-dir", defaultValue = "var", description = "Where local servers keep their data (default: ${DEFAULT-VALUE}).")
-    Path workDir;
-
-    @Option(names = "--clickhouse-url", description = "Use this ClickHouse instead of a local one.")
-    String clickhouseUrl;
+    @Mixin
+    Hotline.ServerOptions servers;
 
     @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of a local broker.")
     String bootstrap;
@@ -52,21 +45,22 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        Profile p = Profile.load(profile);
+        Profile p = Profile.load(month.profile);
         HotlineConfig c = config.load();
-        String month = p.month().toString();
-        c.kafka.callsTopic = "calls-" + month;
-        c.kafka.ticketsTopic = "tickets-" + month;
-        c.kafka.groupId = "replay-" + month;
-        try (LocalRuntime runtime = LocalRuntime.clickhouse(c, workDir, clickhouseUrl).kafka(c, workDir, bootstrap, false);
+        String monthName = p.month().toString();
+        c.kafka.callsTopic = "calls-" + monthName;
+        c.kafka.ticketsTopic = "tickets-" + monthName;
+        c.kafka.groupId = "replay-" + monthName;
+        try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl)
+                        .kafka(c, servers.workDir, bootstrap, false);
                 ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
-            System.out.printf("Simulating %s (%s, seed %d)...%n", p.name(), month, seed);
-            MonthSimulator.Month m = new MonthSimulator(p, seed).generate();
+            System.out.printf("Simulating %s (%s, seed %d)...%n", p.name(), monthName, month.seed);
+            MonthSimulator.Month m = new MonthSimulator(p, month.seed).generate();
             System.out.printf("  %,d call events and %,d ticket events%n", m.calls().size(), m.tickets().size());
 
             String db = c.clickhouse.database;
             JobLauncher.migrate(c.clickhouse, System.out::println);
-            MonthReplay.clear(ch, db, p.month(), month + "-T", List.of(c.kafka.callsTopic, c.kafka.ticketsTopic), System.out::println);
+            MonthReplay.clear(ch, db, p.month(), monthName + "-T", List.of(c.kafka.callsTopic, c.kafka.ticketsTopic), System.out::println);
             freshTopics(c);
             System.out.println("Writing the month to Kafka...");
             new KafkaPlayback(c.kafka.clientProperties(), c.kafka.bootstrapServers, c.kafka.callsTopic, c.kafka.ticketsTopic,

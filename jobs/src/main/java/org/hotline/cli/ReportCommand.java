@@ -2,7 +2,6 @@ package org.hotline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.concurrent.Callable;
 import org.hotline.config.HotlineConfig;
@@ -29,11 +28,8 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--top", defaultValue = "11", description = "How many hotspot categories (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--work-dir", defaultValue = "var", description = "Where the local ClickHouse keeps its data (default: ${DEFAULT-VALUE}).")
-    Path workDir;
-
-    @Option(names = "--clickhouse-url", description = "Read this ClickHouse instead of the local one.")
-    String clickhouseUrl;
+    @Mixin
+    Hotline.ServerOptions servers;
 
     @Override
     public Integer call() throws Exception {
@@ -41,7 +37,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format " + format + " is not available yet; use json");
         }
         HotlineConfig c = config.load();
-        try (LocalRuntime runtime = LocalRuntime.clickhouse(c, workDir, clickhouseUrl);
+        try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl);
                 ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
             JobLauncher.migrate(c.clickhouse, s -> {});
             var report = new MonthReport(ch, c.clickhouse.database).build(month, top);

@@ -19,11 +19,8 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     Hotline.ConfigOption config;
 
-    @Option(names = "--profile", required = true, description = "A shipped profile (e.g. xiangtan-2023-09) or a folder with month.json and units.csv.")
-    String profile;
-
-    @Option(names = "--seed", defaultValue = "2023", description = "Seed: the same seed gives the same events (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    Hotline.ProfileOptions month;
 
     @Option(names = "--out", description = "Write calls.jsonl and tickets.jsonl into this folder instead of sending to Kafka.")
     Path out;
@@ -37,19 +34,19 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Profile p = Profile.load(profile);
-        System.err.printf("Simulating %s (%s, seed %d)...%n", p.name(), p.month(), seed);
-        MonthSimulator.Month month = new MonthSimulator(p, seed).generate();
+        Profile p = Profile.load(month.profile);
+        System.err.printf("Simulating %s (%s, seed %d)...%n", p.name(), p.month(), month.seed);
+        MonthSimulator.Month events = new MonthSimulator(p, month.seed).generate();
         if (out != null) {
-            JsonLines.write(month, out, p.zone());
-            System.out.printf("Wrote %,d call events and %,d ticket events to %s%n", month.calls().size(),
-                    month.tickets().size(), out);
+            JsonLines.write(events, out, p.zone());
+            System.out.printf("Wrote %,d call events and %,d ticket events to %s%n", events.calls().size(),
+                    events.tickets().size(), out);
             return 0;
         }
         HotlineConfig c = config.load();
         String servers = bootstrap != null ? bootstrap : c.kafka.bootstrapServers;
         long sent = new KafkaPlayback(c.kafka.clientProperties(), servers, c.kafka.callsTopic, c.kafka.ticketsTopic, p.zone())
-                .play(month, speed, System.err::println);
+                .play(events, speed, System.err::println);
         System.out.printf("Sent %,d events to %s and %s.%n", sent, c.kafka.callsTopic, c.kafka.ticketsTopic);
         return 0;
     }
