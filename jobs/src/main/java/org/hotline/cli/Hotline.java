@@ -2,6 +2,7 @@ package org.hotline.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.hotline.assessment.AssessmentCsv;
 import org.hotline.config.HotlineConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Option;
 /** The hotline command line; {@code ./hotline} runs it (and adds {@code test}, which needs no JVM of ours). */
 @Command(name = "hotline", mixinStandardHelpOptions = true, version = "hotline 0.1.0",
         description = "Live, exact figures from a 12345 hotline's call and ticket events: Kafka -> Flink -> ClickHouse.",
-        subcommands = {DemoCommand.class, ReplayCommand.class, ReportCommand.class, SimulateCommand.class, RunCommand.class,
+        subcommands = {DemoCommand.class, ReplayCommand.class, ReportCommand.class, AssessCommand.class, SimulateCommand.class,
+                RunCommand.class,
                 MigrateCommand.class,
                 ProduceCommand.class,
                 CommandLine.HelpCommand.class})
@@ -26,6 +28,11 @@ public final class Hotline implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: a clear message, exit code 2 for bad input, 1 for other failures. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Hotline());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // A clear message, not a stack trace, for what a user can fix; the trace with --verbose.
@@ -33,9 +40,9 @@ public final class Hotline implements Callable<Integer> {
             if (Boolean.getBoolean("hotline.verbose")) {
                 e.printStackTrace(cmd.getErr());
             }
-            return 1;
+            return e instanceof AssessmentCsv.BadInput ? 2 : 1; // 2: the input is wrong, as for a usage error
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 
     /** Where the local servers keep their data, or an external ClickHouse to use instead. */

@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.hotline.assessment.Assessment;
+import org.hotline.assessment.AssessmentCsv;
 import org.hotline.jobs.SharedServices;
 import org.hotline.report.MonthReport;
 import org.hotline.sql.ClickHouseSql;
@@ -27,7 +33,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /**
  * The strongest test there is: replay a published month through the whole pipeline (simulator,
@@ -60,12 +65,39 @@ class ReplayITCase {
                 "--clickhouse-url", SharedServices.clickhouse().httpUrl(),
                 "--bootstrap-servers", SharedServices.kafka().bootstrapServers(), "--work-dir", dir.toString()};
 
-        assertThat(new CommandLine(new Hotline()).execute(replay)).isZero();
+        assertThat(Hotline.commandLine().execute(replay)).isZero();
         JsonNode first = report(month, published.path("tickets").path("hotspot_categories").size());
         assertMatches(first, published, unitsCsv(name));
 
-        assertThat(new CommandLine(new Hotline()).execute(replay)).as("a second replay of the month").isZero();
+        assertThat(Hotline.commandLine().execute(replay)).as("a second replay of the month").isZero();
         assertThat(report(month, published.path("tickets").path("hotspot_categories").size())).isEqualTo(first);
+
+        // The assessment from the stream's figures is the assessment of the published figures.
+        String fromStream = stdout("assess", "--config", config.toString(), "--month", month.toString(),
+                "--clickhouse-url", SharedServices.clickhouse().httpUrl());
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        try (InputStream in = resource(name, "units.csv")) {
+            AssessmentCsv.write(Assessment.rank(AssessmentCsv.read(new InputStreamReader(in, StandardCharsets.UTF_8))),
+                    new PrintStream(expected, true, StandardCharsets.UTF_8));
+        }
+        assertThat(fromStream).isEqualTo(expected.toString(StandardCharsets.UTF_8));
+        try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {
+            assertThat(ch.count("SELECT count() FROM replay_it.assessment FINAL WHERE month = toDate('" + month.atDay(1) + "')"))
+                    .isEqualTo(unitsCsv(name).size());
+        }
+    }
+
+    /** What a command prints on standard output. */
+    static String stdout(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Hotline.commandLine().execute(args)).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     static JsonNode report(YearMonth month, int top) {

@@ -1,0 +1,113 @@
+package org.hotline.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.hotline.assessment.Assessment;
+import org.hotline.assessment.AssessmentCsv;
+import org.hotline.config.HotlineConfig;
+import org.hotline.events.UnitGroup;
+import org.hotline.events.Wire;
+import org.hotline.jobs.JobLauncher;
+import org.hotline.report.MonthReport;
+import org.hotline.sql.ClickHouseSql;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "assess", mixinStandardHelpOptions = true,
+        description = "Score and rank every unit by the monthly assessment (考核), as CSV: from a file in the layout of a "
+                + "profile's units.csv, or from a month's figures in ClickHouse (then stored there too).")
+final class AssessCommand implements Callable<Integer> {
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--input", paramLabel = "FILE.csv", description = "Units with the columns of units.csv.")
+        Path input;
+
+        @Option(names = "--month", paramLabel = "YYYY-MM", description = "A month in ClickHouse: the stream's figures and the office's inputs.")
+        YearMonth month;
+    }
+
+    @Mixin
+    Hotline.ConfigOption config;
+
+    @Mixin
+    Hotline.ServerOptions servers;
+
+    @Override
+    public Integer call() throws Exception {
+        if (source.input != null) {
+            try (Reader in = Files.newBufferedReader(source.input, StandardCharsets.UTF_8)) {
+                AssessmentCsv.write(Assessment.rank(AssessmentCsv.read(in)), System.out);
+            }
+            return 0;
+        }
+        HotlineConfig c = config.load();
+        try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl);
+                ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
+            JobLauncher.migrate(c.clickhouse, s -> {});
+            List<Assessment.Score> scores = Assessment.rank(fromReport(new MonthReport(ch, c.clickhouse.database)
+                    .build(source.month, 0)));
+            store(ch, c.clickhouse.database, source.month, scores);
+            AssessmentCsv.write(scores, System.out);
+        }
+        return 0;
+    }
+
+    /** The report's units: the stream's figures; a unit the office has not scored counts 0 for its inputs. */
+    private static List<Assessment.UnitMonth> fromReport(JsonNode report) {
+        List<Assessment.UnitMonth> units = new ArrayList<>();
+        for (JsonNode u : report.get("units")) {
+            UnitGroup group = Wire.parse(UnitGroup.class, u.path("group").asText().toLowerCase(Locale.ROOT));
+            if (group == null) {
+                System.err.println("hotline: unit " + u.get("unit").asText() + " has no known group (load the units): not assessed");
+                continue;
+            }
+            if (u.get("knowledge_base").isNull()) {
+                System.err.println("hotline: no office inputs for " + u.get("unit").asText() + ": knowledge base, cooperation and bonus count 0");
+            }
+            units.add(new Assessment.UnitMonth(u.get("unit").asText(), group, u.get("tickets").asLong(), u.get("on_time").asLong(),
+                    u.get("extensions").asLong(), u.get("contacted").asLong(), u.get("sys_satisfaction_pct").decimalValue(),
+                    u.get("spot_satisfaction_pct").decimalValue(), u.get("rejects").asLong(), decimal(u, "knowledge_base"),
+                    decimal(u, "cooperation"), decimal(u, "bonus")));
+        }
+        return units;
+    }
+
+    private static BigDecimal decimal(JsonNode u, String field) {
+        return u.get(field).isNull() ? BigDecimal.ZERO : u.get(field).decimalValue();
+    }
+
+    private static void store(ClickHouseSql ch, String db, YearMonth month, List<Assessment.Score> scores) {
+        if (scores.isEmpty()) {
+            return;
+        }
+        StringBuilder values = new StringBuilder();
+        for (Assessment.Score s : scores) {
+            Assessment.UnitMonth u = s.unit();
+            values.append(values.isEmpty() ? "" : ", ").append("(toDate('").append(month.atDay(1)).append("'), '")
+                    .append(u.unit().replace("'", "\\'")).append("', '").append(u.group().wire()).append("', '").append(s.tier())
+                    .append("', ").append(s.rank()).append(", ").append(u.tickets());
+            for (BigDecimal v : List.of(s.onTime(), s.delay(), s.contact(), s.satisfaction(), s.reject(), u.knowledgeBase(),
+                    u.cooperation(), u.bonus(), s.total())) {
+                values.append(", ").append(v.toPlainString());
+            }
+            values.append(", now())");
+        }
+        ch.execute("INSERT INTO " + db + ".assessment (month, unit_id, unit_group, tier, rank, tickets, on_time_score, delay_score, "
+                + "contact_score, satisfaction_score, reject_score, knowledge_base, cooperation, bonus, total, computed_at) VALUES "
+                + values);
+    }
+}
