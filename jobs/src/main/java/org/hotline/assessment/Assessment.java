@@ -1,13 +1,17 @@
 package org.hotline.assessment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.hotline.events.UnitGroup;
+import org.hotline.events.Wire;
 import org.hotline.simulator.Rates;
 
 /**
@@ -58,6 +62,34 @@ public final class Assessment {
             }
         }
         return out;
+    }
+
+    /**
+     * The units of a month report ({@link org.hotline.report.MonthReport}): the stream's figures and the
+     * office's inputs. A unit without a known group is left out, and one without office inputs counts 0
+     * for them; {@code warnings} hears of both.
+     */
+    public static List<UnitMonth> fromReport(JsonNode report, Consumer<String> warnings) {
+        List<UnitMonth> units = new ArrayList<>();
+        for (JsonNode u : report.get("units")) {
+            UnitGroup group = Wire.parse(UnitGroup.class, u.path("group").asText().toLowerCase(Locale.ROOT));
+            if (group == null) {
+                warnings.accept("unit " + u.get("unit").asText() + " has no known group (load the units): not assessed");
+                continue;
+            }
+            if (u.get("knowledge_base").isNull()) {
+                warnings.accept("no office inputs for " + u.get("unit").asText() + ": knowledge base, cooperation and bonus count 0");
+            }
+            units.add(new UnitMonth(u.get("unit").asText(), group, u.get("tickets").asLong(), u.get("on_time").asLong(),
+                    u.get("extensions").asLong(), u.get("contacted").asLong(), u.get("sys_satisfaction_pct").decimalValue(),
+                    u.get("spot_satisfaction_pct").decimalValue(), u.get("rejects").asLong(), decimal(u, "knowledge_base"),
+                    decimal(u, "cooperation"), decimal(u, "bonus")));
+        }
+        return units;
+    }
+
+    private static BigDecimal decimal(JsonNode u, String field) {
+        return u.get(field).isNull() ? BigDecimal.ZERO : u.get(field).decimalValue();
     }
 
     /** Tier by the month's valid tickets, for departments and companies: A at least 100, B 20 to 99, C below 20. */

@@ -1,21 +1,16 @@
 package org.hotline.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Reader;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.hotline.assessment.Assessment;
 import org.hotline.assessment.AssessmentCsv;
 import org.hotline.config.HotlineConfig;
-import org.hotline.events.UnitGroup;
-import org.hotline.events.Wire;
 import org.hotline.jobs.JobLauncher;
 import org.hotline.report.MonthReport;
 import org.hotline.sql.ClickHouseSql;
@@ -58,36 +53,12 @@ final class AssessCommand implements Callable<Integer> {
         try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl);
                 ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
             JobLauncher.migrate(c.clickhouse, s -> {});
-            List<Assessment.Score> scores = Assessment.rank(fromReport(new MonthReport(ch, c.clickhouse.database)
-                    .build(source.month, 0)));
+            List<Assessment.Score> scores = Assessment.rank(Assessment.fromReport(new MonthReport(ch, c.clickhouse.database)
+                    .build(source.month, 0), s -> System.err.println("hotline: " + s)));
             store(ch, c.clickhouse.database, source.month, scores);
             AssessmentCsv.write(scores, System.out);
         }
         return 0;
-    }
-
-    /** The report's units: the stream's figures; a unit the office has not scored counts 0 for its inputs. */
-    private static List<Assessment.UnitMonth> fromReport(JsonNode report) {
-        List<Assessment.UnitMonth> units = new ArrayList<>();
-        for (JsonNode u : report.get("units")) {
-            UnitGroup group = Wire.parse(UnitGroup.class, u.path("group").asText().toLowerCase(Locale.ROOT));
-            if (group == null) {
-                System.err.println("hotline: unit " + u.get("unit").asText() + " has no known group (load the units): not assessed");
-                continue;
-            }
-            if (u.get("knowledge_base").isNull()) {
-                System.err.println("hotline: no office inputs for " + u.get("unit").asText() + ": knowledge base, cooperation and bonus count 0");
-            }
-            units.add(new Assessment.UnitMonth(u.get("unit").asText(), group, u.get("tickets").asLong(), u.get("on_time").asLong(),
-                    u.get("extensions").asLong(), u.get("contacted").asLong(), u.get("sys_satisfaction_pct").decimalValue(),
-                    u.get("spot_satisfaction_pct").decimalValue(), u.get("rejects").asLong(), decimal(u, "knowledge_base"),
-                    decimal(u, "cooperation"), decimal(u, "bonus")));
-        }
-        return units;
-    }
-
-    private static BigDecimal decimal(JsonNode u, String field) {
-        return u.get(field).isNull() ? BigDecimal.ZERO : u.get(field).decimalValue();
     }
 
     private static void store(ClickHouseSql ch, String db, YearMonth month, List<Assessment.Score> scores) {

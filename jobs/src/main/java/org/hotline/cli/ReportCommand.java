@@ -2,10 +2,16 @@ package org.hotline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.YearMonth;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.hotline.config.HotlineConfig;
 import org.hotline.jobs.JobLauncher;
+import org.hotline.assessment.Assessment;
+import org.hotline.report.Bulletin;
 import org.hotline.report.MonthReport;
 import org.hotline.sql.ClickHouseSql;
 import picocli.CommandLine.Command;
@@ -13,7 +19,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = "Print a month's figures read from ClickHouse, in the shape of a profile's month.json, with units.")
+        description = "A month read from ClickHouse: its figures as JSON in the shape of a profile's month.json (with units), "
+                + "or its bulletin as HTML or Markdown.")
 final class ReportCommand implements Callable<Integer> {
 
     @Mixin
@@ -22,8 +29,12 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--month", required = true, description = "The month, YYYY-MM.")
     YearMonth month;
 
-    @Option(names = "--format", defaultValue = "json", description = "json (default).")
+    @Option(names = "--format", defaultValue = "json",
+            description = "json (the figures, default), html (the bulletin, one self-contained page) or md (the bulletin in Markdown).")
     String format;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write bulletin-<month>.<format> into this folder instead of printing.")
+    Path out;
 
     @Option(names = "--top", defaultValue = "11", description = "How many hotspot categories (default: ${DEFAULT-VALUE}).")
     int top;
@@ -33,15 +44,30 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("json")) {
-            throw new IllegalArgumentException("--format " + format + " is not available yet; use json");
+        if (!List.of("json", "html", "md").contains(format)) {
+            throw new IllegalArgumentException("--format must be json, html or md, not " + format);
         }
         HotlineConfig c = config.load();
         try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl);
                 ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
             JobLauncher.migrate(c.clickhouse, s -> {});
             var report = new MonthReport(ch, c.clickhouse.database).build(month, top);
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+            String text = switch (format) {
+                case "json" -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n";
+                default -> {
+                    Bulletin bulletin = new Bulletin(report,
+                            Assessment.rank(Assessment.fromReport(report, s -> System.err.println("hotline: " + s))));
+                    yield format.equals("html") ? bulletin.html() : bulletin.markdown();
+                }
+            };
+            if (out == null) {
+                System.out.print(text);
+            } else {
+                Files.createDirectories(out);
+                Path file = out.resolve("bulletin-" + month + "." + format);
+                Files.writeString(file, text, StandardCharsets.UTF_8);
+                System.err.println("Wrote " + file);
+            }
         }
         return 0;
     }

@@ -54,6 +54,14 @@ public final class MonthReport {
         calls.put("answered", answered);
         calls.put("connection_rate_pct", Rates.pct(answered, offered));
         putCounts(calls.putObject("by_caller_region"), byRegion, Integer.MAX_VALUE);
+        ObjectNode byDay = calls.putObject("by_day");
+        for (JsonNode r : ch.rows("SELECT toString(toDate(minute)) AS day, sum(offered) AS offered, sum(answered) AS answered FROM "
+                + db + ".call_minute_metrics FINAL WHERE toStartOfMonth(minute) = " + m + " GROUP BY day ORDER BY day")) {
+            ObjectNode d = byDay.putObject(r.get("day").asText());
+            d.put("offered", r.get("offered").asLong());
+            d.put("answered", r.get("answered").asLong());
+            d.put("connection_rate_pct", Rates.pct(r.get("answered").asLong(), r.get("offered").asLong()));
+        }
 
         // Tickets, city-wide and by slice.
         Map<String, Map<String, Long>> created = new LinkedHashMap<>();

@@ -22,6 +22,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.hotline.assessment.Assessment;
 import org.hotline.assessment.AssessmentCsv;
@@ -81,10 +84,88 @@ class ReplayITCase {
                     new PrintStream(expected, true, StandardCharsets.UTF_8));
         }
         assertThat(fromStream).isEqualTo(expected.toString(StandardCharsets.UTF_8));
+
+        // The bulletin shows the same month, section by section, in HTML and in Markdown.
+        for (String format : List.of("html", "md")) {
+            assertThat(Hotline.commandLine().execute("report", "--config", config.toString(), "--month", month.toString(),
+                    "--format", format, "--out", dir.toString(), "--clickhouse-url", SharedServices.clickhouse().httpUrl(),
+                    "--top", String.valueOf(published.at("/tickets/hotspot_categories").size())))
+                    .isZero();
+        }
+        assertBulletin(dir.resolve("bulletin-" + month + ".html"), published, fromStream);
+        assertThat(Files.readString(dir.resolve("bulletin-" + month + ".md")))
+                .contains("| 有效工单 Valid tickets | " + String.format("%,d", published.at("/tickets/valid").asLong()) + " |");
         try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {
             assertThat(ch.count("SELECT count() FROM replay_it.assessment FINAL WHERE month = toDate('" + month.atDay(1) + "')"))
                     .isEqualTo(unitsCsv(name).size());
         }
+    }
+
+    /** The bulletin's HTML, parsed: every section holds the published figures and the ranking. */
+    static void assertBulletin(Path html, JsonNode published, String rankingCsv) throws Exception {
+        Document page = Jsoup.parse(html.toFile(), "UTF-8");
+        assertThat(page.select("script, link[href], img[src^=http]")).as("self-contained, no network").isEmpty();
+        JsonNode calls = published.get("calls");
+        JsonNode tickets = published.get("tickets");
+        JsonNode prev = published.get("previous_month");
+        assertThat(value(page, "#calls-answered")).isEqualTo(calls.get("answered").asLong());
+        assertThat(page.select("#connection-rate .value").text()).isEqualTo(calls.get("connection_rate_pct").decimalValue()
+                .setScale(2) + " %");
+        assertThat(value(page, "#tickets-valid")).isEqualTo(tickets.get("valid").asLong());
+        assertThat(value(page, "#dispatched")).isEqualTo(tickets.get("dispatched").asLong());
+        assertThat(page.select("#satisfaction .value").text()).isEqualTo(tickets.get("callback_satisfaction_pct").decimalValue()
+                .setScale(2) + " %");
+        // month over month, from the published figures of both months
+        assertThat(page.select("#calls-answered .change").text()).isEqualTo(change(calls.get("answered").asLong(),
+                prev.get("calls_answered").asLong()));
+        assertThat(page.select("#satisfaction .change").text()).isEqualTo(signed(tickets.get("callback_satisfaction_pct")
+                .decimalValue().subtract(prev.get("callback_satisfaction_pct").decimalValue())) + " points");
+        assertThat(table(page, "#channels")).isEqualTo(counts(tickets.get("by_channel")));
+        assertThat(table(page, "#request-types")).isEqualTo(counts(tickets.get("by_request_type")));
+        assertThat(table(page, "#hotspots")).isEqualTo(counts(tickets.get("hotspot_categories")));
+        assertThat(table(page, "#regions")).containsAllEntriesOf(counts(calls.get("by_caller_region")));
+        assertThat(table(page, "#special-lines")).containsEntry("tag: civilised_city", tickets.at("/tags/civilised_city").asLong())
+                .containsEntry("desk: business_desk", tickets.at("/desks/business_desk").asLong());
+        assertThat(page.select("#connection-by-day tr:gt(0)")).hasSizeGreaterThanOrEqualTo(28);
+        assertThat(page.select("#channels svg rect")).hasSize(tickets.get("by_channel").size());
+        // every unit's rank and total as the assessment of the published figures has them
+        Map<String, String> expected = new HashMap<>();
+        rankingCsv.lines().skip(1).forEach(l -> {
+            String[] c = l.split(",");
+            expected.put(c[3], c[2] + " " + c[13]);
+        });
+        Map<String, String> shown = new HashMap<>();
+        for (Element row : page.select("#ranking table.ranking tr:gt(0)")) {
+            shown.put(row.select("td.unit").text(), row.child(0).text() + " " + row.child(row.childrenSize() - 1).text());
+        }
+        assertThat(shown).isEqualTo(expected);
+    }
+
+    static long value(Document page, String row) {
+        return Long.parseLong(page.select(row + " .value").text().replace(",", "").replaceAll(" .*", ""));
+    }
+
+    static Map<String, Long> table(Document page, String section) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (Element row : page.select(section + " table tr:gt(0)")) {
+            out.put(row.select("td.label").text(), Long.parseLong(row.select("td.value").text().replace(",", "")));
+        }
+        return out;
+    }
+
+    static Map<String, Long> counts(JsonNode node) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+        return out;
+    }
+
+    static String change(long now, long before) {
+        return signed(BigDecimal.valueOf(now - before).multiply(BigDecimal.valueOf(100))
+                .divide(BigDecimal.valueOf(before), 2, java.math.RoundingMode.HALF_UP)) + " %";
+    }
+
+    static String signed(BigDecimal v) {
+        return (v.signum() > 0 ? "+" : "") + v.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
     }
 
     /** What a command prints on standard output. */

@@ -1,0 +1,287 @@
+package org.hotline.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.hotline.assessment.Assessment;
+import org.hotline.events.UnitGroup;
+
+/**
+ * The monthly bulletin (通报) as a self-contained HTML page (charts drawn inline as SVG, no network)
+ * or as Markdown, from a {@link MonthReport} and the month's assessment. Every value that comes
+ * from the data is escaped.
+ */
+public final class Bulletin {
+
+    private final JsonNode report;
+    private final List<Assessment.Score> ranking;
+
+    public Bulletin(JsonNode report, List<Assessment.Score> ranking) {
+        this.report = report;
+        this.ranking = ranking;
+    }
+
+    /** One row of the overview: a figure, its value and its change from the previous month. */
+    record Figure(String id, String label, String value, String change) {}
+
+    List<Figure> overview() {
+        JsonNode calls = report.get("calls");
+        JsonNode t = report.get("tickets");
+        JsonNode prev = report.path("previous_month");
+        long valid = t.get("valid").asLong();
+        long dispatched = t.get("dispatched").asLong();
+        List<Figure> rows = new ArrayList<>();
+        rows.add(new Figure("calls-answered", "接听来电 Calls answered", count(calls.get("answered").asLong()),
+                percentChange(calls.get("answered").asLong(), prev.path("calls_answered"))));
+        rows.add(new Figure("connection-rate", "接通率 Connection rate", pct(calls.get("connection_rate_pct")),
+                pointChange(calls.get("connection_rate_pct"), prev.path("connection_rate_pct"))));
+        rows.add(new Figure("tickets-valid", "有效工单 Valid tickets", count(valid), percentChange(valid, prev.path("tickets_valid"))));
+        rows.add(new Figure("resolved-online", "在线办结 Resolved online", count(t.get("resolved_online").asLong()) + " ("
+                + share(t.get("resolved_online").asLong(), valid) + ")", ""));
+        rows.add(new Figure("dispatched", "网上派单 Dispatched to units", count(dispatched),
+                percentChange(dispatched, prev.path("tickets_dispatched"))));
+        rows.add(new Figure("on-time", "按时办结 Completed on time", count(t.get("dispatched_completed_on_time").asLong()) + " ("
+                + share(t.get("dispatched_completed_on_time").asLong(), dispatched) + ")", ""));
+        rows.add(new Figure("satisfaction", "回访满意率 Callback satisfaction", pct(t.get("callback_satisfaction_pct")),
+                pointChange(t.get("callback_satisfaction_pct"), prev.path("callback_satisfaction_pct"))));
+        return rows;
+    }
+
+    static String count(long n) {
+        return String.format("%,d", n);
+    }
+
+    static String pct(JsonNode v) {
+        return v.decimalValue().setScale(2, RoundingMode.HALF_UP).toPlainString() + " %";
+    }
+
+    static String share(long part, long whole) {
+        return org.hotline.simulator.Rates.pct(part, whole).toPlainString() + " %";
+    }
+
+    static String percentChange(long now, JsonNode before) {
+        if (!before.isNumber() || before.asLong() == 0) {
+            return "";
+        }
+        BigDecimal change = BigDecimal.valueOf(now - before.asLong()).multiply(BigDecimal.valueOf(100))
+                .divide(BigDecimal.valueOf(before.asLong()), 2, RoundingMode.HALF_UP);
+        return signed(change) + " %";
+    }
+
+    static String pointChange(JsonNode now, JsonNode before) {
+        if (!before.isNumber()) {
+            return "";
+        }
+        return signed(now.decimalValue().subtract(before.decimalValue()).setScale(2, RoundingMode.HALF_UP)) + " points";
+    }
+
+    private static String signed(BigDecimal v) {
+        return (v.signum() > 0 ? "+" : "") + v.toPlainString();
+    }
+
+    static Map<String, Long> counts(JsonNode node) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), e.getValue().asLong());
+        }
+        return out;
+    }
+
+    /** The ranking tables: one per group, and per tier for departments and companies. */
+    Map<String, List<Assessment.Score>> rankingTables() {
+        Map<String, List<Assessment.Score>> tables = new LinkedHashMap<>();
+        for (Assessment.Score s : ranking) {
+            String title = groupTitle(s.unit().group()) + (s.tier().isEmpty() ? "" : " · tier " + s.tier());
+            tables.computeIfAbsent(title, k -> new ArrayList<>()).add(s);
+        }
+        return tables;
+    }
+
+    static String groupTitle(UnitGroup g) {
+        return switch (g) {
+            case DISTRICT -> "县市区 Districts and counties";
+            case PARK -> "园区 Parks";
+            case DEPARTMENT -> "市直部门 City departments";
+            case ENTERPRISE -> "公共企业 Public-service companies";
+        };
+    }
+
+    // ---- HTML ------------------------------------------------------------------------------------------
+
+    public String html() {
+        StringBuilder h = new StringBuilder();
+        String title = report.path("city").asText("") + " 12345 热线 " + report.get("month").asText() + " 通报 · Monthly bulletin";
+        h.append("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>\n")
+                .append("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+                        + "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em}"
+                        + "td.n,th.n{text-align:right}h2{border-bottom:2px solid #c00;padding-bottom:.2em}"
+                        + "svg text{font-size:12px}.up{color:#070}.down{color:#c00}</style></head><body>\n");
+        h.append("<h1>").append(esc(title)).append("</h1>\n");
+
+        h.append("<section id=\"overview\"><h2>总体情况 Overview</h2><table><tr><th>Figure</th><th class=\"n\">Value</th>"
+                + "<th class=\"n\">Month over month</th></tr>\n");
+        for (Figure f : overview()) {
+            h.append("<tr id=\"").append(f.id()).append("\"><td>").append(esc(f.label())).append("</td><td class=\"n value\">")
+                    .append(esc(f.value())).append("</td><td class=\"n change\">").append(esc(f.change())).append("</td></tr>\n");
+        }
+        h.append("</table></section>\n");
+
+        countsSection(h, "channels", "受理渠道 Channels", counts(report.at("/tickets/by_channel")));
+        countsSection(h, "regions", "来电地区 Calls by caller region", counts(report.at("/calls/by_caller_region")));
+        countsSection(h, "request-types", "诉求类型 Request types", counts(report.at("/tickets/by_request_type")));
+        countsSection(h, "hotspots", "热点问题 Hotspot categories", counts(report.at("/tickets/hotspot_categories")));
+        countsSection(h, "topics", "热点话题 Hotspot topics", counts(report.at("/tickets/hotspot_topics")));
+        Map<String, Long> special = new LinkedHashMap<>();
+        counts(report.at("/tickets/tags")).forEach((k, v) -> special.put("tag: " + k, v));
+        counts(report.at("/tickets/desks")).forEach((k, v) -> special.put("desk: " + k, v));
+        countsSection(h, "special-lines", "专线 Civilised city and desks", special);
+
+        Map<String, Long> daily = new LinkedHashMap<>();
+        Map<String, String> dailyRates = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = report.at("/calls/by_day").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            daily.put(e.getKey(), e.getValue().get("connection_rate_pct").decimalValue().multiply(BigDecimal.valueOf(100)).longValue());
+            dailyRates.put(e.getKey(), pct(e.getValue().get("connection_rate_pct")));
+        }
+        h.append("<section id=\"connection-by-day\"><h2>每日接通率 Connection rate by day</h2>\n")
+                .append(columns(daily)).append("<table><tr><th>Day</th><th class=\"n\">Connection rate</th></tr>\n");
+        dailyRates.forEach((day, rate) -> h.append("<tr><td>").append(esc(day)).append("</td><td class=\"n value\">")
+                .append(esc(rate)).append("</td></tr>\n"));
+        h.append("</table></section>\n");
+
+        h.append("<section id=\"ranking\"><h2>考核排名 Assessment ranking</h2>\n");
+        rankingTables().forEach((title2, scores) -> {
+            h.append("<h3>").append(esc(title2)).append("</h3><table class=\"ranking\"><tr><th>Rank</th><th>Unit</th>"
+                    + "<th class=\"n\">Tickets</th><th class=\"n\">On time</th><th class=\"n\">Delay</th><th class=\"n\">Contact</th>"
+                    + "<th class=\"n\">Satisfaction</th><th class=\"n\">Rejections</th><th class=\"n\">Knowledge base</th>"
+                    + "<th class=\"n\">Cooperation</th><th class=\"n\">Bonus</th><th class=\"n\">Total</th></tr>\n");
+            for (Assessment.Score s : scores) {
+                h.append("<tr><td class=\"n\">").append(s.rank()).append("</td><td class=\"unit\">").append(esc(s.unit().unit()))
+                        .append("</td><td class=\"n\">").append(s.unit().tickets());
+                for (BigDecimal v : List.of(s.onTime(), s.delay(), s.contact(), s.satisfaction(), s.reject(),
+                        s.unit().knowledgeBase(), s.unit().cooperation(), s.unit().bonus(), s.total())) {
+                    h.append("</td><td class=\"n\">").append(v.setScale(2, RoundingMode.HALF_UP).toPlainString());
+                }
+                h.append("</td></tr>\n");
+            }
+            h.append("</table>\n");
+        });
+        h.append("</section>\n</body></html>\n");
+        return h.toString();
+    }
+
+    private static void countsSection(StringBuilder h, String id, String title, Map<String, Long> counts) {
+        h.append("<section id=\"").append(id).append("\"><h2>").append(esc(title)).append("</h2>\n").append(bars(counts))
+                .append("<table><tr><th>").append("Item").append("</th><th class=\"n\">Count</th></tr>\n");
+        counts.forEach((k, v) -> h.append("<tr><td class=\"label\">").append(esc(k)).append("</td><td class=\"n value\">")
+                .append(count(v)).append("</td></tr>\n"));
+        h.append("</table></section>\n");
+    }
+
+    /** A horizontal bar chart. */
+    static String bars(Map<String, Long> counts) {
+        long max = counts.values().stream().mapToLong(Long::longValue).max().orElse(1);
+        int rowHeight = 20;
+        StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"700\" height=\"")
+                .append(counts.size() * rowHeight + 10).append("\" role=\"img\">");
+        int y = 5;
+        for (Map.Entry<String, Long> e : counts.entrySet()) {
+            long width = max == 0 ? 0 : Math.round(440.0 * e.getValue() / max);
+            s.append("<text x=\"0\" y=\"").append(y + 14).append("\">").append(esc(e.getKey())).append("</text>")
+                    .append("<rect x=\"200\" y=\"").append(y + 3).append("\" width=\"").append(width)
+                    .append("\" height=\"14\" fill=\"#c33\"/>").append("<text x=\"").append(205 + width).append("\" y=\"")
+                    .append(y + 14).append("\">").append(count(e.getValue())).append("</text>");
+            y += rowHeight;
+        }
+        return s.append("</svg>\n").toString();
+    }
+
+    /** A column chart of values in hundredths of a percent, scaled between their minimum and maximum. */
+    static String columns(Map<String, Long> hundredths) {
+        long max = hundredths.values().stream().mapToLong(Long::longValue).max().orElse(1);
+        long min = hundredths.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        long floor = Math.max(0, min - 100);
+        StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(Math.max(100, hundredths.size() * 22 + 10)).append("\" height=\"160\" role=\"img\">");
+        int x = 5;
+        for (Map.Entry<String, Long> e : hundredths.entrySet()) {
+            long h = max == floor ? 100 : Math.round(120.0 * (e.getValue() - floor) / (max - floor));
+            s.append("<rect x=\"").append(x).append("\" y=\"").append(130 - h).append("\" width=\"16\" height=\"").append(h)
+                    .append("\" fill=\"#36c\"><title>").append(esc(e.getKey())).append("</title></rect>")
+                    .append("<text x=\"").append(x).append("\" y=\"150\">").append(esc(e.getKey().substring(e.getKey().length() - 2)))
+                    .append("</text>");
+            x += 22;
+        }
+        return s.append("</svg>\n").toString();
+    }
+
+    static String esc(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    // ---- Markdown --------------------------------------------------------------------------------------
+
+    public String markdown() {
+        StringBuilder m = new StringBuilder();
+        m.append("# ").append(md(report.path("city").asText(""))).append(" 12345 热线 ").append(report.get("month").asText())
+                .append(" 通报 · Monthly bulletin\n\n## 总体情况 Overview\n\n| Figure | Value | Month over month |\n|---|---:|---:|\n");
+        for (Figure f : overview()) {
+            m.append("| ").append(f.label()).append(" | ").append(f.value()).append(" | ").append(f.change()).append(" |\n");
+        }
+        mdCounts(m, "受理渠道 Channels", counts(report.at("/tickets/by_channel")));
+        mdCounts(m, "来电地区 Calls by caller region", counts(report.at("/calls/by_caller_region")));
+        mdCounts(m, "诉求类型 Request types", counts(report.at("/tickets/by_request_type")));
+        mdCounts(m, "热点问题 Hotspot categories", counts(report.at("/tickets/hotspot_categories")));
+        mdCounts(m, "热点话题 Hotspot topics", counts(report.at("/tickets/hotspot_topics")));
+        Map<String, Long> special = new LinkedHashMap<>();
+        counts(report.at("/tickets/tags")).forEach((k, v) -> special.put("tag: " + k, v));
+        counts(report.at("/tickets/desks")).forEach((k, v) -> special.put("desk: " + k, v));
+        mdCounts(m, "专线 Civilised city and desks", special);
+        m.append("\n## 每日接通率 Connection rate by day\n\n| Day | Connection rate |\n|---|---:|\n");
+        for (Iterator<Map.Entry<String, JsonNode>> it = report.at("/calls/by_day").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            m.append("| ").append(e.getKey()).append(" | ").append(pct(e.getValue().get("connection_rate_pct"))).append(" |\n");
+        }
+        m.append("\n## 考核排名 Assessment ranking\n");
+        rankingTables().forEach((title, scores) -> {
+            m.append("\n### ").append(title).append("\n\n| Rank | Unit | Tickets | On time | Delay | Contact | Satisfaction | "
+                    + "Rejections | Knowledge base | Cooperation | Bonus | Total |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Assessment.Score s : scores) {
+                m.append("| ").append(s.rank()).append(" | ").append(md(s.unit().unit())).append(" | ").append(s.unit().tickets());
+                for (BigDecimal v : List.of(s.onTime(), s.delay(), s.contact(), s.satisfaction(), s.reject(),
+                        s.unit().knowledgeBase(), s.unit().cooperation(), s.unit().bonus(), s.total())) {
+                    m.append(" | ").append(v.setScale(2, RoundingMode.HALF_UP).toPlainString());
+                }
+                m.append(" |\n");
+            }
+        });
+        return m.toString();
+    }
+
+    private static void mdCounts(StringBuilder m, String title, Map<String, Long> counts) {
+        m.append("\n## ").append(title).append("\n\n| Item | Count |\n|---|---:|\n");
+        counts.forEach((k, v) -> m.append("| ").append(md(k)).append(" | ").append(count(v)).append(" |\n"));
+    }
+
+    /** Text from the data in a Markdown table: no pipes, no HTML. */
+    static String md(String s) {
+        return esc(s).replace("|", "\\|");
+    }
+}
