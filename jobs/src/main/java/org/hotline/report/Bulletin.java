@@ -118,7 +118,7 @@ public final class Bulletin {
         StringBuilder h = new StringBuilder();
         String title = report.path("city").asText("") + " 12345 热线 " + report.get("month").asText() + " 通报 · Monthly bulletin";
         h.append("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>\n")
-                .append("<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+                .append("<style>body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;max-width:1100px;margin:2em auto;color:#222}"
                         + "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em}"
                         + "td.n,th.n{text-align:right}h2{border-bottom:2px solid #c00;padding-bottom:.2em}"
                         + "svg text{font-size:12px}.up{color:#070}.down{color:#c00}</style></head><body>\n");

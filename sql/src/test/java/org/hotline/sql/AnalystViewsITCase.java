@@ -3,7 +3,12 @@ package org.hotline.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -27,6 +32,27 @@ class AnalystViewsITCase {
 
     static List<String> rows(String sql) {
         return ch.rows(sql).stream().map(JsonNode::toString).toList();
+    }
+
+    /** Every query that sql/README.md and the README offer analysts runs, as written, on this server. */
+    @Test
+    void theDocumentedQueriesRun() throws Exception {
+        new Migrator(ch, "docs").migrate(s -> {});
+        int ran = 0;
+        for (Path doc : List.of(Path.of("README.md"), Path.of("../README.md"))) {
+            String text = Files.readString(doc);
+            Matcher block = Pattern.compile("```sql\n(.*?)```", Pattern.DOTALL).matcher(text);
+            while (block.find()) {
+                for (String statement : block.group(1).split(";\\s*\n")) {
+                    String sql = statement.lines().filter(l -> !l.strip().startsWith("--")).collect(Collectors.joining("\n")).strip();
+                    if (!sql.isEmpty()) {
+                        ch.rows(sql.replace("hotline.", "docs."));
+                        ran++;
+                    }
+                }
+            }
+        }
+        assertThat(ran).isGreaterThanOrEqualTo(12);
     }
 
     @Test
