@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.hotline.assessment.Assessment;
 import org.hotline.assessment.AssessmentCsv;
 import org.hotline.config.HotlineConfig;
-import org.hotline.jobs.JobLauncher;
 import org.hotline.report.MonthReport;
 import org.hotline.sql.ClickHouseSql;
 import picocli.CommandLine.ArgGroup;
@@ -50,15 +49,13 @@ final class AssessCommand implements Callable<Integer> {
             return 0;
         }
         HotlineConfig c = config.load();
-        try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl);
-                ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
-            JobLauncher.migrate(c.clickhouse, s -> {});
+        return LocalRuntime.withClickHouse(c, servers, ch -> {
             List<Assessment.Score> scores = Assessment.rank(Assessment.fromReport(new MonthReport(ch, c.clickhouse.database)
                     .build(source.month, 0), s -> System.err.println("hotline: " + s)));
             store(ch, c.clickhouse.database, source.month, scores);
             AssessmentCsv.write(scores, System.out);
-        }
-        return 0;
+            return 0;
+        });
     }
 
     private static void store(ClickHouseSql ch, String db, YearMonth month, List<Assessment.Score> scores) {

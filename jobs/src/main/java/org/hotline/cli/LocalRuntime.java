@@ -8,6 +8,8 @@ import java.util.stream.Stream;
 import org.hotline.config.HotlineConfig;
 import org.hotline.deploy.LocalClickHouse;
 import org.hotline.deploy.LocalKafka;
+import org.hotline.jobs.JobLauncher;
+import org.hotline.sql.ClickHouseSql;
 
 /**
  * The servers a command needs: the configured ones when given (--clickhouse-url, --bootstrap-servers),
@@ -36,6 +38,20 @@ final class LocalRuntime implements AutoCloseable {
             config.clickhouse.url = runtime.clickhouse.httpUrl();
         }
         return runtime;
+    }
+
+    /** Work against ClickHouse. */
+    interface ClickHouseWork<T> {
+        T run(ClickHouseSql ch) throws Exception;
+    }
+
+    /** Runs {@code work} on the configured ClickHouse or a local one, with the schema brought up to date first. */
+    static <T> T withClickHouse(HotlineConfig config, Hotline.ServerOptions servers, ClickHouseWork<T> work) throws Exception {
+        try (LocalRuntime runtime = clickhouse(config, servers.workDir, servers.clickhouseUrl);
+                ClickHouseSql ch = new ClickHouseSql(config.clickhouse.url, config.clickhouse.user, config.clickhouse.password)) {
+            JobLauncher.migrate(config.clickhouse, s -> {});
+            return work.run(ch);
+        }
     }
 
     /** Adds a Kafka broker unless {@code externalBootstrap} is set: in this process, or as a child process. */

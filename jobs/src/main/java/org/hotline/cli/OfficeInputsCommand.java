@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.concurrent.Callable;
 import org.hotline.config.HotlineConfig;
-import org.hotline.jobs.JobLauncher;
 import org.hotline.report.OfficeInputs;
-import org.hotline.sql.ClickHouseSql;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,13 +33,12 @@ final class OfficeInputsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HotlineConfig c = config.load();
-        try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl);
-                ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password);
-                Reader in = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
-            JobLauncher.migrate(c.clickhouse, s -> {});
-            int n = OfficeInputs.loadCsv(ch, c.clickhouse.database, month, in);
-            System.out.println("Loaded the office's inputs of " + n + " units for " + month + ".");
-        }
-        return 0;
+        return LocalRuntime.withClickHouse(c, servers, ch -> {
+            try (Reader in = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+                int n = OfficeInputs.loadCsv(ch, c.clickhouse.database, month, in);
+                System.out.println("Loaded the office's inputs of " + n + " units for " + month + ".");
+            }
+            return 0;
+        });
     }
 }

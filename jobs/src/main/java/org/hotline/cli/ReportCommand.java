@@ -9,11 +9,9 @@ import java.time.YearMonth;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.hotline.config.HotlineConfig;
-import org.hotline.jobs.JobLauncher;
 import org.hotline.assessment.Assessment;
 import org.hotline.report.Bulletin;
 import org.hotline.report.MonthReport;
-import org.hotline.sql.ClickHouseSql;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,9 +46,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format must be json, html or md, not " + format);
         }
         HotlineConfig c = config.load();
-        try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl);
-                ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
-            JobLauncher.migrate(c.clickhouse, s -> {});
+        return LocalRuntime.withClickHouse(c, servers, ch -> {
             var report = new MonthReport(ch, c.clickhouse.database).build(month, top);
             String text = switch (format) {
                 case "json" -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n";
@@ -68,7 +64,7 @@ final class ReportCommand implements Callable<Integer> {
                 Files.writeString(file, text, StandardCharsets.UTF_8);
                 System.err.println("Wrote " + file);
             }
-        }
-        return 0;
+            return 0;
+        });
     }
 }

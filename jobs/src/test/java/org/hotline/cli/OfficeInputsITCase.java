@@ -3,7 +3,6 @@ package org.hotline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +11,6 @@ import org.hotline.sql.ClickHouseSql;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `./hotline office-inputs`: the office's monthly inputs from CSV into ClickHouse; a later load replaces an earlier one. */
 @ExtendWith(SharedServices.class)
@@ -20,12 +18,6 @@ class OfficeInputsITCase {
 
     @TempDir
     Path dir;
-
-    int run(ByteArrayOutputStream err, String... args) {
-        CommandLine cli = Hotline.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
 
     @Test
     void loadsReplacesAndRefusesBadInput() throws Exception {
@@ -35,10 +27,10 @@ class OfficeInputsITCase {
         String url = SharedServices.clickhouse().httpUrl();
         Files.writeString(csv, "unit,knowledge_base,cooperation,bonus,bonus_reason\n"
                 + "市住建局,18,5,0,\n湘潭城发集团,18.5,5,-2,\"piled-up tickets, unclear duties\"\n");
-        assertThat(run(new ByteArrayOutputStream(), "office-inputs", "--config", config.toString(), "--month", "2023-09",
+        assertThat(Cli.run(new ByteArrayOutputStream(), "office-inputs", "--config", config.toString(), "--month", "2023-09",
                 "--input", csv.toString(), "--clickhouse-url", url)).isZero();
         Files.writeString(csv, "unit,knowledge_base,cooperation,bonus,bonus_reason\n市住建局,19,5,1,good case in the press\n");
-        assertThat(run(new ByteArrayOutputStream(), "office-inputs", "--config", config.toString(), "--month", "2023-09",
+        assertThat(Cli.run(new ByteArrayOutputStream(), "office-inputs", "--config", config.toString(), "--month", "2023-09",
                 "--input", csv.toString(), "--clickhouse-url", url)).isZero();
         try (ClickHouseSql ch = new ClickHouseSql(url, "default", "")) {
             List<String> rows = ch.rows("SELECT unit_id, knowledge_base, bonus, bonus_reason FROM office_it.office_inputs FINAL "
@@ -50,7 +42,7 @@ class OfficeInputsITCase {
 
         Files.writeString(csv, "unit,knowledge_base,cooperation,bonus\n市住建局,lots,5,0\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertThat(run(err, "office-inputs", "--config", config.toString(), "--month", "2023-09", "--input", csv.toString(),
+        assertThat(Cli.run(err, "office-inputs", "--config", config.toString(), "--month", "2023-09", "--input", csv.toString(),
                 "--clickhouse-url", url)).isEqualTo(2);
         assertThat(err.toString()).contains("line 2, column knowledge_base: 'lots' is not a number");
     }

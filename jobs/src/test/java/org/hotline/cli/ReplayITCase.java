@@ -76,7 +76,7 @@ class ReplayITCase {
         assertThat(report(month, published.path("tickets").path("hotspot_categories").size())).isEqualTo(first);
 
         // The assessment from the stream's figures is the assessment of the published figures.
-        String fromStream = stdout("assess", "--config", config.toString(), "--month", month.toString(),
+        String fromStream = Cli.stdout("assess", "--config", config.toString(), "--month", month.toString(),
                 "--clickhouse-url", SharedServices.clickhouse().httpUrl());
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         try (InputStream in = resource(name, "units.csv")) {
@@ -166,19 +166,6 @@ class ReplayITCase {
 
     static String signed(BigDecimal v) {
         return (v.signum() > 0 ? "+" : "") + v.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
-    }
-
-    /** What a command prints on standard output. */
-    static String stdout(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Hotline.commandLine().execute(args)).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 
     static JsonNode report(YearMonth month, int top) {
