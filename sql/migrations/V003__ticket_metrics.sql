@@ -1,7 +1,8 @@
 -- Tickets, per minute and slice, as counts of facts (see FactKind in jobs/ for each column's
 -- exact meaning). dimension = 'unit' holds one row per responsible unit (value = its id); the
 -- city-wide slices are 'all' (value ''), 'channel', 'request_type', 'category', 'topic',
--- 'region', 'tag' and 'desk'. Late changes rewrite a minute with a higher version; read FINAL.
+-- 'region', 'tag' and 'desk'; 'unit_category' (value 'unit|category') counts each unit's rejections
+-- and returns per category. Late changes rewrite a minute with a higher version; read FINAL.
 CREATE TABLE IF NOT EXISTS ${db}.ticket_minute_metrics
 (
     minute             DateTime('Asia/Shanghai'),

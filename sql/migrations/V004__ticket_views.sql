@@ -69,7 +69,7 @@ SELECT
     sum(sys_callbacks) + sum(spot_callbacks) AS callbacks,
     sum(sys_satisfied) + sum(spot_satisfied) AS satisfied
 FROM ${db}.ticket_minute_metrics FINAL
-WHERE dimension != 'unit'
+WHERE dimension NOT IN ('unit', 'unit_category')
 GROUP BY day, dimension, value;
 
 -- City-wide per month, with its rates in percent.
@@ -89,7 +89,7 @@ SELECT
     if(completed = 0, 0, round(100 * completed_on_time / completed, 2)) AS on_time_pct,
     if(callbacks = 0, 0, round(100 * satisfied / callbacks, 2)) AS satisfaction_pct
 FROM ${db}.ticket_minute_metrics FINAL
-WHERE dimension != 'unit'
+WHERE dimension NOT IN ('unit', 'unit_category')
 GROUP BY month, dimension, value;
 
 -- Each unit's backlog now: open tickets and open tickets past their due time (from the counts),

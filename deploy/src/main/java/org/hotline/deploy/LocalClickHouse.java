@@ -9,6 +9,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,12 +29,16 @@ public final class LocalClickHouse implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
+    private final FileChannel lockFile;
+    private final FileLock lock;
     private final Path dir;
     private final int httpPort;
     private final int tcpPort;
 
-    private LocalClickHouse(Process process, Path dir, int httpPort, int tcpPort) {
+    private LocalClickHouse(Process process, FileChannel lockFile, FileLock lock, Path dir, int httpPort, int tcpPort) {
         this.process = process;
+        this.lockFile = lockFile;
+        this.lock = lock;
         this.dir = dir;
         this.httpPort = httpPort;
         this.tcpPort = tcpPort;
@@ -61,6 +68,14 @@ public final class LocalClickHouse implements AutoCloseable {
             for (String sub : List.of("config", "data", "tmp", "log", "user_files", "format_schemas")) {
                 Files.createDirectories(dir.resolve(sub));
             }
+            // Two servers on one data folder would corrupt it: the folder is ours while the server runs.
+            FileChannel lockFile = FileChannel.open(dir.resolve("hotline.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = lockFile.tryLock();
+            if (lock == null) {
+                lockFile.close();
+                throw new IllegalStateException("another hotline command is running a ClickHouse server on " + dir
+                        + "; stop it first (or use --work-dir or --clickhouse-url)");
+            }
             Map<String, String> values = Map.of(
                     "dir", dir.toString(), "http_port", Integer.toString(httpPort), "tcp_port", Integer.toString(tcpPort));
             Path config = dir.resolve("config/config.xml");
@@ -72,7 +87,7 @@ public final class LocalClickHouse implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                     .start();
-            LocalClickHouse ch = new LocalClickHouse(p, dir, httpPort, tcpPort);
+            LocalClickHouse ch = new LocalClickHouse(p, lockFile, lock, dir, httpPort, tcpPort);
             ch.awaitReady();
             return ch;
         } catch (IOException e) {
@@ -144,5 +159,11 @@ public final class LocalClickHouse implements AutoCloseable {
     @Override
     public void close() {
         Processes.stop(process);
+        try {
+            lock.release();
+            lockFile.close();
+        } catch (IOException e) {
+            // the lock goes with the process anyway
+        }
     }
 }

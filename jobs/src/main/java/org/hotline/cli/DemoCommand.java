@@ -44,11 +44,14 @@ final class DemoCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl)
                 .kafka(c, servers.workDir, null, true)) {
-            LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2));
+            LocalKafka.createTopics(c.kafka.bootstrapServers,
+                    Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
+            JobLauncher.migrate(c.clickhouse, System.out::println);
+            MonthSimulator.Month month = noTraffic ? null : month(c);
             System.out.println("Starting the job...");
             JobClient job = JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), c, KafkaSources.Reading.LIVE,
                     System.out::println);
-            Thread traffic = noTraffic ? null : traffic(c);
+            Thread traffic = noTraffic ? null : traffic(c, month);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 System.out.println("\nStopping the traffic, the job, Kafka and ClickHouse...");
                 if (traffic != null) {
@@ -78,13 +81,18 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Plays the profile's month into Kafka at the chosen speed, in the background; its office inputs go in first. */
-    private Thread traffic(HotlineConfig c) {
+    /** The profile's month, with its units and office inputs loaded first (the alert rules read the units' groups). */
+    private MonthSimulator.Month month(HotlineConfig c) {
         Profile p = Profile.load(profile);
         try (ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
             OfficeInputs.load(ch, c.clickhouse.database, p);
         }
-        MonthSimulator.Month month = new MonthSimulator(p, 2023).generate();
+        return new MonthSimulator(p, 2023).generate();
+    }
+
+    /** Plays the month into Kafka at the chosen speed, in the background. */
+    private Thread traffic(HotlineConfig c, MonthSimulator.Month month) {
+        Profile p = month.profile();
         Thread t = new Thread(() -> {
             try {
                 new KafkaPlayback(c.kafka.clientProperties(), c.kafka.bootstrapServers, c.kafka.callsTopic,

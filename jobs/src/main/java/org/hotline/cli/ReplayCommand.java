@@ -51,6 +51,7 @@ final class ReplayCommand implements Callable<Integer> {
         c.kafka.callsTopic = "calls-" + monthName;
         c.kafka.ticketsTopic = "tickets-" + monthName;
         c.kafka.groupId = "replay-" + monthName;
+        c.kafka.alertsTopic = "alerts-" + monthName;
         try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl)
                         .kafka(c, servers.workDir, bootstrap, false);
                 ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
@@ -62,6 +63,7 @@ final class ReplayCommand implements Callable<Integer> {
             JobLauncher.migrate(c.clickhouse, System.out::println);
             MonthReplay.clear(ch, db, p.month(), monthName + "-T", List.of(c.kafka.callsTopic, c.kafka.ticketsTopic), System.out::println);
             freshTopics(c);
+            OfficeInputs.load(ch, db, p); // first: the alert rules read the units' groups
             System.out.println("Writing the month to Kafka...");
             new KafkaPlayback(c.kafka.clientProperties(), c.kafka.bootstrapServers, c.kafka.callsTopic, c.kafka.ticketsTopic,
                     p.zone()).play(m, 0, System.out::println);
@@ -76,7 +78,6 @@ final class ReplayCommand implements Callable<Integer> {
             } finally {
                 ticker.shutdownNow();
             }
-            OfficeInputs.load(ch, db, p);
             summary(ch, db, p, m, started);
         }
         return 0;
@@ -84,7 +85,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** The replay's topics start empty (an external Kafka may hold an earlier replay of the month). */
     private static void freshTopics(HotlineConfig c) throws Exception {
-        List<String> topics = List.of(c.kafka.callsTopic, c.kafka.ticketsTopic);
+        List<String> topics = List.of(c.kafka.callsTopic, c.kafka.ticketsTopic, c.kafka.alertsTopic);
         try (Admin admin = LocalKafka.admin(c.kafka.bootstrapServers)) {
             var existing = admin.listTopics().names().get();
             List<String> old = topics.stream().filter(existing::contains).toList();
@@ -96,7 +97,7 @@ final class ReplayCommand implements Callable<Integer> {
                 }
             }
         }
-        LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2));
+        LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
     }
 
     private static void progress(ClickHouseSql ch, String db, MonthSimulator.Month m, long since) {

@@ -34,6 +34,7 @@ public final class HotlineConfig {
         public String bootstrapServers;
         public String callsTopic;
         public String ticketsTopic;
+        public String alertsTopic;
         public String groupId;
         public Map<String, String> properties = new HashMap<>();
 
@@ -55,6 +56,7 @@ public final class HotlineConfig {
         public int parallelism;
         public int checkpointIntervalSeconds;
         public String checkpointDir;
+        public String alertRules;
         public int outOfOrdernessSeconds;
         public int idlenessSeconds;
         public int allowedLatenessSeconds;

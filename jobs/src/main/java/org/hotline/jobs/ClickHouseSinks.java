@@ -10,6 +10,7 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.hotline.events.CallEvent;
 import org.hotline.events.TicketEvent;
 import org.hotline.events.Wire;
+import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.tickets.FactKind;
 import org.hotline.jobs.tickets.TicketMinute;
 import org.hotline.jobs.tickets.TicketState;
@@ -49,8 +50,29 @@ public final class ClickHouseSinks {
         return "jdbc:clickhouse:" + base + "/" + database;
     }
 
-    public HotlineJob.Sinks all() {
-        return new HotlineJob.Sinks(callEvents(), ticketEvents(), callMinutes(), ticketMinutes(), ticketStates(), deadLetters());
+    /** Every output into ClickHouse; alerts also go to {@code alertEvents} (the Kafka topic). */
+    public HotlineJob.Sinks all(org.apache.flink.api.connector.sink2.Sink<Alert> alertEvents) {
+        return new HotlineJob.Sinks(callEvents(), ticketEvents(), callMinutes(), ticketMinutes(), ticketStates(), deadLetters(),
+                alerts(), alertEvents);
+    }
+
+    JdbcSink<Alert> alerts() {
+        return sink("alerts", new String[] {"rule", "alert_key", "unit", "topic", "category", "ticket_id", "severity", "state",
+                "value", "threshold", "window_start", "window_end", "event_time"}, (ps, a) -> {
+                    ps.setString(1, a.rule());
+                    ps.setString(2, a.key());
+                    ps.setString(3, orEmpty(a.unit()));
+                    ps.setString(4, orEmpty(a.topic()));
+                    ps.setString(5, orEmpty(a.category()));
+                    ps.setString(6, orEmpty(a.ticketId()));
+                    ps.setString(7, a.severity());
+                    ps.setString(8, a.state());
+                    ps.setDouble(9, a.value());
+                    ps.setDouble(10, a.threshold());
+                    setNullableTime(ps, 11, a.windowStartMs());
+                    setNullableTime(ps, 12, a.windowEndMs());
+                    ps.setLong(13, seconds(a.eventTimeMs()));
+                });
     }
 
     JdbcSink<Sourced<CallEvent>> callEvents() {

@@ -20,7 +20,12 @@ import org.hotline.events.CallEvent;
 import org.hotline.events.EventWriter;
 import org.hotline.events.Reason;
 import org.hotline.events.TicketEvent;
+import org.hotline.jobs.alerts.Alert;
+import org.hotline.jobs.alerts.AlertFunctions;
+import org.hotline.jobs.alerts.AlertRules;
 import org.hotline.jobs.tickets.Fact;
+import org.hotline.jobs.tickets.FactKind;
+import org.hotline.jobs.tickets.TicketLife;
 import org.hotline.jobs.tickets.FactCounts;
 import org.hotline.jobs.tickets.FactMinutes;
 import org.hotline.jobs.tickets.TicketLifecycle;
@@ -44,7 +49,9 @@ public final class HotlineJob {
             Sink<CallMinute> callMinutes,
             Sink<TicketMinute> ticketMinutes,
             Sink<TicketState> ticketStates,
-            Sink<DeadLetter> deadLetters) {}
+            Sink<DeadLetter> deadLetters,
+            Sink<Alert> alerts,
+            Sink<Alert> alertEvents) {}
 
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     private static final OutputTag<Sourced<CallEvent>> LATE_CALLS = new OutputTag<>("late-calls", CALLS) {};
@@ -57,13 +64,15 @@ public final class HotlineJob {
     private final Source<Sourced<TicketEvent>, ?, ?> tickets;
     private final Sinks sinks;
     private final JobSettings settings;
+    private final AlertRules rules;
 
     public HotlineJob(Source<Sourced<CallEvent>, ?, ?> calls, Source<Sourced<TicketEvent>, ?, ?> tickets, Sinks sinks,
-            JobSettings settings) {
+            JobSettings settings, AlertRules rules) {
         this.calls = calls;
         this.tickets = tickets;
         this.sinks = sinks;
         this.settings = settings;
+        this.rules = rules;
     }
 
     /** Adds the whole topology to {@code env}; the caller executes it. */
@@ -129,6 +138,27 @@ public final class HotlineJob {
         // Cannot happen (a late event only changes facts at or after its own time), but never drop silently.
         DataStream<DeadLetter> lateFacts = ticketMinutes.getSideOutput(LATE_FACTS)
                 .map(HotlineJob::lateFact).returns(DeadLetter.class).name("late facts").uid("ticket-facts-late");
+
+        // Alerts, in event time as the counts change: a unit's backlog and overdue tickets, concentrated returns,
+        // bouncing tickets, emerging hotspots, the connection rate and long waits; to ClickHouse and to Kafka.
+        DataStream<Alert> alerts = facts
+                .filter(f -> f.dimension().equals(TicketLife.UNIT)).name("unit facts").uid("alerts-unit-facts")
+                .keyBy(Fact::value).process(new AlertFunctions.UnitBacklog(rules)).name("backlog alerts").uid("alerts-backlog")
+                .union(facts.filter(f -> f.dimension().equals(TicketLife.UNIT_CATEGORY)).name("returns facts")
+                                .uid("alerts-returns-facts")
+                                .keyBy(Fact::value).process(new AlertFunctions.ConcentratedReturns(rules))
+                                .name("returns alerts").uid("alerts-returns"),
+                        facts.getSideOutput(TICKET_STATES).keyBy(TicketState::ticketId)
+                                .process(new AlertFunctions.BouncingTicket(rules)).name("bouncing alerts").uid("alerts-bouncing"),
+                        facts.filter(f -> f.kind() == FactKind.CREATED
+                                        && (f.dimension().equals("category") || f.dimension().equals("topic")))
+                                .name("hotspot facts").uid("alerts-hotspot-facts")
+                                .keyBy(f -> f.dimension() + "|" + f.value()).process(new AlertFunctions.EmergingHotspot(rules))
+                                .name("hotspot alerts").uid("alerts-hotspots"),
+                        minutes.keyBy(CallMinute::line).process(new AlertFunctions.Calls(rules))
+                                .name("call alerts").uid("alerts-calls"));
+        alerts.sinkTo(sinks.alerts()).name("alerts sink").uid("alerts-sink");
+        alerts.sinkTo(sinks.alertEvents()).name("alerts topic").uid("alerts-topic");
 
         // Everything not counted, with its reason: invalid, duplicate or too late.
         String lateMessage = "later than the allowed lateness of " + settings.allowedLateness() + " for its minute";

@@ -1,6 +1,10 @@
 package org.hotline.jobs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.hotline.jobs.alerts.AlertRules;
 import java.util.function.Consumer;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -33,8 +37,21 @@ public final class JobLauncher {
         HotlineConfig.ClickHouse ch = config.clickhouse;
         ClickHouseSinks sinks = new ClickHouseSinks(ch.url, ch.database, ch.user, ch.password, config.job.sinkBatchSize,
                 config.job.sinkFlushIntervalMs);
-        new HotlineJob(KafkaSources.calls(config.kafka, reading), KafkaSources.tickets(config.kafka, reading), sinks.all(),
-                config.job.settings()).build(env);
+        new HotlineJob(KafkaSources.calls(config.kafka, reading), KafkaSources.tickets(config.kafka, reading),
+                sinks.all(KafkaSources.alerts(config.kafka)), config.job.settings(), alertRules(config)).build(env);
+    }
+
+    /** The configured or built-in alert rules, with each unit's group as ClickHouse's reference data has it. */
+    static AlertRules alertRules(HotlineConfig config) {
+        Map<String, String> groups = new HashMap<>();
+        HotlineConfig.ClickHouse ch = config.clickhouse;
+        try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
+            for (JsonNode r : sql.rows("SELECT unit_id, unit_group FROM " + ch.database + ".units FINAL")) {
+                groups.put(r.get("unit_id").asText(), r.get("unit_group").asText());
+            }
+        }
+        String file = config.job.alertRules;
+        return AlertRules.load(file == null || file.isBlank() ? null : Path.of(file), groups);
     }
 
     /** The configured folder, or {@code checkpoints} under the JVM's scratch folder (var/ or target/). */

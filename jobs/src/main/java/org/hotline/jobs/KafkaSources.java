@@ -1,6 +1,13 @@
 package org.hotline.jobs;
 
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.hotline.jobs.alerts.Alert;
+import org.hotline.jobs.alerts.AlertJson;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.hotline.config.HotlineConfig;
@@ -26,6 +33,19 @@ public final class KafkaSources {
 
     public static KafkaSource<Sourced<TicketEvent>> tickets(HotlineConfig.Kafka kafka, Reading reading) {
         return build(kafka, kafka.ticketsTopic, new SourcedDeserializer<>(EventParser::parseTicket, HotlineJob.TICKETS), reading);
+    }
+
+    /** The alerts topic: each alert as JSON, keyed by what it is about. */
+    public static KafkaSink<Alert> alerts(HotlineConfig.Kafka kafka) {
+        String topic = kafka.alertsTopic;
+        return KafkaSink.<Alert>builder()
+                .setBootstrapServers(kafka.bootstrapServers)
+                .setKafkaProducerConfig(kafka.clientProperties())
+                .setRecordSerializer((KafkaRecordSerializationSchema<Alert>) (a, context, timestamp) -> new ProducerRecord<>(
+                        topic, a.key().getBytes(StandardCharsets.UTF_8),
+                        AlertJson.toJson(a).toString().getBytes(StandardCharsets.UTF_8)))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
     }
 
     @SuppressWarnings("deprecation") // the connector's API still takes OffsetResetStrategy

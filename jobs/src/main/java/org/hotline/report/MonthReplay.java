@@ -10,7 +10,8 @@ import org.hotline.sql.ClickHouseSql;
 public final class MonthReplay {
     private MonthReplay() {}
 
-    static final List<String> MONTHLY_TABLES = List.of("call_events", "ticket_events", "call_minute_metrics", "ticket_minute_metrics");
+    static final List<String> MONTHLY_TABLES = List.of("call_events", "ticket_events", "call_minute_metrics", "ticket_minute_metrics",
+            "alerts");
 
     /** Drops the month's partitions, and its tickets' states and dead letters, waiting until they are gone. */
     public static void clear(ClickHouseSql ch, String db, YearMonth month, String ticketPrefix, List<String> topics,

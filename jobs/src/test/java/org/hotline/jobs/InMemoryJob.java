@@ -15,6 +15,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.hotline.events.CallEvent;
 import org.hotline.events.CallEventType;
 import org.hotline.events.TicketEvent;
+import org.hotline.jobs.alerts.Alert;
+import org.hotline.jobs.alerts.AlertRules;
 import org.hotline.jobs.tickets.TicketMinute;
 import org.hotline.jobs.tickets.TicketState;
 
@@ -30,6 +32,7 @@ final class InMemoryJob {
     final CollectingSink<TicketMinute> ticketMinutes = new CollectingSink<>();
     final CollectingSink<TicketState> ticketStates = new CollectingSink<>();
     final CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
+    final CollectingSink<Alert> alerts = new CollectingSink<>();
 
     /** Only complete minutes, so the rows written depend on the events alone, not on how fast the test runs. */
     JobSettings settings = JobSettings.defaults().withEarlyUpdates(Duration.ZERO);
@@ -45,8 +48,9 @@ final class InMemoryJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         new HotlineJob(fromList(env, calls, HotlineJob.CALLS, rate), fromList(env, tickets, HotlineJob.TICKETS, rate),
-                new HotlineJob.Sinks(callEvents, ticketEvents, callMinutes, ticketMinutes, ticketStates, deadLetters),
-                settings).build(env);
+                new HotlineJob.Sinks(callEvents, ticketEvents, callMinutes, ticketMinutes, ticketStates, deadLetters, alerts,
+                        new CollectingSink<>()),
+                settings, AlertRules.load(null, Map.of())).build(env);
         env.execute("in-memory hotline job");
     }
 

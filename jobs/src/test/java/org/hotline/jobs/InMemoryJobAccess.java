@@ -29,6 +29,10 @@ public final class InMemoryJobAccess {
         return InMemoryJob.latest(job.ticketStates.results(), TicketState::ticketId, TicketState::version);
     }
 
+    public List<org.hotline.jobs.alerts.Alert> alerts() {
+        return job.alerts.results();
+    }
+
     public List<DeadLetter> deadLetters() {
         return job.deadLetters.results();
     }

@@ -45,11 +45,12 @@ public final class SharedServices implements BeforeAllCallback {
                 "HOTLINE_KAFKA_BOOTSTRAP_SERVERS", kafka().bootstrapServers(),
                 "HOTLINE_KAFKA_CALLS_TOPIC", id + "-calls",
                 "HOTLINE_KAFKA_TICKETS_TOPIC", id + "-tickets",
+                "HOTLINE_KAFKA_ALERTS_TOPIC", id + "-alerts",
                 "HOTLINE_KAFKA_GROUP_ID", id,
                 "HOTLINE_CLICKHOUSE_URL", clickhouse().httpUrl(),
                 "HOTLINE_CLICKHOUSE_DATABASE", id,
                 "HOTLINE_JOB_CHECKPOINT_INTERVAL_SECONDS", "2"));
-        LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2));
+        LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
         return c;
     }
 

@@ -28,6 +28,8 @@ import org.hotline.events.TicketEventType;
 public final class TicketLife {
 
     public static final String UNIT = "unit";
+    /** Rejections and returns per unit and category (value {@code unit|category}): what the returns alert watches. */
+    public static final String UNIT_CATEGORY = "unit_category";
 
     /** A step refused by the ticket's life, with why. */
     public record Invalid(TicketEvent event, String message) {}
@@ -159,6 +161,9 @@ public final class TicketLife {
         FactKind kind = e.type() == TicketEventType.REJECTED ? FactKind.REJECTED : FactKind.RETURNED;
         unitFact(kind, t);
         cityFact(kind, t);
+        if (created != null && created.category() != null) {
+            facts.add(new Fact(kind, UNIT_CATEGORY, unit + "|" + created.category(), t, 1));
+        }
         closeAssignment(t);
         status = Status.WITH_OFFICE;
         return null;

@@ -1,0 +1,301 @@
+package org.hotline.jobs.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.hotline.jobs.CallMinute;
+import org.hotline.jobs.tickets.Fact;
+import org.hotline.jobs.tickets.FactKind;
+import org.hotline.jobs.tickets.TicketState;
+
+/** The alert rules as keyed functions, each evaluated in event time as its input arrives. */
+public final class AlertFunctions {
+    private AlertFunctions() {}
+
+    static final long HOUR = 3_600_000L;
+    static final org.apache.flink.api.common.typeinfo.TypeInformation<long[]> LONGS =
+            org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO;
+
+    /** Keeps one rule's level for the current key and reports its changes. */
+    abstract static class Rules<I> extends KeyedProcessFunction<String, I, Alert> {
+        final AlertRules rules;
+        transient MapState<String, String> levels;
+
+        Rules(AlertRules rules) {
+            this.rules = rules;
+        }
+
+        @Override
+        public void open(OpenContext ctx) {
+            levels = getRuntimeContext().getMapState(new MapStateDescriptor<>("alert-levels", Types.STRING, Types.STRING));
+        }
+
+        /** Evaluates {@code rule} with {@code value}; returns the alert to send, or null. */
+        Alert evaluate(String rule, Hysteresis thresholds, double value, long time, Alert template) throws Exception {
+            String stored = levels.get(rule);
+            Hysteresis.Level current = stored == null ? Hysteresis.Level.NONE : Hysteresis.Level.valueOf(stored);
+            Hysteresis.Step step = thresholds.next(current, value);
+            if (step.state() == null) {
+                return null;
+            }
+            levels.put(rule, step.level().name());
+            Hysteresis.Level reported = step.level() == Hysteresis.Level.NONE ? current : step.level();
+            return new Alert(rule, template.key(), template.unit(), template.topic(), template.category(), template.ticketId(),
+                    Hysteresis.severity(reported), step.state(), value, thresholds.threshold(reported), template.windowStartMs(),
+                    template.windowEndMs(), time);
+        }
+
+        static void emit(Alert a, Collector<Alert> out) {
+            if (a != null) {
+                out.collect(a);
+            }
+        }
+    }
+
+    /** A unit's open tickets past their due time (backlog) and all its open tickets (backlog_size), from its facts. */
+    public static final class UnitBacklog extends Rules<Fact> {
+        private transient ValueState<long[]> counts;
+
+        public UnitBacklog(AlertRules rules) {
+            super(rules);
+        }
+
+        @Override
+        public void open(OpenContext ctx) {
+            super.open(ctx);
+            counts = getRuntimeContext().getState(new ValueStateDescriptor<>("backlog", LONGS));
+        }
+
+        @Override
+        public void processElement(Fact f, Context ctx, Collector<Alert> out) throws Exception {
+            long[] c = counts.value() == null ? new long[2] : counts.value();
+            switch (f.kind()) {
+                case OPENED -> c[0] += f.sign();
+                case CLOSED -> c[0] -= f.sign();
+                case OVERDUE_OPENED -> c[1] += f.sign();
+                case OVERDUE_CLOSED -> c[1] -= f.sign();
+                default -> {
+                    return;
+                }
+            }
+            counts.update(c);
+            String unit = f.value();
+            Alert about = new Alert(null, unit, unit, null, null, null, null, null, 0, 0, null, null, 0);
+            emit(evaluate("backlog", AlertRules.higher(rules.forUnit("backlog", unit)), c[1], f.timeMs(), about), out);
+            emit(evaluate("backlog_size", AlertRules.higher(rules.forUnit("backlog_size", unit)), c[0], f.timeMs(), about), out);
+        }
+    }
+
+    /** One unit rejecting or returning many tickets of one category within a window. */
+    public static final class ConcentratedReturns extends Rules<Fact> {
+        private transient ListState<Long> times;
+
+        public ConcentratedReturns(AlertRules rules) {
+            super(rules);
+        }
+
+        @Override
+        public void open(OpenContext ctx) {
+            super.open(ctx);
+            times = getRuntimeContext().getListState(new ListStateDescriptor<>("returns", Types.LONG));
+        }
+
+        @Override
+        public void processElement(Fact f, Context ctx, Collector<Alert> out) throws Exception {
+            List<Long> all = new ArrayList<>();
+            times.get().forEach(all::add);
+            if (f.sign() > 0) {
+                all.add(f.timeMs());
+            } else {
+                all.remove(Long.valueOf(f.timeMs()));
+            }
+            times.update(all);
+            evaluateAt(f.timeMs(), all, ctx, out);
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+            List<Long> all = new ArrayList<>();
+            times.get().forEach(all::add);
+            evaluateAt(timestamp, all, ctx, out);
+        }
+
+        private void evaluateAt(long now, List<Long> all, Context ctx, Collector<Alert> out) throws Exception {
+            String[] unitAndCategory = ctx.getCurrentKey().split("\\|", 2);
+            JsonNode s = rules.forUnit("concentrated_returns", unitAndCategory[0]);
+            long window = (long) (AlertRules.number(s, "window_hours") * HOUR);
+            all.removeIf(t -> t <= now - window - HOUR * 24 * 30); // forget what is long past
+            long count = all.stream().filter(t -> t > now - window && t <= now).count();
+            Alert about = new Alert(null, ctx.getCurrentKey(), unitAndCategory[0], null, unitAndCategory[1], null, null, null,
+                    0, 0, now - window, now, 0);
+            emit(evaluate("concentrated_returns", AlertRules.higher(s), count, now, about), out);
+            all.stream().filter(t -> t > now - window).min(Long::compare)
+                    .ifPresent(oldest -> ctx.timerService().registerEventTimeTimer(oldest + window + 1));
+        }
+    }
+
+    /** A ticket dispatched again and again. */
+    public static final class BouncingTicket extends Rules<TicketState> {
+        public BouncingTicket(AlertRules rules) {
+            super(rules);
+        }
+
+        @Override
+        public void processElement(TicketState t, Context ctx, Collector<Alert> out) throws Exception {
+            Hysteresis h = AlertRules.higher(rules.settings("bouncing_ticket", null));
+            boolean done = !t.status().equals("assigned") && !t.status().equals("with_office");
+            // the count only grows; the alert ends when the ticket is done
+            double value = done ? 0 : t.dispatches();
+            Alert about = new Alert(null, t.ticketId(), t.unitId(), null, t.category(), t.ticketId(), null, null, 0, 0, null, null, 0);
+            emit(evaluate("bouncing_ticket", h, value, t.lastEventMs(), about), out);
+        }
+    }
+
+    /** A category or topic suddenly drawing far more tickets than it usually does. */
+    public static final class EmergingHotspot extends Rules<Fact> {
+        private transient MapState<Long, Long> hourly;
+        /** The first time this subtask saw: a baseline is only judged once it covers the baseline days. */
+        private transient long observedSince;
+
+        public EmergingHotspot(AlertRules rules) {
+            super(rules);
+        }
+
+        @Override
+        public void open(OpenContext ctx) {
+            super.open(ctx);
+            hourly = getRuntimeContext().getMapState(new MapStateDescriptor<>("hourly", Types.LONG, Types.LONG));
+            observedSince = Long.MAX_VALUE; // transient: set here, field initialisers do not run when the function is deserialised
+        }
+
+        @Override
+        public void processElement(Fact f, Context ctx, Collector<Alert> out) throws Exception {
+            if (f.kind() != FactKind.CREATED) {
+                return;
+            }
+            observedSince = Math.min(observedSince, f.timeMs());
+            long hour = Math.floorDiv(f.timeMs(), HOUR);
+            Long n = hourly.get(hour);
+            hourly.put(hour, (n == null ? 0 : n) + f.sign());
+            evaluateAt(f.timeMs(), ctx, out);
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+            evaluateAt(timestamp, ctx, out);
+        }
+
+        private void evaluateAt(long now, Context ctx, Collector<Alert> out) throws Exception {
+            JsonNode s = rules.settings("emerging_hotspot", null);
+            long window = (long) AlertRules.number(s, "window_hours");
+            long baselineDays = (long) AlertRules.number(s, "baseline_days");
+            long nowHour = Math.floorDiv(now, HOUR);
+            long current = 0;
+            long baseline = 0;
+            for (Iterator<Map.Entry<Long, Long>> it = hourly.iterator(); it.hasNext(); ) {
+                Map.Entry<Long, Long> e = it.next();
+                long age = nowHour - e.getKey();
+                if (age < window) {
+                    current += e.getValue();
+                } else if (age < window + baselineDays * 24) {
+                    baseline += e.getValue();
+                } else {
+                    it.remove();
+                }
+            }
+            if (now - observedSince < baselineDays * 24 * HOUR) {
+                return; // no baseline yet: nothing is "sudden" in the first days
+            }
+            double usual = baseline * (double) window / (baselineDays * 24);
+            boolean sudden = current >= AlertRules.number(s, "factor") * usual;
+            // the value judged is the window's count when it is sudden, else 0 (so the alert resolves)
+            double value = sudden ? current : 0;
+            Hysteresis h = new Hysteresis(AlertRules.number(s, "min_count"), AlertRules.number(s, "critical_count"), 1, true);
+            String[] dimensionValue = ctx.getCurrentKey().split("\\|", 2);
+            boolean topic = dimensionValue[0].equals("topic");
+            Alert about = new Alert(null, ctx.getCurrentKey(), null, topic ? dimensionValue[1] : null,
+                    topic ? null : dimensionValue[1], null, null, null, 0, 0, (nowHour - window + 1) * HOUR, (nowHour + 1) * HOUR, 0);
+            emit(evaluate("emerging_hotspot", h, value, now, about), out);
+            if (current > 0) {
+                ctx.timerService().registerEventTimeTimer((nowHour + 1) * HOUR); // look again as the window moves on
+            }
+        }
+    }
+
+    /** A line's connection rate over the last minutes, and the longest wait of a minute. */
+    public static final class Calls extends Rules<CallMinute> {
+        private transient MapState<Long, long[]> minutes;
+
+        public Calls(AlertRules rules) {
+            super(rules);
+        }
+
+        @Override
+        public void open(OpenContext ctx) {
+            super.open(ctx);
+            minutes = getRuntimeContext().getMapState(new MapStateDescriptor<>("minutes", Types.LONG, LONGS));
+        }
+
+        @Override
+        public void processElement(CallMinute m, Context ctx, Collector<Alert> out) throws Exception {
+            long[] previous = minutes.get(m.minuteStartMs());
+            long regionHash = m.callerRegion().hashCode();
+            // a line's minute comes as one row per caller region, each rewritten with a higher version
+            Map<Long, long[]> byRegion = new java.util.HashMap<>();
+            if (previous != null) {
+                for (int i = 0; i < previous.length; i += 5) {
+                    byRegion.put(previous[i], new long[] {previous[i + 1], previous[i + 2], previous[i + 3], previous[i + 4]});
+                }
+            }
+            byRegion.put(regionHash, new long[] {m.offered(), m.answered(), Math.max(m.answeredWaitMax(), m.abandonedWaitMax()),
+                    m.version()});
+            long[] packed = new long[byRegion.size() * 5];
+            int i = 0;
+            long maxWait = 0;
+            for (Map.Entry<Long, long[]> e : byRegion.entrySet()) {
+                packed[i++] = e.getKey();
+                for (long v : e.getValue()) {
+                    packed[i++] = v;
+                }
+                maxWait = Math.max(maxWait, e.getValue()[2]);
+            }
+            minutes.put(m.minuteStartMs(), packed);
+
+            JsonNode s = rules.settings("connection_rate", null);
+            long window = (long) AlertRules.number(s, "window_minutes") * 60_000L;
+            long offered = 0;
+            long answered = 0;
+            for (Iterator<Map.Entry<Long, long[]>> it = minutes.iterator(); it.hasNext(); ) {
+                Map.Entry<Long, long[]> e = it.next();
+                if (e.getKey() <= m.minuteStartMs() - window) {
+                    it.remove();
+                    continue;
+                }
+                for (int j = 0; j < e.getValue().length; j += 5) {
+                    offered += e.getValue()[j + 1];
+                    answered += e.getValue()[j + 2];
+                }
+            }
+            String line = ctx.getCurrentKey();
+            long end = m.minuteStartMs() + 60_000L;
+            if (offered >= AlertRules.number(s, "min_offered")) {
+                Alert about = new Alert(null, line, null, null, null, null, null, null, 0, 0, end - window, end, 0);
+                emit(evaluate("connection_rate", AlertRules.lower(s), 100.0 * answered / offered, end, about), out);
+            }
+            Alert about = new Alert(null, line, null, null, null, null, null, null, 0, 0, m.minuteStartMs(), end, 0);
+            emit(evaluate("long_wait", AlertRules.higher(rules.settings("long_wait", null)), maxWait, end, about), out);
+        }
+    }
+}
