@@ -85,6 +85,14 @@ class ReplayITCase {
         }
         assertThat(fromStream).isEqualTo(expected.toString(StandardCharsets.UTF_8));
 
+        // The month's incidents raise their alerts, and a clean unit raises none.
+        JsonNode alerts = JSON.readTree(Cli.stdout("alerts", "--config", config.toString(), "--month", month.toString(),
+                "--clickhouse-url", SharedServices.clickhouse().httpUrl()));
+        assertIncidentsAlerted(alerts, published);
+        for (String clean : name.startsWith("xiangtan") ? List.of("市医保局", "市发改委") : List.of("市人社局")) {
+            assertThat(alerts.findValuesAsText("unit")).as("alerts about %s", clean).doesNotContain(clean);
+        }
+
         // The bulletin shows the same month, section by section, in HTML and in Markdown.
         for (String format : List.of("html", "md")) {
             assertThat(Hotline.commandLine().execute("report", "--config", config.toString(), "--month", month.toString(),
@@ -98,6 +106,29 @@ class ReplayITCase {
         try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {
             assertThat(ch.count("SELECT count() FROM replay_it.assessment FINAL WHERE month = toDate('" + month.atDay(1) + "')"))
                     .isEqualTo(unitsCsv(name).size());
+        }
+    }
+
+    /** Each incident of the profile has its alert, firing: a backlog, concentrated returns, a bouncing ticket, a new topic. */
+    static void assertIncidentsAlerted(JsonNode alerts, JsonNode published) {
+        List<String> firing = new ArrayList<>();
+        for (JsonNode a : alerts) {
+            if (!a.get("state").asText().equals("resolved")) {
+                firing.add(a.get("rule").asText() + " " + a.path("unit").asText("") + " " + a.path("category").asText("")
+                        + " " + a.path("topic").asText(""));
+            }
+            assertThat(a.fieldNames()).toIterable().containsExactly("rule", "unit", "topic", "category", "ticket_id", "severity",
+                    "state", "value", "threshold", "window_start", "window_end", "event_time");
+        }
+        for (JsonNode incident : published.get("incidents")) {
+            String expected = switch (incident.get("kind").asText()) {
+                case "backlog" -> "backlog " + incident.get("unit").asText() + "  ";
+                case "returns" -> "concentrated_returns " + incident.get("unit").asText() + " " + incident.get("category").asText() + " ";
+                case "bouncing_ticket" -> "bouncing_ticket ";
+                case "emerging_hotspot" -> "emerging_hotspot   " + incident.get("topic").asText();
+                default -> throw new AssertionError("unknown incident " + incident);
+            };
+            assertThat(firing).as("an alert for %s", incident).anyMatch(f -> f.startsWith(expected));
         }
     }
 
