@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.hotline.config.HotlineConfig;
 import org.hotline.assessment.Assessment;
 import org.hotline.report.Bulletin;
+import org.hotline.report.MonthAlerts;
 import org.hotline.report.MonthReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +53,8 @@ final class ReportCommand implements Callable<Integer> {
                 case "json" -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n";
                 default -> {
                     Bulletin bulletin = new Bulletin(report,
-                            Assessment.rank(Assessment.fromReport(report, s -> System.err.println("hotline: " + s))));
+                            Assessment.rank(Assessment.fromReport(report, s -> System.err.println("hotline: " + s))),
+                            MonthAlerts.read(ch, c.clickhouse.database, month));
                     yield format.equals("html") ? bulletin.html() : bulletin.markdown();
                 }
             };

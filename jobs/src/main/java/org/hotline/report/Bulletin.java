@@ -20,11 +20,32 @@ public final class Bulletin {
 
     private final JsonNode report;
     private final List<Assessment.Score> ranking;
+    private final JsonNode alerts;
 
-    public Bulletin(JsonNode report, List<Assessment.Score> ranking) {
+    /** {@code alerts}: the month's alerts as {@link MonthAlerts} reads them (an empty array when there are none). */
+    public Bulletin(JsonNode report, List<Assessment.Score> ranking, JsonNode alerts) {
         this.report = report;
         this.ranking = ranking;
+        this.alerts = alerts;
     }
+
+    /** The alerts that started or got worse in the month (resolutions are left out), as table rows. */
+    List<List<String>> alertRows() {
+        List<List<String>> rows = new ArrayList<>();
+        for (JsonNode a : alerts) {
+            if (a.get("state").asText().equals("resolved")) {
+                continue;
+            }
+            String about = String.join(" ", java.util.stream.Stream.of("unit", "category", "topic", "ticket_id")
+                    .map(k -> a.path(k).asText("")).filter(v -> !v.isEmpty()).toList());
+            rows.add(List.of(a.get("event_time").asText(), a.get("rule").asText(), about, a.get("severity").asText(),
+                    a.get("state").asText(), BigDecimal.valueOf(a.get("value").asDouble()).setScale(2, RoundingMode.HALF_UP)
+                            .stripTrailingZeros().toPlainString()));
+        }
+        return rows;
+    }
+
+    static final List<String> ALERT_COLUMNS = List.of("Time", "Rule", "About", "Severity", "State", "Value");
 
     /** One row of the overview: a figure, its value and its change from the previous month. */
     record Figure(String id, String label, String value, String change) {}
@@ -121,7 +142,7 @@ public final class Bulletin {
                 .append("<style>body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;max-width:1100px;margin:2em auto;color:#222}"
                         + "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em}"
                         + "td.n,th.n{text-align:right}h2{border-bottom:2px solid #c00;padding-bottom:.2em}"
-                        + "svg text{font-size:12px}.up{color:#070}.down{color:#c00}</style></head><body>\n");
+                        + "svg text{font-size:12px}tr.critical td{background:#fdd}tr.warning td{background:#ffd}</style></head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");
 
         h.append("<section id=\"overview\"><h2>总体情况 Overview</h2><table><tr><th>Figure</th><th class=\"n\">Value</th>"
@@ -172,6 +193,23 @@ public final class Bulletin {
             }
             h.append("</table>\n");
         });
+        h.append("</section>\n");
+
+        h.append("<section id=\"alerts\"><h2>预警 Alerts</h2>\n");
+        List<List<String>> rows = alertRows();
+        if (rows.isEmpty()) {
+            h.append("<p>No alert this month.</p>\n");
+        } else {
+            h.append("<table><tr>");
+            ALERT_COLUMNS.forEach(c -> h.append("<th>").append(c).append("</th>"));
+            h.append("</tr>\n");
+            for (List<String> r : rows) {
+                h.append("<tr class=\"").append(esc(r.get(3))).append("\">");
+                r.forEach(v -> h.append("<td>").append(esc(v)).append("</td>"));
+                h.append("</tr>\n");
+            }
+            h.append("</table>\n");
+        }
         h.append("</section>\n</body></html>\n");
         return h.toString();
     }
@@ -272,6 +310,14 @@ public final class Bulletin {
                 m.append(" |\n");
             }
         });
+        m.append("\n## 预警 Alerts\n\n");
+        List<List<String>> rows = alertRows();
+        if (rows.isEmpty()) {
+            m.append("No alert this month.\n");
+        } else {
+            m.append("| ").append(String.join(" | ", ALERT_COLUMNS)).append(" |\n|---|---|---|---|---|---:|\n");
+            rows.forEach(r -> m.append("| ").append(String.join(" | ", r.stream().map(Bulletin::md).toList())).append(" |\n"));
+        }
         return m.toString();
     }
 

@@ -101,6 +101,8 @@ class ReplayITCase {
                     .isZero();
         }
         assertBulletin(dir.resolve("bulletin-" + month + ".html"), published, fromStream);
+        assertThat(Jsoup.parse(dir.resolve("bulletin-" + month + ".html").toFile(), "UTF-8").select("#alerts td").eachText())
+                .as("the month's alerts in the bulletin").contains("concentrated_returns", "bouncing_ticket", "emerging_hotspot");
         assertThat(Files.readString(dir.resolve("bulletin-" + month + ".md")))
                 .contains("| 有效工单 Valid tickets | " + String.format("%,d", published.at("/tickets/valid").asLong()) + " |");
         try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {

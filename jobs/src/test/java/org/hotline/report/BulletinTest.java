@@ -43,13 +43,20 @@ class BulletinTest {
         String category = "路灯 & <b>bold</b>";
         List<Assessment.Score> ranking = Assessment.rank(List.of(new Assessment.UnitMonth(unit, UnitGroup.DEPARTMENT, 1, 1, 0, 1,
                 BigDecimal.ZERO, BigDecimal.ZERO, 0, BigDecimal.TEN, BigDecimal.ONE, BigDecimal.ZERO)));
-        Bulletin bulletin = new Bulletin(report(category), ranking);
+        com.fasterxml.jackson.databind.node.ArrayNode alerts = new ObjectMapper().createArrayNode();
+        alerts.addObject().put("rule", "backlog").put("unit", unit).putNull("category").putNull("topic").putNull("ticket_id")
+                .put("severity", "critical").put("state", "firing").put("value", 21.0).put("event_time", "2024-03-05T10:00:00+08:00");
+        alerts.addObject().put("rule", "backlog").put("unit", unit).put("severity", "critical").put("state", "resolved")
+                .put("value", 2.0).put("event_time", "2024-03-09T10:00:00+08:00");
+        Bulletin bulletin = new Bulletin(report(category), ranking, alerts);
         Document page = Jsoup.parse(bulletin.html());
         assertThat(page.select("img, b")).isEmpty();
         assertThat(page.select("#ranking td.unit").text()).isEqualTo(unit);
         assertThat(page.select("#hotspots td.label").text()).isEqualTo(category);
         assertThat(page.title()).contains("Test<city>");
         assertThat(page.select("#overview tr#calls-answered .change").text()).as("no previous month, no change").isEmpty();
+        assertThat(page.select("#alerts tr.critical td")).extracting(org.jsoup.nodes.Element::text)
+                .containsExactly("2024-03-05T10:00:00+08:00", "backlog", unit, "critical", "firing", "21");
         assertThat(bulletin.markdown()).contains("&lt;img src=x onerror=alert(1)&gt;局").doesNotContain("<img");
     }
 }
