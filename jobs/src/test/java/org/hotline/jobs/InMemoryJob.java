@@ -45,6 +45,11 @@ final class InMemoryJob {
             calls = List.of(new Sourced<>("calls", 0, 0, new CallEvent("probe-o", 1, CallEventType.OFFERED, 0L, "probe",
                     "12345", "probe", null, null, null), null, null));
         }
+        if (tickets.isEmpty()) {
+            tickets = List.of(new Sourced<>("tickets", 0, 0, new TicketEvent("probe-1", 1, org.hotline.events.TicketEventType.CREATED,
+                    0L, "probe", null, org.hotline.events.Channel.PHONE, org.hotline.events.RequestType.OTHER, "probe", null, "probe",
+                    new String[0], null, null, null, null, null, null, null), null, null));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         new HotlineJob(fromList(env, calls, HotlineJob.CALLS, rate), fromList(env, tickets, HotlineJob.TICKETS, rate),

@@ -64,4 +64,45 @@ class AlertRulesJobTest {
                 .extracting(Alert::unit, Alert::state, Alert::value, Alert::eventTimeMs)
                 .containsExactly(tuple("电信", "firing", 5.0, t(60)), tuple("电信", "resolved", 2.0, t(123)));
     }
+
+    @Test
+    void oneUnitReturningManyTicketsOfOneCategoryRaisesAnAlertThatEndsAsTheyAge() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            TicketEvents k = new TicketEvents("lamp-" + i);
+            send(k.created(t(60 * i), "路灯"));
+            send(k.dispatched("经开区", t(60 * i + 1), t(60 * i + 5000)));
+            send(k.returned("经开区", t(60 * i + 30)));
+        }
+        send(new TicketEvents("later").created(t(60 * 24 * 9), "其他")); // nine days on: the returns have aged out
+        job.run(input);
+        assertThat(job.alerts()).filteredOn(a -> a.rule().equals("concentrated_returns"))
+                .extracting(Alert::unit, Alert::category, Alert::state, Alert::value)
+                .first().isEqualTo(tuple("经开区", "路灯", "firing", 10.0));
+        assertThat(job.alerts()).filteredOn(a -> a.rule().equals("concentrated_returns")).extracting(Alert::state)
+                .containsExactly("firing", "resolved");
+    }
+
+    @Test
+    void aCategorySuddenlyDrawingFarMoreThanUsualIsAnEmergingHotspotAndASteadyOneIsNot() throws Exception {
+        int n = 0;
+        for (int day = 0; day < 9; day++) { // both categories: two tickets a day for eight days
+            for (String category : List.of("房产交易", "路灯")) {
+                for (int j = 0; j < 2; j++) {
+                    TicketEvents k = new TicketEvents("d" + (n++));
+                    send(k.created(t(60 * 24 * day + 300 * j + (category.equals("路灯") ? 7 : 0)), category));
+                }
+            }
+        }
+        for (int j = 0; j < 8; j++) { // then eight in an afternoon for one of them
+            send(new TicketEvents("wave-" + j).created(t(60 * 24 * 9 + 10 * j), "房产交易"));
+        }
+        send(new TicketEvents("later").created(t(60 * 24 * 12), "其他"));
+        input.sort(java.util.Comparator.comparingLong(s -> s.event().eventTimeMs()));
+        job.run(input);
+        List<Alert> hotspots = job.alerts().stream().filter(a -> a.rule().equals("emerging_hotspot")).toList();
+        assertThat(hotspots).extracting(Alert::category, Alert::state).containsExactly(tuple("房产交易", "firing"),
+                tuple("房产交易", "resolved"));
+        // the 24 hours hold yesterday afternoon's ticket and the wave; it fires at three times the usual two a day
+        assertThat(hotspots.get(0).value()).isEqualTo(6.0);
+    }
 }
