@@ -89,6 +89,8 @@ class ReplayITCase {
         JsonNode alerts = JSON.readTree(Cli.stdout("alerts", "--config", config.toString(), "--month", month.toString(),
                 "--clickhouse-url", SharedServices.clickhouse().httpUrl()));
         assertIncidentsAlerted(alerts, published);
+        assertThat(alertsTopic("alerts-" + month, alerts.size())).as("the alerts topic carries the same alerts")
+                .containsExactlyInAnyOrderElementsOf(alerts);
         for (String clean : name.startsWith("xiangtan") ? List.of("市医保局", "市发改委") : List.of("市人社局")) {
             assertThat(alerts.findValuesAsText("unit")).as("alerts about %s", clean).doesNotContain(clean);
         }
@@ -109,6 +111,25 @@ class ReplayITCase {
             assertThat(ch.count("SELECT count() FROM replay_it.assessment FINAL WHERE month = toDate('" + month.atDay(1) + "')"))
                     .isEqualTo(unitsCsv(name).size());
         }
+    }
+
+    /** The JSON alerts on a topic, read from its start until {@code expected} have come or 30 s have passed. */
+    static List<JsonNode> alertsTopic(String topic, int expected) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(Map.of(
+                "bootstrap.servers", SharedServices.kafka().bootstrapServers(), "group.id", "replay-it-" + topic,
+                "auto.offset.reset", "earliest",
+                "key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName(),
+                "value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName()))) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (out.size() < expected && System.currentTimeMillis() < deadline) {
+                for (var r : consumer.poll(java.time.Duration.ofMillis(500))) {
+                    out.add(JSON.readTree(r.value()));
+                }
+            }
+        }
+        return out;
     }
 
     /** Each incident of the profile has its alert, firing: a backlog, concentrated returns, a bouncing ticket, a new topic. */

@@ -23,9 +23,14 @@ public final class AlertJson {
         o.put("state", a.state());
         o.put("value", a.value());
         o.put("threshold", a.threshold());
-        o.put("window_start", a.windowStartMs() == null ? null : TIMES.time(a.windowStartMs()));
-        o.put("window_end", a.windowEndMs() == null ? null : TIMES.time(a.windowEndMs()));
-        o.put("event_time", TIMES.time(a.eventTimeMs()));
+        o.put("window_start", a.windowStartMs() == null ? null : time(a.windowStartMs()));
+        o.put("window_end", a.windowEndMs() == null ? null : time(a.windowEndMs()));
+        o.put("event_time", time(a.eventTimeMs()));
         return o;
+    }
+
+    /** Whole seconds, as ClickHouse keeps them, so the topic and the table read alike. */
+    private static String time(long epochMs) {
+        return TIMES.time(epochMs - Math.floorMod(epochMs, 1000L));
     }
 }
