@@ -93,8 +93,8 @@ public final class AlertFunctions {
             counts.update(c);
             String unit = f.value();
             Alert about = new Alert(null, unit, unit, null, null, null, null, null, 0, 0, null, null, 0);
-            emit(evaluate("backlog", AlertRules.higher(rules.forUnit("backlog", unit)), c[1], f.timeMs(), about), out);
-            emit(evaluate("backlog_size", AlertRules.higher(rules.forUnit("backlog_size", unit)), c[0], f.timeMs(), about), out);
+            emit(evaluate("backlog", AlertRules.higher(rules.settings("backlog", unit)), c[1], f.timeMs(), about), out);
+            emit(evaluate("backlog_size", AlertRules.higher(rules.settings("backlog_size", unit)), c[0], f.timeMs(), about), out);
         }
     }
 
@@ -134,7 +134,7 @@ public final class AlertFunctions {
 
         private void evaluateAt(long now, List<Long> all, Context ctx, Collector<Alert> out) throws Exception {
             String[] unitAndCategory = ctx.getCurrentKey().split("\\|", 2);
-            JsonNode s = rules.forUnit("concentrated_returns", unitAndCategory[0]);
+            JsonNode s = rules.settings("concentrated_returns", unitAndCategory[0]);
             long window = (long) (AlertRules.number(s, "window_hours") * HOUR);
             all.removeIf(t -> t <= now - window - HOUR * 24 * 30); // forget what is long past
             long count = all.stream().filter(t -> t > now - window && t <= now).count();

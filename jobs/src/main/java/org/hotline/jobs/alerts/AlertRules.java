@@ -17,7 +17,7 @@ import java.util.Map;
 /**
  * The alert rules (alert-rules.yaml beside the defaults, or a file of one's own): each rule's
  * settings under {@code defaults}, overridden per assessment group under {@code groups} and per
- * unit under {@code units}. Rules about a unit read {@link #forUnit}; the others read the defaults.
+ * unit under {@code units}. Rules about a unit pass its id; the others read the defaults.
  */
 public final class AlertRules implements Serializable {
 
@@ -77,10 +77,6 @@ public final class AlertRules implements Serializable {
             overlay(merged, tree().path("units").path(unit).path(rule));
         }
         return merged;
-    }
-
-    public JsonNode forUnit(String rule, String unit) {
-        return settings(rule, unit);
     }
 
     private static void overlay(ObjectNode base, JsonNode over) {

@@ -63,9 +63,9 @@ class HysteresisTest {
                   市医保局: {backlog: {warning: 1, critical: 3}}
                 """);
         AlertRules rules = AlertRules.load(file, Map.of("雨湖区人民政府", "district", "市医保局", "department"));
-        assertThat(AlertRules.higher(rules.forUnit("backlog", "雨湖区人民政府"))).isEqualTo(new Hysteresis(50, 20, 40, true));
-        assertThat(AlertRules.higher(rules.forUnit("backlog", "市医保局")).warning()).isEqualTo(1);
-        assertThat(AlertRules.higher(rules.forUnit("backlog", "市城管局")).warning()).isEqualTo(5);
+        assertThat(AlertRules.higher(rules.settings("backlog", "雨湖区人民政府"))).isEqualTo(new Hysteresis(50, 20, 40, true));
+        assertThat(AlertRules.higher(rules.settings("backlog", "市医保局")).warning()).isEqualTo(1);
+        assertThat(AlertRules.higher(rules.settings("backlog", "市城管局")).warning()).isEqualTo(5);
         java.nio.file.Files.delete(file);
     }
 }
