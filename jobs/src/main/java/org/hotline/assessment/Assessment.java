@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.hotline.events.UnitGroup;
 import org.hotline.events.Wire;
-import org.hotline.simulator.Rates;
+import org.hotline.figures.Rates;
 
 /**
  * The monthly assessment (考核) of DOMAIN.md: out of 100 plus up to 5 bonus. Percentages are taken

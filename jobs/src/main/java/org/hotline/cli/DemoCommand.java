@@ -48,6 +48,7 @@ final class DemoCommand implements Callable<Integer> {
                     Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
             JobLauncher.migrate(c.clickhouse, System.out::println);
             MonthSimulator.Month month = noTraffic ? null : month(c);
+            WallboardCommand.Running wallboard = WallboardCommand.start(c); // first: a taken port fails at once
             System.out.println("Starting the job...");
             JobClient job = JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), c, KafkaSources.Reading.LIVE,
                     System.out::println);
@@ -57,12 +58,14 @@ final class DemoCommand implements Callable<Integer> {
                 if (traffic != null) {
                     traffic.interrupt();
                 }
+                wallboard.close();
                 job.cancel().join();
                 stopped.countDown();
             }, "demo-shutdown"));
             System.out.printf("""
 
                     The hotline pipeline is running.
+                      Wallboard   %s   (open it in a browser)
                       Kafka       %s   topics: %s, %s
                       ClickHouse  %s   database: %s   (user default; read-only user hotline_reader)
                       Flink job   %s
@@ -71,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
                     Send events:  ./hotline produce --bootstrap-servers %s --topic %s deploy/sample-events/calls.jsonl
                     Query:        curl '%s/?user=hotline_reader' --data-binary 'SELECT * FROM %s.city_daily WHERE dimension = ''all'''
                     Press Ctrl-C to stop.
-                    """, c.kafka.bootstrapServers, c.kafka.callsTopic, c.kafka.ticketsTopic, c.clickhouse.url,
+                    """, wallboard.url(), c.kafka.bootstrapServers, c.kafka.callsTopic, c.kafka.ticketsTopic, c.clickhouse.url,
                     c.clickhouse.database, job.getJobID(),
                     noTraffic ? "none (--no-traffic)" : profile + " played live at " + speed + " times real time",
                     c.kafka.bootstrapServers, c.kafka.callsTopic, c.clickhouse.url, c.clickhouse.database);

@@ -29,6 +29,7 @@ public final class HotlineConfig {
     public Kafka kafka;
     public ClickHouse clickhouse;
     public Job job;
+    public Wallboard wallboard;
 
     public static final class Kafka {
         public String bootstrapServers;
@@ -71,6 +72,16 @@ public final class HotlineConfig {
                     Duration.ofSeconds(allowedLatenessSeconds), Duration.ofHours(dedupRetentionHours),
                     Duration.ofDays(ticketRetentionDays), Duration.ofSeconds(earlyUpdateSeconds));
         }
+    }
+
+    /** The live page: where it listens and the read-only ClickHouse user it reads with. */
+    public static final class Wallboard {
+        public String host;
+        public int port;
+        public String user;
+        public String password;
+        public int refreshMs;
+        public int staleAfterSeconds;
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())

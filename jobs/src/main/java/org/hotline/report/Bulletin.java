@@ -82,7 +82,7 @@ public final class Bulletin {
     }
 
     static String share(long part, long whole) {
-        return org.hotline.simulator.Rates.pct(part, whole).toPlainString() + " %";
+        return org.hotline.figures.Rates.pct(part, whole).toPlainString() + " %";
     }
 
     static String percentChange(long now, JsonNode before) {

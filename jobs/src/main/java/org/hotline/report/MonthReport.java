@@ -11,7 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.hotline.simulator.Rates;
+import org.hotline.figures.Rates;
 import org.hotline.sql.ClickHouseSql;
 
 /**

@@ -1,5 +1,6 @@
 package org.hotline.simulator;
 
+import org.hotline.figures.Rates;
 import java.math.BigDecimal;
 import java.time.DayOfWeek;
 import java.time.ZonedDateTime;

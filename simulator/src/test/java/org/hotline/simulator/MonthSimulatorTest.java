@@ -3,6 +3,7 @@ package org.hotline.simulator;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.hotline.figures.Rates;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package org.hotline.simulator;
+package org.hotline.figures;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,0 +1,199 @@
+package org.hotline.wallboard;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.hotline.figures.Rates;
+import org.hotline.sql.ClickHouseSql;
+
+/**
+ * What the wallboard shows, read from ClickHouse with the queries in {@code wallboard/queries/} and
+ * put together as one JSON document. Rates are computed here from the counts, half-up like the
+ * bulletin. The board is stale when its figures have not changed for {@code staleAfter} (wall clock)
+ * or ClickHouse cannot be read; then the last figures read are kept and marked so.
+ */
+public final class Board {
+
+    /** Rows shown in the unit table; the rest are counted. */
+    static final int UNIT_ROWS = 15;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private final ClickHouseSql reader;
+    private final Duration staleAfter;
+    private final Clock clock;
+    private final String callsSql;
+    private final String ticketsSql;
+    private final String unitsSql;
+    private final String hotspotsSql;
+    private final String alertsSql;
+
+    private ObjectNode lastFigures;
+    private String lastFingerprint;
+    private Instant lastChange;
+
+    public Board(ClickHouseSql reader, String database, Duration staleAfter, Clock clock) {
+        if (!IDENTIFIER.matcher(database).matches()) {
+            throw new IllegalArgumentException("not a database name: " + database);
+        }
+        this.reader = reader;
+        this.staleAfter = staleAfter;
+        this.clock = clock;
+        this.callsSql = query("calls", database);
+        this.ticketsSql = query("tickets", database);
+        this.unitsSql = query("units", database);
+        this.hotspotsSql = query("hotspots", database);
+        this.alertsSql = query("alerts", database);
+    }
+
+    /** One of the page's queries, with the database filled in (the only thing that varies: no input reaches SQL). */
+    public static String query(String name, String database) {
+        try (InputStream in = Board.class.getResourceAsStream("/wallboard/queries/" + name + ".sql")) {
+            if (in == null) {
+                throw new IllegalStateException("missing wallboard query " + name);
+            }
+            return new String(in.readAllBytes(), UTF_8).replace("${db}", database);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads the figures now, and says whether they are fresh. */
+    public synchronized ObjectNode read() {
+        Instant now = clock.instant();
+        String error = null;
+        try {
+            ObjectNode figures = figures();
+            String fingerprint = figures.toString();
+            if (!fingerprint.equals(lastFingerprint)) {
+                lastFingerprint = fingerprint;
+                lastChange = now;
+            }
+            lastFigures = figures;
+        } catch (RuntimeException e) {
+            error = "ClickHouse cannot be read: " + firstLine(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+        }
+        ObjectNode board = lastFigures == null ? JSON.createObjectNode() : lastFigures.deepCopy();
+        ObjectNode status = board.putObject("status");
+        long unchanged = lastChange == null ? -1 : Duration.between(lastChange, now).toSeconds();
+        status.put("stale", error != null || lastChange == null || unchanged >= staleAfter.toSeconds());
+        status.put("unchanged_for_s", unchanged);
+        status.put("stale_after_s", staleAfter.toSeconds());
+        status.put("read_at", now.toString());
+        status.put("error", error);
+        return board;
+    }
+
+    private ObjectNode figures() {
+        ObjectNode board = JSON.createObjectNode();
+        JsonNode c = single(callsSql);
+        JsonNode t = single(ticketsSql);
+        String callsAsOf = c.path("as_of").asText();
+        String ticketsAsOf = t.path("as_of").asText();
+        board.put("as_of", callsAsOf.compareTo(ticketsAsOf) >= 0 ? callsAsOf : ticketsAsOf);
+
+        ObjectNode calls = board.putObject("calls");
+        calls(calls.putObject("today"), c, "today");
+        calls(calls.putObject("last_15_min"), c, "15m");
+
+        ObjectNode tickets = board.putObject("tickets");
+        ObjectNode today = tickets.putObject("today");
+        today.put("created", c(t, "created_today"));
+        today.put("resolved_online", c(t, "resolved_online_today"));
+        today.put("dispatched", c(t, "dispatched_today"));
+        ObjectNode month = tickets.putObject("month");
+        month.put("completed", c(t, "completed_month"));
+        month.put("on_time", c(t, "on_time_month"));
+        month.put("on_time_pct", Rates.pct(c(t, "on_time_month"), c(t, "completed_month")));
+        month.put("callbacks", c(t, "callbacks_month"));
+        month.put("satisfied", c(t, "satisfied_month"));
+        month.put("satisfaction_pct", Rates.pct(c(t, "satisfied_month"), c(t, "callbacks_month")));
+
+        List<JsonNode> units = reader.rows(unitsSql);
+        board.put("units_with_backlog", units.size());
+        ArrayNode shown = board.putArray("units");
+        for (JsonNode u : units.subList(0, Math.min(UNIT_ROWS, units.size()))) {
+            shown.addObject()
+                    .put("unit_id", u.path("unit_id").asText())
+                    .put("name", u.path("unit_name").asText())
+                    .put("open_backlog", c(u, "open_backlog"))
+                    .put("overdue", c(u, "overdue"))
+                    .put("oldest_open_age_s", c(u, "oldest_open_age_s"));
+        }
+
+        ObjectNode hotspots = board.putObject("hotspots");
+        hotspots.putArray("category");
+        hotspots.putArray("topic");
+        for (JsonNode h : reader.rows(hotspotsSql)) {
+            ((ArrayNode) hotspots.get(h.path("dimension").asText())).addObject()
+                    .put("value", h.path("value").asText())
+                    .put("current", c(h, "current"))
+                    .put("previous", c(h, "previous"))
+                    .put("rise", c(h, "rise"));
+        }
+
+        ArrayNode alerts = board.putArray("alerts");
+        for (JsonNode a : reader.rows(alertsSql)) {
+            alerts.addObject()
+                    .put("rule", a.path("rule").asText())
+                    .put("severity", a.path("severity").asText())
+                    .put("subject", subject(a))
+                    .put("value", a.path("value").asDouble())
+                    .put("threshold", a.path("threshold").asDouble())
+                    .put("since", a.path("since").asText());
+        }
+        return board;
+    }
+
+    private static void calls(ObjectNode out, JsonNode row, String suffix) {
+        long offered = c(row, "offered_" + suffix);
+        long answered = c(row, "answered_" + suffix);
+        out.put("offered", offered);
+        out.put("answered", answered);
+        out.put("abandoned", c(row, "abandoned_" + suffix));
+        out.put("connection_rate_pct", Rates.pct(answered, offered));
+        out.put("longest_wait_s", c(row, "longest_wait_" + suffix));
+    }
+
+    /** What an alert is about, in words: the unit (and category), the topic, the ticket, or the line. */
+    private static String subject(JsonNode a) {
+        StringBuilder s = new StringBuilder();
+        for (String field : new String[] {"unit", "category", "topic", "ticket_id"}) {
+            String v = a.path(field).asText();
+            if (!v.isEmpty()) {
+                s.append(s.length() == 0 ? "" : " · ").append(v);
+            }
+        }
+        return s.length() == 0 ? a.path("alert_key").asText() : s.toString();
+    }
+
+    private JsonNode single(String sql) {
+        List<JsonNode> rows = reader.rows(sql);
+        return rows.isEmpty() ? JSON.createObjectNode() : rows.get(0);
+    }
+
+    /** A count: ClickHouse sends 64-bit integers as strings. */
+    private static long c(JsonNode row, String field) {
+        return row.path(field).asLong();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no reason given";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -1,0 +1,155 @@
+// The wallboard's script: polls /api/board and writes every value as text (never as markup), so a
+// name that comes from the data is shown exactly as it is written.
+"use strict";
+
+const RULES = {
+  backlog: "超期积压 · overdue backlog",
+  backlog_size: "在办积压 · open backlog",
+  bouncing_ticket: "反复流转 · bouncing ticket",
+  concentrated_returns: "集中退单 · concentrated returns",
+  emerging_hotspot: "新兴热点 · emerging hotspot",
+  connection_rate: "接通率低 · low connection rate",
+  long_wait: "等待过长 · long wait",
+};
+const SEVERITY = { warning: "预警 warning", critical: "严重 critical" };
+const DIMENSION = { category: "类别", topic: "话题" };
+
+let refreshMs = 1500;
+let lastOk = 0;
+
+function number(n) { return Number(n).toLocaleString("en-US"); }
+function pct(n) { return Number(n).toFixed(2) + "\u00a0%"; }
+function duration(s) { // a wait: m:ss
+  s = Number(s);
+  return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+}
+function age(s) { // how long a ticket has been open
+  s = Number(s);
+  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+  if (s < 3600) return m + " min";
+  if (s < 2 * 86400) return (d * 24 + h) + " h " + m + " min";
+  return d + " d " + h + " h";
+}
+const FORMATS = { pct, duration, age, number };
+
+function get(obj, path) {
+  return path.split(".").reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+function cell(row, text, cls) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (cls) td.className = cls;
+  row.appendChild(td);
+  return td;
+}
+
+function renderFields(board) {
+  for (const el of document.querySelectorAll("[data-field]")) {
+    const key = el.dataset.field;
+    if (key === "status") continue;
+    const v = get(board, key);
+    if (v === undefined || v === null) continue;
+    const format = FORMATS[el.dataset.format] || (typeof v === "number" ? number : String);
+    el.textContent = format(v);
+  }
+}
+
+function renderUnits(units) {
+  const body = document.getElementById("units");
+  body.replaceChildren();
+  for (const u of units) {
+    const tr = document.createElement("tr");
+    tr.dataset.unit = u.unit_id;
+    cell(tr, u.name, "name");
+    cell(tr, number(u.open_backlog), "open");
+    cell(tr, number(u.overdue), u.overdue > 0 ? "overdue" : "");
+    cell(tr, age(u.oldest_open_age_s), "age");
+    body.appendChild(tr);
+  }
+}
+
+function renderHotspots(hotspots) {
+  const body = document.getElementById("hotspots");
+  body.replaceChildren();
+  for (const dimension of ["category", "topic"]) {
+    for (const h of hotspots[dimension] || []) {
+      const tr = document.createElement("tr");
+      tr.dataset.dimension = dimension;
+      const name = cell(tr, "", "name");
+      const tag = document.createElement("span");
+      tag.className = "en";
+      tag.textContent = DIMENSION[dimension] + " ";
+      name.appendChild(tag);
+      name.appendChild(document.createTextNode(h.value));
+      cell(tr, number(h.current), "current");
+      cell(tr, (h.rise > 0 ? "▲ +" : h.rise < 0 ? "▼ " : "") + number(h.rise), h.rise > 0 ? "rise up" : "rise down");
+      body.appendChild(tr);
+    }
+  }
+}
+
+function renderAlerts(alerts) {
+  const list = document.getElementById("alerts");
+  list.replaceChildren();
+  for (const a of alerts) {
+    const li = document.createElement("li");
+    li.className = a.severity === "critical" ? "critical" : "warning";
+    li.dataset.rule = a.rule;
+    const parts = [
+      ["rule", RULES[a.rule] || a.rule],
+      ["severity", " · " + (SEVERITY[a.severity] || a.severity)],
+      ["subject", " · " + a.subject],
+      ["figure", number(Math.round(a.value * 100) / 100) + " / " + number(a.threshold)],
+      ["when", a.since],
+    ];
+    for (const [cls, text] of parts) {
+      const span = document.createElement("span");
+      span.className = cls;
+      span.textContent = text;
+      li.appendChild(span);
+    }
+    list.appendChild(li);
+  }
+  document.getElementById("no-alerts").hidden = alerts.length > 0;
+}
+
+function showStatus(stale, reason) {
+  const status = document.getElementById("status");
+  status.className = "status " + (stale ? "stale" : "live");
+  status.textContent = stale ? "停滞 · stale" : "实时 · live";
+  document.body.classList.toggle("stale", stale);
+  document.getElementById("stale-banner").hidden = !stale;
+  document.getElementById("stale-reason").textContent = stale ? reason : "";
+}
+
+function render(board) {
+  renderFields(board);
+  renderUnits(board.units || []);
+  renderHotspots(board.hotspots || {});
+  renderAlerts(board.alerts || []);
+  const s = board.status || {};
+  let reason = "";
+  if (s.error) reason = s.error;
+  else if (s.unchanged_for_s < 0) reason = "还没有数据 · no figures yet";
+  else reason = "数据已 " + s.unchanged_for_s + " 秒未变化 · no new figures for " + s.unchanged_for_s + " s";
+  showStatus(Boolean(s.stale), reason);
+}
+
+async function poll() {
+  try {
+    const response = await fetch("api/board", { cache: "no-store" });
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    const board = await response.json();
+    refreshMs = board.refresh_ms || refreshMs;
+    lastOk = Date.now();
+    render(board);
+  } catch (e) {
+    const since = lastOk ? Math.round((Date.now() - lastOk) / 1000) + " s" : "start";
+    showStatus(true, "看板服务无法访问 · wallboard server unreachable since " + since + " (" + e.message + ")");
+  } finally {
+    setTimeout(poll, refreshMs);
+  }
+}
+
+poll();
