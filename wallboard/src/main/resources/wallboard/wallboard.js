@@ -98,17 +98,18 @@ function renderAlerts(alerts) {
     li.dataset.rule = a.rule;
     const parts = [
       ["rule", RULES[a.rule] || a.rule],
-      ["severity", " · " + (SEVERITY[a.severity] || a.severity)],
-      ["subject", " · " + a.subject],
+      ["severity", SEVERITY[a.severity] || a.severity],
+      ["subject", a.subject],
       ["figure", number(Math.round(a.value * 100) / 100) + " / " + number(a.threshold)],
       ["when", a.since],
     ];
-    for (const [cls, text] of parts) {
+    parts.forEach(([cls, text], i) => {
+      if (i > 0 && i < 3) li.appendChild(document.createTextNode(" · "));
       const span = document.createElement("span");
       span.className = cls;
       span.textContent = text;
       li.appendChild(span);
-    }
+    });
     list.appendChild(li);
   }
   document.getElementById("no-alerts").hidden = alerts.length > 0;

@@ -52,7 +52,7 @@ public final class LocalClickHouse implements AutoCloseable {
             }
         }
         throw new IllegalStateException("clickhouse-server is not installed. Install it with "
-                + "deploy/install-clickhouse.sh (as root: apt-get update && apt-get install -y clickhouse-server); "
+                + "deploy/install-packages.sh clickhouse-server (as root: apt-get update && apt-get install -y clickhouse-server); "
                 + "./hotline test and ./hotline demo do this for you.");
     }
 
