@@ -38,6 +38,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-traffic", description = "Play nothing: send your own events with ./hotline produce.")
     boolean noTraffic;
 
+    @Option(names = "--database", defaultValue = "hotline_demo",
+            description = "The ClickHouse database of the demo, emptied at each start so the month plays from its first day "
+                    + "(default: ${DEFAULT-VALUE}; replays and reports use their own, 'hotline').")
+    String database;
+
     @Override
     public Integer call() throws Exception {
         HotlineConfig c = config.load();
@@ -46,6 +51,10 @@ final class DemoCommand implements Callable<Integer> {
                 .kafka(c, servers.workDir, null, true)) {
             LocalKafka.createTopics(c.kafka.bootstrapServers,
                     Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
+            c.clickhouse.database = database;
+            try (ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
+                ch.execute("DROP DATABASE IF EXISTS " + ClickHouseSql.database(database));
+            }
             JobLauncher.migrate(c.clickhouse, System.out::println);
             MonthSimulator.Month month = noTraffic ? null : month(c);
             WallboardCommand.Running wallboard = WallboardCommand.start(c); // first: a taken port fails at once

@@ -166,12 +166,13 @@ class WallboardBrowserITCase {
         long lastMinute = calls.stream().mapToLong(e -> e.eventTimeMs() / 60_000 * 60_000).max().orElseThrow();
         LocalDate today = day(lastMinute);
         Map<String, String> t = new LinkedHashMap<>();
-        count(t, "today", calls.stream().filter(e -> day(e.eventTimeMs()).equals(today)).toList());
-        count(t, "last_15_min", calls.stream().filter(e -> e.eventTimeMs() / 60_000 * 60_000 > lastMinute - 15 * 60_000).toList());
+        count(t, "today", calls.stream().filter(e -> day(e.eventTimeMs()).equals(today)).toList(), false);
+        count(t, "last_15_min", calls.stream().filter(e -> e.eventTimeMs() / 60_000 * 60_000 > lastMinute - 15 * 60_000).toList(), true);
         return t;
     }
 
-    private static void count(Map<String, String> t, String period, List<CallEvent> events) {
+    /** Today's rate is answered / offered; the last quarter hour's answered / (answered + abandoned). */
+    private static void count(Map<String, String> t, String period, List<CallEvent> events, boolean ofCallsThatStoppedWaiting) {
         long offered = events.stream().filter(e -> e.type() == CallEventType.OFFERED).count();
         long answered = events.stream().filter(e -> e.type() == CallEventType.ANSWERED).count();
         long abandoned = events.stream().filter(e -> e.type() == CallEventType.ABANDONED).count();
@@ -180,7 +181,7 @@ class WallboardBrowserITCase {
         t.put(p + "offered", String.valueOf(offered));
         t.put(p + "answered", String.valueOf(answered));
         t.put(p + "abandoned", String.valueOf(abandoned));
-        t.put(p + "connection_rate_pct", pct(answered, offered));
+        t.put(p + "connection_rate_pct", pct(answered, ofCallsThatStoppedWaiting ? answered + abandoned : offered));
         // Shown as m:ss: its digits are minutes then two digits of seconds.
         t.put(p + "longest_wait_s", (wait / 60) + String.format("%02d", wait % 60));
     }

@@ -24,6 +24,15 @@ import java.util.concurrent.TimeUnit;
 public final class ClickHouseSql implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final java.util.regex.Pattern DATABASE = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /** A database name, checked to be letters, digits and _ so that it can stand in SQL as it is. */
+    public static String database(String name) {
+        if (name == null || !DATABASE.matcher(name).matches()) {
+            throw new IllegalArgumentException("database name '" + name + "' must be letters, digits and _");
+        }
+        return name;
+    }
     private final Client client;
 
     public ClickHouseSql(String httpUrl, String user, String password) {

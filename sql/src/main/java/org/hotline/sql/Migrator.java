@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +26,6 @@ import java.util.stream.Stream;
  */
 public final class Migrator {
 
-    private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final ClickHouseSql ch;
     private final String database;
@@ -38,9 +36,7 @@ public final class Migrator {
     }
 
     public Migrator(ClickHouseSql ch, String database, List<Migration> migrations) {
-        if (!DATABASE.matcher(database).matches()) {
-            throw new IllegalArgumentException("database name '" + database + "' must be letters, digits and _");
-        }
+        ClickHouseSql.database(database);
         this.ch = ch;
         this.database = database;
         this.migrations = migrations.stream().sorted(Comparator.comparingInt(Migration::version)).toList();

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.hotline.figures.Rates;
 import org.hotline.sql.ClickHouseSql;
 
@@ -29,7 +28,6 @@ public final class Board {
     static final int UNIT_ROWS = 15;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final ClickHouseSql reader;
     private final Duration staleAfter;
@@ -45,9 +43,7 @@ public final class Board {
     private Instant lastChange;
 
     public Board(ClickHouseSql reader, String database, Duration staleAfter, Clock clock) {
-        if (!IDENTIFIER.matcher(database).matches()) {
-            throw new IllegalArgumentException("not a database name: " + database);
-        }
+        ClickHouseSql.database(database);
         this.reader = reader;
         this.staleAfter = staleAfter;
         this.clock = clock;
@@ -105,8 +101,8 @@ public final class Board {
         board.put("as_of", callsAsOf.compareTo(ticketsAsOf) >= 0 ? callsAsOf : ticketsAsOf);
 
         ObjectNode calls = board.putObject("calls");
-        calls(calls.putObject("today"), c, "today");
-        calls(calls.putObject("last_15_min"), c, "15m");
+        calls(calls.putObject("today"), c, "today", false);
+        calls(calls.putObject("last_15_min"), c, "15m", true);
 
         ObjectNode tickets = board.putObject("tickets");
         ObjectNode today = tickets.putObject("today");
@@ -157,13 +153,20 @@ public final class Board {
         return board;
     }
 
-    private static void calls(ObjectNode out, JsonNode row, String suffix) {
+    /**
+     * A period's calls. Each step counts in its own minute, so over a quarter hour the calls answered
+     * include some offered before it and the offered include some still waiting: there the rate is taken
+     * over the calls that stopped waiting in it (answered + abandoned), which stays a true share. Over a
+     * day it is the official answered / offered.
+     */
+    private static void calls(ObjectNode out, JsonNode row, String suffix, boolean ofCallsThatStoppedWaiting) {
         long offered = c(row, "offered_" + suffix);
         long answered = c(row, "answered_" + suffix);
+        long abandoned = c(row, "abandoned_" + suffix);
         out.put("offered", offered);
         out.put("answered", answered);
-        out.put("abandoned", c(row, "abandoned_" + suffix));
-        out.put("connection_rate_pct", Rates.pct(answered, offered));
+        out.put("abandoned", abandoned);
+        out.put("connection_rate_pct", Rates.pct(answered, ofCallsThatStoppedWaiting ? answered + abandoned : offered));
         out.put("longest_wait_s", c(row, "longest_wait_" + suffix));
     }
 
