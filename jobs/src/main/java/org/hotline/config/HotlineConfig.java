@@ -58,6 +58,7 @@ public final class HotlineConfig {
         public int checkpointIntervalSeconds;
         public String checkpointDir;
         public String alertRules;
+        public int maxAheadSeconds;
         public int outOfOrdernessSeconds;
         public int idlenessSeconds;
         public int allowedLatenessSeconds;

@@ -14,7 +14,10 @@ import org.hotline.events.Reason;
 /**
  * Passes each step of an entity (a call, a ticket) once. A step seen before, a redelivery or a
  * resend, goes to the dead letters as a duplicate instead of being counted twice. Keyed by the
- * entity's id; the seen steps are kept for {@code retention} after their last update.
+ * entity's id; the seen steps are kept for {@code retention} after their last update. With
+ * {@link #lateAfter}, a step whose minute is already final (past the allowed lateness) is kept aside
+ * as late here, before the raw-event sink, so that it is in exactly one place: not a raw event
+ * without its count.
  */
 public final class DeduplicateSteps<T> extends KeyedProcessFunction<String, Sourced<T>, Sourced<T>> {
 
@@ -23,6 +26,7 @@ public final class DeduplicateSteps<T> extends KeyedProcessFunction<String, Sour
     private final SerializableFunction<T, Long> eventTime;
     private final OutputTag<DeadLetter> deadLetters;
     private final Duration retention;
+    private Duration lateness;
     private transient MapState<String, Boolean> seen;
 
     public DeduplicateSteps(SerializableFunction<T, String> stepKey, SerializableFunction<T, String> canonical,
@@ -32,6 +36,12 @@ public final class DeduplicateSteps<T> extends KeyedProcessFunction<String, Sour
         this.eventTime = eventTime;
         this.deadLetters = deadLetters;
         this.retention = retention;
+    }
+
+    /** Keeps aside, as late, steps whose one-minute window the watermark has passed by more than {@code allowedLateness}. */
+    public DeduplicateSteps<T> lateAfter(Duration allowedLateness) {
+        this.lateness = allowedLateness;
+        return this;
     }
 
     @Override
@@ -44,6 +54,13 @@ public final class DeduplicateSteps<T> extends KeyedProcessFunction<String, Sour
     @Override
     public void processElement(Sourced<T> s, Context ctx, Collector<Sourced<T>> out) throws Exception {
         String step = stepKey.apply(s.event());
+        long time = eventTime.apply(s.event());
+        // the window's own test: its last millisecond plus the allowed lateness is not past the watermark
+        if (lateness != null && (time / 60_000 + 1) * 60_000 - 1 + lateness.toMillis() <= ctx.timerService().currentWatermark()) {
+            ctx.output(deadLetters, DeadLetter.rejected(s, canonical.apply(s.event()), time, Reason.LATE,
+                    "later than the allowed lateness of " + lateness + " for its minute"));
+            return;
+        }
         if (seen.contains(step)) {
             ctx.output(deadLetters, DeadLetter.rejected(s, canonical.apply(s.event()), eventTime.apply(s.event()),
                     Reason.DUPLICATE, "step '" + step + "' of " + ctx.getCurrentKey() + " was already counted"));

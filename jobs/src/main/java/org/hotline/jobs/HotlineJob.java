@@ -83,17 +83,19 @@ public final class HotlineJob {
         DataStream<Sourced<TicketEvent>> ticketRecords = env.fromSource(tickets, watermarks(settings, TicketEvent::eventTimeMs), "tickets")
                 .uid("tickets-source");
 
-        // Parse failures leave the main flow for the dead letters, with their reason.
+        // Parse failures, and ticket steps naming a unit the reference data does not know, leave the main
+        // flow for the dead letters, with their reason.
         SingleOutputStreamOperator<Sourced<CallEvent>> validCalls = callRecords
-                .process(new SplitInvalid<CallEvent>(), CALLS).name("valid calls").uid("calls-valid");
+                .process(new SplitInvalid<CallEvent>(null), CALLS).name("valid calls").uid("calls-valid");
         SingleOutputStreamOperator<Sourced<TicketEvent>> validTickets = ticketRecords
-                .process(new SplitInvalid<TicketEvent>(), TICKETS).name("valid tickets").uid("tickets-valid");
+                .process(new SplitInvalid<TicketEvent>(new KnownUnits(rules.units())), TICKETS).name("valid tickets")
+                .uid("tickets-valid");
 
         // Each step of a call or ticket counts once: a repeated step is a duplicate, kept aside.
         SingleOutputStreamOperator<Sourced<CallEvent>> uniqueCalls = validCalls
                 .keyBy(s -> s.event().callId())
                 .process(new DeduplicateSteps<CallEvent>(e -> e.type().wire(), CANONICAL::write, CallEvent::eventTimeMs,
-                        DEAD_LETTERS, settings.dedupRetention()), CALLS)
+                        DEAD_LETTERS, settings.dedupRetention()).lateAfter(settings.allowedLateness()), CALLS)
                 .name("unique call steps").uid("calls-dedup");
         SingleOutputStreamOperator<Sourced<TicketEvent>> uniqueTickets = validTickets
                 .keyBy(s -> s.event().ticketId())
@@ -185,15 +187,35 @@ public final class HotlineJob {
                 "a derived fact for a minute already final", f.timeMs(), System.currentTimeMillis());
     }
 
-    /** Routes records that failed to parse to the dead letters. */
+    /** Routes records that failed to parse, or that {@code check} refuses, to the dead letters. */
     static final class SplitInvalid<T> extends ProcessFunction<Sourced<T>, Sourced<T>> {
+        private final SerializableFunction<Sourced<T>, DeadLetter> check;
+
+        SplitInvalid(SerializableFunction<Sourced<T>, DeadLetter> check) {
+            this.check = check;
+        }
+
         @Override
         public void processElement(Sourced<T> s, Context ctx, Collector<Sourced<T>> out) {
-            if (s.isValid()) {
+            DeadLetter refused = !s.isValid() ? DeadLetter.unparsed(s) : check == null ? null : check.apply(s);
+            if (refused == null) {
                 out.collect(s);
             } else {
-                ctx.output(DEAD_LETTERS, DeadLetter.unparsed(s));
+                ctx.output(DEAD_LETTERS, refused);
             }
+        }
+    }
+
+    /** A ticket step naming a unit outside the reference data is refused; with no reference data loaded, any unit goes. */
+    record KnownUnits(java.util.Set<String> units) implements SerializableFunction<Sourced<TicketEvent>, DeadLetter> {
+        @Override
+        public DeadLetter apply(Sourced<TicketEvent> s) {
+            String unit = s.event().unitId();
+            if (units.isEmpty() || unit == null || units.contains(unit)) {
+                return null;
+            }
+            return DeadLetter.rejected(s, CANONICAL.write(s.event()), s.event().eventTimeMs(), Reason.UNKNOWN_UNIT,
+                    "unit '" + unit + "' is not in the units table");
         }
     }
 

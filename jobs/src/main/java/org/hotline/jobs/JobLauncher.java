@@ -2,6 +2,7 @@ package org.hotline.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.hotline.jobs.alerts.AlertRules;
@@ -37,7 +38,8 @@ public final class JobLauncher {
         HotlineConfig.ClickHouse ch = config.clickhouse;
         ClickHouseSinks sinks = new ClickHouseSinks(ch.url, ch.database, ch.user, ch.password, config.job.sinkBatchSize,
                 config.job.sinkFlushIntervalMs);
-        new HotlineJob(KafkaSources.calls(config.kafka, reading), KafkaSources.tickets(config.kafka, reading),
+        Duration maxAhead = Duration.ofSeconds(config.job.maxAheadSeconds);
+        new HotlineJob(KafkaSources.calls(config.kafka, reading, maxAhead), KafkaSources.tickets(config.kafka, reading, maxAhead),
                 sinks.all(KafkaSources.alerts(config.kafka)), config.job.settings(), alertRules(config)).build(env);
     }
 

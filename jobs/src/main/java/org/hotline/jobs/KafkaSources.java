@@ -1,6 +1,7 @@
 package org.hotline.jobs;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -12,7 +13,6 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.hotline.config.HotlineConfig;
 import org.hotline.events.CallEvent;
-import org.hotline.events.EventParser;
 import org.hotline.events.TicketEvent;
 
 /**
@@ -27,12 +27,13 @@ public final class KafkaSources {
         public static final Reading REPLAY = new Reading(true, true);
     }
 
-    public static KafkaSource<Sourced<CallEvent>> calls(HotlineConfig.Kafka kafka, Reading reading) {
-        return build(kafka, kafka.callsTopic, new SourcedDeserializer<>(EventParser::parseCall, HotlineJob.CALLS), reading);
+    /** The calls topic; an event stamped more than {@code maxAhead} past the clock is kept aside. */
+    public static KafkaSource<Sourced<CallEvent>> calls(HotlineConfig.Kafka kafka, Reading reading, Duration maxAhead) {
+        return build(kafka, kafka.callsTopic, SourcedDeserializer.calls(maxAhead), reading);
     }
 
-    public static KafkaSource<Sourced<TicketEvent>> tickets(HotlineConfig.Kafka kafka, Reading reading) {
-        return build(kafka, kafka.ticketsTopic, new SourcedDeserializer<>(EventParser::parseTicket, HotlineJob.TICKETS), reading);
+    public static KafkaSource<Sourced<TicketEvent>> tickets(HotlineConfig.Kafka kafka, Reading reading, Duration maxAhead) {
+        return build(kafka, kafka.ticketsTopic, SourcedDeserializer.tickets(maxAhead), reading);
     }
 
     /** The alerts topic: each alert as JSON, keyed by what it is about. */

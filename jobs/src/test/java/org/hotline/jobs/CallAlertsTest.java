@@ -37,7 +37,7 @@ class CallAlertsTest {
     }
 
     void add(CallEvent e) {
-        calls.add(new SourcedDeserializer<>(EventParser::parseCall, HotlineJob.CALLS)
+        calls.add(SourcedDeserializer.calls(java.time.Duration.ofHours(1))
                 .parse("calls", 0, calls.size(), WRITER.write(e).getBytes(UTF_8)));
     }
 

@@ -43,7 +43,7 @@ class HotlineJobTest {
     }
 
     void send(String json) {
-        calls.add(new SourcedDeserializer<>(EventParser::parseCall, HotlineJob.CALLS)
+        calls.add(SourcedDeserializer.calls(java.time.Duration.ofHours(1))
                 .parse("calls", 0, calls.size(), json.getBytes(UTF_8)));
     }
 

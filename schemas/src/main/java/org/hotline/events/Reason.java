@@ -27,7 +27,9 @@ public enum Reason {
     /** Arrived after its window's allowed lateness: its window was already final. */
     LATE,
     /** A ticket step that its ticket's life does not allow (e.g. completed by a unit it is not assigned to). */
-    INVALID_STEP;
+    INVALID_STEP,
+    /** A ticket step naming a unit that the reference data (the units table) does not know. */
+    UNKNOWN_UNIT;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

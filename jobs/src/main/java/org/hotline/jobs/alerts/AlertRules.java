@@ -51,6 +51,11 @@ public final class AlertRules implements Serializable {
         }
     }
 
+    /** The units the reference data knows (empty when none was loaded). */
+    public java.util.Set<String> units() {
+        return java.util.Set.copyOf(unitGroups.keySet());
+    }
+
     private JsonNode tree() {
         if (root == null) {
             try {
