@@ -68,8 +68,11 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Starts the broker as a child JVM (same classpath), writing its output to {@code logFile}. */
     public static LocalKafka spawn(Path dir, Path logFile) {
-        int brokerPort = Ports.free();
-        int controllerPort = Ports.free();
+        return spawn(dir, logFile, Ports.free(), Ports.free());
+    }
+
+    /** The same on given ports: a broker started again on its folder and ports is the same broker to its clients. */
+    public static LocalKafka spawn(Path dir, Path logFile, int brokerPort, int controllerPort) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",

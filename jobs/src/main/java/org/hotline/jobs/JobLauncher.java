@@ -5,10 +5,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.alerts.AlertRules;
 import java.util.function.Consumer;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.hotline.config.HotlineConfig;
@@ -28,19 +31,27 @@ public final class JobLauncher {
 
     /** The job on Kafka and ClickHouse, added to {@code env} (a MiniCluster, a local or a remote cluster). */
     public static void build(StreamExecutionEnvironment env, HotlineConfig config, KafkaSources.Reading reading) {
+        build(env, config, reading, KafkaSources.alerts(config.kafka));
+    }
+
+    /** The same, with the alerts' second destination given (the Kafka topic, unless a test wants another). */
+    public static void build(StreamExecutionEnvironment env, HotlineConfig config, KafkaSources.Reading reading,
+            Sink<Alert> alertEvents) {
         env.setParallelism(config.job.parallelism);
         env.enableCheckpointing(config.job.checkpointIntervalSeconds * 1000L);
-        // Checkpoints go to files: a month of ticket state is more than the JobManager's memory storage takes.
+        // Checkpoints go to files (a month of ticket state is more than the JobManager's memory takes), and the
+        // last one is kept when the job is cancelled, so that it can be resumed from there.
         Configuration checkpoints = new Configuration();
         checkpoints.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         checkpoints.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(config.job.checkpointDir).toUri().toString());
+        checkpoints.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         env.configure(checkpoints);
         HotlineConfig.ClickHouse ch = config.clickhouse;
         ClickHouseSinks sinks = new ClickHouseSinks(ch.url, ch.database, ch.user, ch.password, config.job.sinkBatchSize,
                 config.job.sinkFlushIntervalMs);
         Duration maxAhead = Duration.ofSeconds(config.job.maxAheadSeconds);
         new HotlineJob(KafkaSources.calls(config.kafka, reading, maxAhead), KafkaSources.tickets(config.kafka, reading, maxAhead),
-                sinks.all(KafkaSources.alerts(config.kafka)), config.job.settings(), alertRules(config)).build(env);
+                sinks.all(alertEvents), config.job.settings(), alertRules(config)).build(env);
     }
 
     /** The configured or built-in alert rules, with each unit's group as ClickHouse's reference data has it. */

@@ -1,0 +1,318 @@
+package org.hotline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hotline.cli.ReplayITCase.assertMatches;
+import static org.hotline.cli.ReplayITCase.unitsCsv;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.YearMonth;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.hotline.config.HotlineConfig;
+import org.hotline.deploy.LocalClickHouse;
+import org.hotline.deploy.LocalKafka;
+import org.hotline.deploy.Ports;
+import org.hotline.events.EventWriter;
+import org.hotline.events.TicketEventType;
+import org.hotline.jobs.JobLauncher;
+import org.hotline.jobs.KafkaSources;
+import org.hotline.jobs.SharedServices;
+import org.hotline.jobs.alerts.Alert;
+import org.hotline.report.MonthReport;
+import org.hotline.report.OfficeInputs;
+import org.hotline.simulator.KafkaPlayback;
+import org.hotline.simulator.MonthSimulator;
+import org.hotline.simulator.Profile;
+import org.hotline.sql.ClickHouseSql;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The real month replayed through Kafka, the job (checkpointing every 2 s) and ClickHouse while
+ * something goes wrong mid-stream: the job is cancelled and resumed from its last checkpoint, or from a
+ * savepoint; a task throws and Flink restarts it; ClickHouse is down for 30 seconds; the Kafka broker
+ * is restarted. The job runs live, as in production. Each time ClickHouse ends holding exactly the
+ * published month (read with FINAL): no count lost or counted twice, every raw event once, nothing in
+ * the dead letters.
+ */
+@ExtendWith(SharedServices.class)
+class RecoveryITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    static final String PROFILE = "xiangtan-2023-09";
+    static final Path WORK = Path.of("target", "recovery");
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String AFTER_THE_MONTH = "2023-10-01T01:10:00+08:00";
+    static Profile profile;
+    static MonthSimulator.Month month;
+    static HotlineConfig played;
+
+    @BeforeAll
+    static void playTheMonthOnce() throws Exception {
+        profile = Profile.load(PROFILE);
+        month = new MonthSimulator(profile, 2023).generate();
+        played = SharedServices.config("recovery");
+        play(played, month);
+    }
+
+    @Test
+    void cancelledMidStreamAndResumedFromTheLastCheckpoint() throws Exception {
+        HotlineConfig c = scenario("recovery_checkpoint");
+        JobClient job = start(c, null, KafkaSources.alerts(c.kafka));
+        awaitProgress(c, 0.3);
+        awaitCheckpoint(c);
+        job.cancel().get(1, TimeUnit.MINUTES);
+        String checkpoint = latestCheckpoint(c);
+        assertThat(rawCalls(c)).as("cancelled mid-stream").isLessThan(month.calls().size());
+
+        JobClient resumed = start(c, checkpoint, KafkaSources.alerts(c.kafka));
+        awaitTruth(c, resumed);
+    }
+
+    @Test
+    void cancelledAfterASavepointAndResumedFromIt() throws Exception {
+        HotlineConfig c = scenario("recovery_savepoint");
+        JobClient job = start(c, null, KafkaSources.alerts(c.kafka));
+        awaitProgress(c, 0.3);
+        String savepoint = job.triggerSavepoint(WORK.resolve("savepoints").toAbsolutePath().toUri().toString(),
+                SavepointFormatType.CANONICAL).get(1, TimeUnit.MINUTES);
+        awaitProgress(c, 0.5); // more is written after the savepoint, and written again after the restart
+        job.cancel().get(1, TimeUnit.MINUTES);
+
+        awaitTruth(c, start(c, savepoint, KafkaSources.alerts(c.kafka)));
+    }
+
+    @Test
+    void aTaskThatFailsIsRestartedFromTheLastCheckpoint() throws Exception {
+        HotlineConfig c = scenario("recovery_task_failure");
+        FailingOnce.THROWN.set(false);
+        FailingOnce.SEEN.set(0);
+        JobClient job = start(c, null, new FailingOnce(20));
+        awaitTruth(c, job);
+        assertThat(FailingOnce.THROWN).as("the injected failure happened").isTrue();
+    }
+
+    @Test
+    void clickHouseDownForThirtySeconds() throws Exception {
+        HotlineConfig c = scenario("recovery_clickhouse_down");
+        Path dir = WORK.resolve("clickhouse-down");
+        int http = Ports.free();
+        int tcp = Ports.free();
+        LocalClickHouse own = LocalClickHouse.start(dir, http, tcp);
+        try {
+            c.clickhouse.url = own.httpUrl();
+            prepare(c);
+            JobClient job = start(c, null, KafkaSources.alerts(c.kafka));
+            awaitProgress(c, 0.3);
+            own.close();
+            Thread.sleep(30_000);
+            own = LocalClickHouse.start(dir, http, tcp);
+            awaitTruth(c, job);
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void kafkaBrokerRestarted() throws Exception {
+        HotlineConfig c = scenario("recovery_kafka_restart");
+        Path dir = WORK.resolve("kafka-restart");
+        Path log = dir.resolve("broker.log");
+        int broker = Ports.free();
+        int controller = Ports.free();
+        LocalKafka own = LocalKafka.spawn(dir, log, broker, controller);
+        try {
+            c.kafka.bootstrapServers = own.bootstrapServers();
+            LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
+            play(c, month);
+            JobClient job = start(c, null, KafkaSources.alerts(c.kafka));
+            awaitProgress(c, 0.3);
+            own.close();
+            Thread.sleep(5_000);
+            own = LocalKafka.spawn(dir, log, broker, controller);
+            awaitTruth(c, job);
+        } finally {
+            own.close();
+        }
+    }
+
+    /** A scenario's configuration: the played topics, a database, consumer group and checkpoint folder of its own. */
+    private static HotlineConfig scenario(String name) throws IOException {
+        HotlineConfig c = SharedServices.config(name);
+        c.kafka.callsTopic = played.kafka.callsTopic;
+        c.kafka.ticketsTopic = played.kafka.ticketsTopic;
+        c.job.checkpointDir = WORK.resolve(name).resolve("checkpoints").toAbsolutePath().toString();
+        deleteRecursively(Path.of(c.job.checkpointDir));
+        prepare(c);
+        return c;
+    }
+
+    /** The schema, and the units and office inputs the report and the alert rules read. */
+    private static void prepare(HotlineConfig c) {
+        JobLauncher.migrate(c.clickhouse, s -> {});
+        try (ClickHouseSql ch = sql(c)) {
+            OfficeInputs.load(ch, c.clickhouse.database, profile);
+        }
+    }
+
+    private static JobClient start(HotlineConfig c, String restoreFrom, Sink<Alert> alertEvents) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (restoreFrom != null) {
+            Configuration restore = new Configuration();
+            restore.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+            env.configure(restore);
+        }
+        // Live (unbounded), as in production: a bounded Kafka source restored from state never finishes
+        // (FLINK-31006), and a live job is what gets restarted in real life.
+        JobLauncher.build(env, c, KafkaSources.Reading.LIVE, alertEvents);
+        return env.executeAsync("hotline");
+    }
+
+    /**
+     * The month, then on every partition a call and a ticket an hour into the next month: they carry the
+     * watermark past the month (a live job's watermark otherwise stays at its last event), so that every
+     * minute and every ticket step of the month is final.
+     */
+    private static void play(HotlineConfig c, MonthSimulator.Month m) throws Exception {
+        new KafkaPlayback(c.kafka.clientProperties(), c.kafka.bootstrapServers, c.kafka.callsTopic, c.kafka.ticketsTopic,
+                m.profile().zone()).play(m, 0, s -> {});
+        EventWriter writer = new EventWriter(m.profile().zone());
+        ObjectNode call = (ObjectNode) JSON.readTree(writer.write(m.calls().get(0)));
+        ObjectNode ticket = (ObjectNode) JSON.readTree(writer.write(m.tickets().stream()
+                .filter(t -> t.type() == TicketEventType.CREATED).findFirst().orElseThrow()));
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", c.kafka.bootstrapServers,
+                "key.serializer", StringSerializer.class.getName(), "value.serializer", StringSerializer.class.getName()))) {
+            for (int partition = 0; partition < 2; partition++) {
+                String id = "after-the-month-" + partition;
+                call.put("event_id", id).put("call_id", id).put("event_time", AFTER_THE_MONTH);
+                ticket.put("event_id", id).put("ticket_id", id).put("event_time", AFTER_THE_MONTH);
+                p.send(new ProducerRecord<>(c.kafka.callsTopic, partition, id, call.toString()));
+                p.send(new ProducerRecord<>(c.kafka.ticketsTopic, partition, id, ticket.toString()));
+            }
+        }
+    }
+
+    /** Waits until ClickHouse holds the truth (asserting it), then cancels the live job. */
+    private static void awaitTruth(HotlineConfig c, JobClient job) throws Exception {
+        try {
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() -> assertTruth(c));
+        } finally {
+            job.cancel().get(1, TimeUnit.MINUTES);
+        }
+    }
+
+    private static void awaitProgress(HotlineConfig c, double share) {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> rawCalls(c) >= share * month.calls().size());
+    }
+
+    private static long rawCalls(HotlineConfig c) {
+        try (ClickHouseSql ch = sql(c)) {
+            return ch.count("SELECT count() FROM " + c.clickhouse.database + ".call_events");
+        }
+    }
+
+    private static void awaitCheckpoint(HotlineConfig c) {
+        await().atMost(Duration.ofMinutes(1)).until(() -> latestCheckpoint(c) != null);
+    }
+
+    /** The newest completed checkpoint (a chk-N folder with its metadata) under the scenario's checkpoint folder. */
+    private static String latestCheckpoint(HotlineConfig c) throws IOException {
+        try (Stream<Path> files = Files.walk(Path.of(c.job.checkpointDir))) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .map(Path::getParent)
+                    .filter(p -> p.getFileName().toString().startsWith("chk-"))
+                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))))
+                    .map(p -> p.toAbsolutePath().toUri().toString())
+                    .orElse(null);
+        }
+    }
+
+    /** ClickHouse holds the published month exactly, every generated event once, and no dead letter. */
+    private static void assertTruth(HotlineConfig c) throws Exception {
+        String db = c.clickhouse.database;
+        JsonNode published = JSON.readTree(ReplayITCase.resource(PROFILE, "month.json"));
+        try (ClickHouseSql ch = sql(c)) {
+            JsonNode report = new MonthReport(ch, db).build(YearMonth.parse(published.get("month").asText()),
+                    published.at("/tickets/hotspot_categories").size());
+            assertMatches(report, published, unitsCsv(PROFILE));
+            String inMonth = " FINAL WHERE event_time < toDateTime('2023-10-01 00:00:00', 'Asia/Shanghai')";
+            assertThat(ch.count("SELECT count() FROM " + db + ".call_events" + inMonth)).isEqualTo(month.calls().size());
+            assertThat(ch.count("SELECT count() FROM " + db + ".ticket_events" + inMonth)).isEqualTo(month.tickets().size());
+            assertThat(ch.count("SELECT count() FROM " + db + ".call_events FINAL")).isEqualTo(month.calls().size() + 2);
+            assertThat(ch.count("SELECT count() FROM " + db + ".dead_letters FINAL")).isZero();
+        }
+    }
+
+    private static ClickHouseSql sql(HotlineConfig c) {
+        return new ClickHouseSql(c.clickhouse.url, "default", "");
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** Stands in for the alerts topic: throws once, at the n-th alert, as a failing task would. */
+    static final class FailingOnce implements Sink<Alert> {
+        static final AtomicBoolean THROWN = new AtomicBoolean();
+        static final AtomicInteger SEEN = new AtomicInteger();
+        private final int n;
+
+        FailingOnce(int n) {
+            this.n = n;
+        }
+
+        @Override
+        public SinkWriter<Alert> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                @Override
+                public void write(Alert alert, Context ctx) {
+                    if (SEEN.incrementAndGet() >= n && THROWN.compareAndSet(false, true)) {
+                        throw new IllegalStateException("injected failure at alert " + n);
+                    }
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+}
