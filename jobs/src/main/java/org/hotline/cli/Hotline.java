@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** The hotline command line; {@code ./hotline} runs it (and adds {@code test}, which needs no JVM of ours). */
 @Command(name = "hotline", mixinStandardHelpOptions = true, version = "hotline 0.1.0",
         description = "Live, exact figures from a 12345 hotline's call and ticket events: Kafka -> Flink -> ClickHouse.",
-        subcommands = {DemoCommand.class, WallboardCommand.class, ReplayCommand.class, ReportCommand.class, AlertsCommand.class, AssessCommand.class,
+        subcommands = {DemoCommand.class, WallboardCommand.class, SubmitCommand.class, BenchCommand.class, ReplayCommand.class, ReportCommand.class, AlertsCommand.class, AssessCommand.class,
                 OfficeInputsCommand.class,
                 SimulateCommand.class,
                 RunCommand.class,

@@ -55,15 +55,16 @@ public final class DeduplicateSteps<T> extends KeyedProcessFunction<String, Sour
     public void processElement(Sourced<T> s, Context ctx, Collector<Sourced<T>> out) throws Exception {
         String step = stepKey.apply(s.event());
         long time = eventTime.apply(s.event());
-        // the window's own test: its last millisecond plus the allowed lateness is not past the watermark
-        if (lateness != null && (time / 60_000 + 1) * 60_000 - 1 + lateness.toMillis() <= ctx.timerService().currentWatermark()) {
-            ctx.output(deadLetters, DeadLetter.rejected(s, canonical.apply(s.event()), time, Reason.LATE,
-                    "later than the allowed lateness of " + lateness + " for its minute"));
-            return;
-        }
         if (seen.contains(step)) {
             ctx.output(deadLetters, DeadLetter.rejected(s, canonical.apply(s.event()), eventTime.apply(s.event()),
                     Reason.DUPLICATE, "step '" + step + "' of " + ctx.getCurrentKey() + " was already counted"));
+            return;
+        }
+        // late after duplicate: a step delivered again (a re-read after a restart) is a duplicate, whatever its age.
+        // The window's own test: its last millisecond plus the allowed lateness is not past the watermark.
+        if (lateness != null && (time / 60_000 + 1) * 60_000 - 1 + lateness.toMillis() <= ctx.timerService().currentWatermark()) {
+            ctx.output(deadLetters, DeadLetter.rejected(s, canonical.apply(s.event()), time, Reason.LATE,
+                    "later than the allowed lateness of " + lateness + " for its minute"));
             return;
         }
         seen.put(step, Boolean.TRUE);

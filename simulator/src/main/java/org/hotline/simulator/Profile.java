@@ -46,6 +46,13 @@ public record Profile(
         JsonNode previousMonth,
         List<UnitFigures> units) {
 
+    /** The same figures for another month (a benchmark plays several months of the same city). */
+    public Profile withMonth(YearMonth other) {
+        return new Profile(name, city, other, zone, callsAnswered, connectionRatePct, callsByRegion, ticketsValid, resolvedOnline,
+                dispatched, completedOnTime, callbackSatisfactionPct, byChannel, byRequestType, hotspotCategories, tags, desks,
+                incidents, previousMonth, units);
+    }
+
     /** One unit's row of units.csv. */
     public record UnitFigures(String unit, String group, long tickets, long onTime, long extensions, long contacted,
             BigDecimal sysSatisfactionPct, BigDecimal spotSatisfactionPct, long rejects, BigDecimal knowledgeBase,

@@ -1,0 +1,254 @@
+package org.hotline.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.hotline.config.HotlineConfig;
+import org.hotline.deploy.LocalKafka;
+import org.hotline.events.CallEvent;
+import org.hotline.events.CallEventType;
+import org.hotline.events.EventParser;
+import org.hotline.events.EventWriter;
+import org.hotline.jobs.JobLauncher;
+import org.hotline.jobs.KafkaSources;
+import org.hotline.report.OfficeInputs;
+import org.hotline.simulator.KafkaPlayback;
+import org.hotline.simulator.MonthSimulator;
+import org.hotline.simulator.Profile;
+import org.hotline.sql.ClickHouseSql;
+
+/**
+ * The benchmark: the same generated events (months of a profile) measured four ways on this machine,
+ * one after another: a plain Kafka consumer that only reads and parses (the ceiling), ClickHouse's own
+ * Kafka engine with a materialized view (what a ClickHouse user would do instead), the whole pipeline
+ * from Kafka to ClickHouse, and the latency of the pipeline at a steady live rate.
+ */
+public final class Benchmark {
+
+    /** What one run measured. */
+    public record Result(long events, double ceiling1, double ceiling2, double engine1, double engine2, double engineReadableS,
+            double pipeline, double[] latencyMs) {
+
+        public String machineReadable() {
+            return String.format("pipeline_events_per_s=%d ceiling_events_per_s=%d clickhouse_engine_rows_per_s=%d ratio=%.3f "
+                            + "latency_p50_ms=%d latency_p99_ms=%d", Math.round(pipeline), Math.round(ceiling2), Math.round(engine2),
+                    pipeline / ceiling2, Math.round(latencyMs[0]), Math.round(latencyMs[2]));
+        }
+    }
+
+    private final HotlineConfig config;
+    private final Profile profile;
+    private final int months;
+    private final Consumer<String> out;
+
+    public Benchmark(HotlineConfig config, Profile profile, int months, Consumer<String> out) {
+        this.config = config;
+        this.profile = profile;
+        this.months = months;
+        this.out = out;
+    }
+
+    public Result run(int latencySeconds, int latencyRate) throws Exception {
+        out.accept("Generating " + months + " month(s) of " + profile.name() + " and sending them to Kafka...");
+        long events = 0;
+        for (int i = 0; i < months; i++) {
+            MonthSimulator.Month m = new MonthSimulator(profile.withMonth(profile.month().plusMonths(i)), 2023 + i).generate();
+            new KafkaPlayback(config.kafka.clientProperties(), config.kafka.bootstrapServers, config.kafka.callsTopic,
+                    config.kafka.ticketsTopic, profile.zone()).play(m, 0, s -> {});
+            events += m.size();
+        }
+        out.accept(String.format("  %,d events on %s and %s (2 partitions each)", events, config.kafka.callsTopic, config.kafka.ticketsTopic));
+
+        double ceiling1 = ceiling(events, 1);
+        out.accept(String.format("Ceiling, one plain consumer reading and parsing:  %,.0f events/s", ceiling1));
+        double ceiling2 = ceiling(events, 2);
+        out.accept(String.format("Ceiling, two plain consumers:                      %,.0f events/s", ceiling2));
+
+        ClickHouseEngine engine = new ClickHouseEngine(config, out);
+        double[] engine1 = engine.ingest(events, 1);
+        out.accept(String.format("ClickHouse Kafka engine, one consumer:             %,.0f rows/s (first rows readable after %.1f s)",
+                engine1[0], engine1[1]));
+        double[] engine2 = engine.ingest(events, 2);
+        out.accept(String.format("ClickHouse Kafka engine, two consumers:            %,.0f rows/s (first rows readable after %.1f s)",
+                engine2[0], engine2[1]));
+
+        double pipeline = pipeline(events);
+        out.accept(String.format("Whole pipeline, Kafka -> Flink -> ClickHouse:     %,.0f events/s (all jobs, all sinks)", pipeline));
+        out.accept(String.format("  ratio to the two-consumer ceiling %.3f, to the ClickHouse engine %.3f", pipeline / ceiling2,
+                pipeline / engine2[0]));
+
+        double[] latency = latency(latencySeconds, latencyRate);
+        out.accept(String.format("Latency at %,d events/s live, production to readable in ClickHouse: p50 %.0f ms, p95 %.0f ms, "
+                + "p99 %.0f ms", latencyRate, latency[0], latency[1], latency[2]));
+        return new Result(events, ceiling1, ceiling2, engine1[0], engine2[0], engine2[1], pipeline, latency);
+    }
+
+    /** Events per second that {@code consumers} plain consumers reach reading both topics from the start and parsing each event. */
+    double ceiling(long events, int consumers) throws InterruptedException {
+        String group = "bench-ceiling-" + consumers + "-" + System.nanoTime();
+        AtomicLong parsed = new AtomicLong();
+        AtomicLong bad = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < consumers; i++) {
+            Thread t = new Thread(() -> {
+                Properties p = new Properties();
+                p.putAll(config.kafka.clientProperties());
+                p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka.bootstrapServers);
+                p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+                p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+                p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+                p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+                    c.subscribe(List.of(config.kafka.callsTopic, config.kafka.ticketsTopic));
+                    while (parsed.get() + bad.get() < events) {
+                        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                            boolean ok = r.topic().equals(config.kafka.callsTopic) ? EventParser.parseCall(r.value()).isOk()
+                                    : EventParser.parseTicket(r.value()).isOk();
+                            (ok ? parsed : bad).incrementAndGet();
+                        }
+                    }
+                }
+            }, "bench-consumer-" + i);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (bad.get() > 0) {
+            throw new IllegalStateException(bad.get() + " generated events did not parse");
+        }
+        return events / seconds(start);
+    }
+
+    /** Events per second of the whole job over the topics, from its start until every sink has written the last of them. */
+    double pipeline(long events) throws Exception {
+        HotlineConfig.ClickHouse ch = config.clickhouse;
+        JobLauncher.migrate(ch, s -> {});
+        try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
+            OfficeInputs.load(sql, ch.database, profile);
+        }
+        long start = System.nanoTime();
+        JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), config, KafkaSources.Reading.REPLAY, s -> {})
+                .getJobExecutionResult().get();
+        double rate = events / seconds(start);
+        try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
+            long raw = sql.count("SELECT count() FROM " + ch.database + ".call_events FINAL")
+                    + sql.count("SELECT count() FROM " + ch.database + ".ticket_events FINAL");
+            if (raw != events) {
+                throw new IllegalStateException("the pipeline wrote " + raw + " raw events of " + events);
+            }
+        }
+        return rate;
+    }
+
+    /**
+     * Latency at a steady live rate: calls stamped with the time they are sent, on fresh topics read by a
+     * live job; each is readable once its raw row is in ClickHouse. ClickHouse is polled every 50 ms.
+     */
+    double[] latency(int seconds, int rate) throws Exception {
+        HotlineConfig c = config;
+        String suffix = "-latency";
+        c.kafka.callsTopic += suffix;
+        c.kafka.ticketsTopic += suffix;
+        c.kafka.groupId += suffix;
+        LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2));
+        var job = JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), c, KafkaSources.Reading.LIVE, s -> {});
+        Thread.sleep(5000); // the job up and reading
+        int total = seconds * rate;
+        long[] sentAt = new long[total];
+        long[] readableAt = new long[total];
+        EventWriter writer = new EventWriter(profile.zone());
+        Properties p = new Properties();
+        p.putAll(c.kafka.clientProperties());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafka.bootstrapServers);
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        Thread poller = new Thread(() -> poll(c, total, readableAt), "bench-latency-poller");
+        poller.start();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < total; i++) {
+                long due = start + (long) i * 1_000_000_000L / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                String id = String.format("L%08d", i);
+                CallEvent e = new CallEvent(id + "-offered", 1, CallEventType.OFFERED, System.currentTimeMillis(), id, "12345",
+                        "latency", null, null, null);
+                sentAt[i] = System.nanoTime();
+                producer.send(new ProducerRecord<>(c.kafka.callsTopic, id, writer.write(e)));
+            }
+        }
+        poller.join(60_000);
+        job.cancel().get();
+        double[] latencies = new double[total];
+        for (int i = 0; i < total; i++) {
+            latencies[i] = (readableAt[i] - sentAt[i]) / 1e6;
+        }
+        Arrays.sort(latencies);
+        return new double[] {latencies[total / 2], latencies[(int) (total * 0.95)], latencies[(int) (total * 0.99)]};
+    }
+
+    /** Marks when each latency call became readable: ids are in order, so the count says which. */
+    private static void poll(HotlineConfig c, int total, long[] readableAt) {
+        try (ClickHouseSql sql = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            Map<Integer, Boolean> seen = new HashMap<>();
+            while (seen.size() < total && System.nanoTime() < deadline) {
+                long now = System.nanoTime();
+                for (var row : sql.rows("SELECT call_id FROM " + c.clickhouse.database + ".call_events WHERE caller_region = 'latency'")) {
+                    int i = Integer.parseInt(row.get("call_id").asText().substring(1));
+                    if (seen.putIfAbsent(i, Boolean.TRUE) == null) {
+                        readableAt[i] = now;
+                    }
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Commits offset 0 for a consumer group on every partition of {@code topics}, so that it reads them from the start. */
+    static void startGroupAtZero(HotlineConfig c, String group, List<String> topics) throws Exception {
+        Properties p = new Properties();
+        p.putAll(c.kafka.clientProperties());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafka.bootstrapServers);
+        try (Admin admin = Admin.create(p)) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
+                d.partitions().forEach(pi -> offsets.put(new TopicPartition(d.name(), pi.partition()), new OffsetAndMetadata(0)));
+            }
+            admin.alterConsumerGroupOffsets(group, offsets).all().get();
+        }
+    }
+
+}

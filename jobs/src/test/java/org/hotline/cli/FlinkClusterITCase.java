@@ -1,0 +1,98 @@
+package org.hotline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.hotline.cluster.LocalFlinkCluster;
+import org.hotline.config.HotlineConfig;
+import org.hotline.jobs.SharedServices;
+import org.hotline.simulator.MonthSimulator;
+import org.hotline.simulator.Profile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The real month on a real multi-process Flink session cluster: a JobManager and two TaskManagers as
+ * their own JVMs, the job's shaded jar submitted as a user would ({@code flink run}, Flink's own CLI).
+ * Mid-stream one TaskManager is killed with {@code kill -9} and a new one started; the job restores
+ * from its last checkpoint, and ClickHouse ends holding exactly the published month. The cluster's
+ * metrics are served for Prometheus.
+ */
+@ExtendWith(SharedServices.class)
+class FlinkClusterITCase {
+
+    static final Path WORK = Path.of("target", "flink-cluster");
+    static final Path JOB_JAR = Path.of("target", "hotline-job.jar");
+
+    @Test
+    void aTaskManagerKilledMidStreamLosesNothing() throws Exception {
+        assertThat(JOB_JAR).as("the job jar, built by mvn package").isRegularFile();
+        Profile profile = Profile.load("xiangtan-2023-09");
+        MonthSimulator.Month month = new MonthSimulator(profile, 2023).generate();
+        HotlineConfig c = SharedServices.config("flink_cluster");
+        RecoveryITCase.prepare(c, profile);
+        RecoveryITCase.play(c, month);
+        Path config = Files.createDirectories(WORK).resolve("hotline.yaml").toAbsolutePath();
+        Files.writeString(config, String.join("\n",
+                "kafka:",
+                "  bootstrap_servers: " + c.kafka.bootstrapServers,
+                "  calls_topic: " + c.kafka.callsTopic,
+                "  tickets_topic: " + c.kafka.ticketsTopic,
+                "  alerts_topic: " + c.kafka.alertsTopic,
+                "  group_id: " + c.kafka.groupId,
+                "clickhouse:",
+                "  url: " + c.clickhouse.url,
+                "  database: " + c.clickhouse.database,
+                "job:",
+                "  parallelism: 2",
+                "  checkpoint_interval_seconds: 2",
+                "  checkpoint_dir: " + WORK.resolve("checkpoints").toAbsolutePath(),
+                ""));
+        List<String> jvm = Files.readAllLines(Path.of("..", "deploy", "jvm.options")).stream()
+                .filter(l -> l.startsWith("--add-")).toList();
+
+        try (LocalFlinkCluster cluster = LocalFlinkCluster.start(WORK.resolve("cluster"), 2, jvm)) {
+            // Submitted as a user would: flink run -d hotline-job.jar run --config ... --detach
+            Path cliLog = WORK.resolve("flink-run.log");
+            int exit = cluster.run(cliLog, "org.apache.flink.client.cli.CliFrontend", "run", "-m", cluster.restAddress(), "-d",
+                    JOB_JAR.toAbsolutePath().toString(), "run", "--config", config.toString(), "--detach");
+            assertThat(exit).as("flink run (see %s): %s", cliLog, Files.readString(cliLog)).isZero();
+            String jobId = await().atMost(Duration.ofMinutes(1)).until(() -> running(cluster), id -> id != null);
+
+            RecoveryITCase.awaitProgress(c, month, 0.3);
+            cluster.killTaskManager(0);
+            cluster.startTaskManager();
+
+            RecoveryITCase.awaitTruth(c, month, () -> cluster.cancel(jobId));
+            JsonNode job = cluster.get("/jobs/" + jobId);
+            assertThat(cluster.get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size())
+                    .as("the job failed over (the killed TaskManager): %s", job).isPositive();
+            assertThat(prometheus(cluster)).as("metrics for Prometheus").contains("flink_jobmanager_numRegisteredTaskManagers");
+        }
+    }
+
+    /** The id of the running job, once there is one. */
+    private static String running(LocalFlinkCluster cluster) {
+        for (JsonNode j : cluster.get("/jobs/overview").path("jobs")) {
+            if (j.path("state").asText().equals("RUNNING")) {
+                return j.path("jid").asText();
+            }
+        }
+        return null;
+    }
+
+    private static String prometheus(LocalFlinkCluster cluster) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + cluster.prometheusPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        return r.body();
+    }
+}
