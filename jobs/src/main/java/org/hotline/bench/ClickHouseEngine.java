@@ -40,8 +40,9 @@ final class ClickHouseEngine {
             for (String[] t : List.of(new String[] {"calls", config.kafka.callsTopic, CALL_COLUMNS, "call_id"},
                     new String[] {"tickets", config.kafka.ticketsTopic, TICKET_COLUMNS, "ticket_id"})) {
                 ch.execute("CREATE TABLE " + db + "." + t[0] + " (" + t[2] + ") ENGINE = MergeTree ORDER BY " + t[3]);
-                ch.execute("CREATE TABLE " + db + "." + t[0] + "_queue (" + t[2] + ") ENGINE = Kafka('" + broker + "', '" + t[1]
-                        + "', '" + group + "', 'JSONEachRow', '', " + consumers + ")");
+                ch.execute("CREATE TABLE " + db + "." + t[0] + "_queue (" + t[2] + ") ENGINE = Kafka SETTINGS kafka_broker_list = '"
+                        + broker + "', kafka_topic_list = '" + t[1] + "', kafka_group_name = '" + group
+                        + "', kafka_format = 'JSONEachRow', kafka_num_consumers = " + consumers);
             }
             long start = System.nanoTime();
             ch.execute("CREATE MATERIALIZED VIEW " + db + ".calls_mv TO " + db + ".calls AS SELECT * FROM " + db + ".calls_queue");

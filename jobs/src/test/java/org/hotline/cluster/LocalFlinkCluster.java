@@ -77,6 +77,17 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 "metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
                 "metrics.reporter.prom.port: " + prometheus + "-" + (prometheus + 20),
                 ""));
+        Files.writeString(dir.resolve("conf/log4j.properties"), String.join("\n",
+                "rootLogger.level = INFO",
+                "rootLogger.appenderRef.file.ref = file",
+                "appender.file.type = File",
+                "appender.file.name = file",
+                "appender.file.fileName = ${sys:log.file}",
+                "appender.file.append = true",
+                "appender.file.layout.type = PatternLayout",
+                "appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5level %c{1} - %msg%n",
+                "shutdownHook = disable",
+                ""));
         LocalFlinkCluster cluster = new LocalFlinkCluster(dir, rest, prometheus, clusterClasspath(), jvmOptions);
         try {
             for (int i = 0; i < taskManagers; i++) {
@@ -171,6 +182,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         List<String> cmd = java();
         cmd.addAll(resources.get(0));
         cmd.add("-Dlog.file=" + dir.resolve("log/" + name + ".log"));
+        cmd.add("-Dlog4j.configurationFile=" + confDir().resolve("log4j.properties"));
         cmd.add(mainClass);
         cmd.add("--configDir");
         cmd.add(confDir().toString());
