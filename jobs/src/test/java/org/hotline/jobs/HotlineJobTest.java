@@ -125,7 +125,7 @@ class HotlineJobTest {
             assertThat(d.eventTimeMs()).isEqualTo(t(0, 30));
         });
         // the late event is not among the raw events either: every record is in exactly one place
-        assertThat(callEvents.results()).hasSize(5);
+        assertThat(callEvents.results()).hasSize(4);
     }
 
     @Test
