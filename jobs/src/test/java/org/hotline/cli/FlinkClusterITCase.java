@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * their own JVMs, the job's shaded jar submitted as a user would ({@code flink run}, Flink's own CLI).
  * Mid-stream one TaskManager is killed with {@code kill -9} and a new one started; the job restores
  * from its last checkpoint, and ClickHouse ends holding exactly the published month. The cluster's
- * metrics are served for Prometheus.
+ * metrics are served for Prometheus. Then {@code ./hotline submit} sends the same jar through the REST
+ * API and the job it starts reads the month.
  */
 @ExtendWith(SharedServices.class)
 class FlinkClusterITCase {
@@ -77,6 +78,19 @@ class FlinkClusterITCase {
             assertThat(cluster.get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size())
                     .as("the job failed over (the killed TaskManager): %s", job).isPositive();
             assertThat(prometheus(cluster)).as("metrics for Prometheus").contains("flink_jobmanager_numRegisteredTaskManagers");
+
+            // ./hotline submit: the same jar sent from here through the REST API, into a database of its own.
+            HotlineConfig second = SharedServices.config("flink_cluster_submit");
+            RecoveryITCase.prepare(second, profile);
+            Path submitConfig = WORK.resolve("hotline-submit.yaml").toAbsolutePath();
+            Files.writeString(submitConfig, Files.readString(config)
+                    .replace("database: " + c.clickhouse.database, "database: " + second.clickhouse.database)
+                    .replace("group_id: " + c.kafka.groupId, "group_id: " + second.kafka.groupId));
+            assertThat(Hotline.commandLine().execute("submit", "--jobmanager", cluster.restAddress(), "--config",
+                    submitConfig.toString(), "--jar", JOB_JAR.toString())).isZero();
+            String submitted = await().atMost(Duration.ofMinutes(1)).until(() -> running(cluster), id -> id != null);
+            RecoveryITCase.awaitProgress(second, month, 0.1);
+            cluster.cancel(submitted);
         }
     }
 
