@@ -7,7 +7,6 @@ import org.hotline.bench.Benchmark;
 import org.hotline.config.HotlineConfig;
 import org.hotline.deploy.LocalKafka;
 import org.hotline.simulator.Profile;
-import org.hotline.sql.ClickHouseSql;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,9 +45,6 @@ final class BenchCommand implements Callable<Integer> {
         c.kafka.groupId = "bench";
         try (LocalRuntime runtime = LocalRuntime.clickhouse(c, workDir, null).kafka(c, workDir, null, true)) {
             LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
-            try (ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
-                ch.execute("DROP DATABASE IF EXISTS bench");
-            }
             Benchmark.Result r = new Benchmark(c, Profile.load(profile), months, System.out::println).run(latencySeconds, latencyRate);
             System.out.println(r.machineReadable());
         }

@@ -73,7 +73,7 @@ class FlinkClusterITCase {
             cluster.killTaskManager(0);
             cluster.startTaskManager();
 
-            RecoveryITCase.awaitTruth(c, month, () -> cluster.cancel(jobId));
+            RecoveryITCase.awaitTruth(c, month, null, () -> cluster.cancel(jobId));
             JsonNode job = cluster.get("/jobs/" + jobId);
             assertThat(cluster.get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size())
                     .as("the job failed over (the killed TaskManager): %s", job).isPositive();

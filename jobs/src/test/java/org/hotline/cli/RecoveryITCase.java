@@ -22,8 +22,6 @@ import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -171,7 +169,7 @@ class RecoveryITCase {
         c.kafka.callsTopic = played.kafka.callsTopic;
         c.kafka.ticketsTopic = played.kafka.ticketsTopic;
         c.job.checkpointDir = WORK.resolve(name).resolve("checkpoints").toAbsolutePath().toString();
-        deleteRecursively(Path.of(c.job.checkpointDir));
+        LocalRuntime.deleteRecursively(Path.of(c.job.checkpointDir));
         prepare(c, profile);
         return c;
     }
@@ -186,11 +184,9 @@ class RecoveryITCase {
 
     private static JobClient start(HotlineConfig c, String restoreFrom, Sink<Alert> alertEvents) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        if (restoreFrom != null) {
-            Configuration restore = new Configuration();
-            restore.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
-            env.configure(restore);
-        }
+        RunCommand.Restore restore = new RunCommand.Restore();
+        restore.path = restoreFrom;
+        restore.apply(env);
         // Live (unbounded), as in production: a bounded Kafka source restored from state never finishes
         // (FLINK-31006), and a live job is what gets restarted in real life.
         JobLauncher.build(env, c, KafkaSources.Reading.LIVE, alertEvents);
@@ -228,21 +224,17 @@ class RecoveryITCase {
 
     /** The same, allowing dead letters of one reason: a restarted broker may hand a consumer records it had (redeliveries). */
     private static void awaitTruth(HotlineConfig c, JobClient job, String allowedDeadLetters) throws Exception {
-        try {
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5))
-                    .untilAsserted(() -> assertTruth(c, month, allowedDeadLetters));
-        } finally {
-            job.cancel().get(1, TimeUnit.MINUTES);
-        }
+        awaitTruth(c, month, allowedDeadLetters, () -> job.cancel().get(1, TimeUnit.MINUTES));
     }
 
     interface Cancel {
         void run() throws Exception;
     }
 
-    static void awaitTruth(HotlineConfig c, MonthSimulator.Month m, Cancel cancel) throws Exception {
+    static void awaitTruth(HotlineConfig c, MonthSimulator.Month m, String allowedDeadLetters, Cancel cancel) throws Exception {
         try {
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() -> assertTruth(c, m, null));
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertTruth(c, m, allowedDeadLetters));
         } finally {
             cancel.run();
         }
@@ -298,16 +290,6 @@ class RecoveryITCase {
 
     private static ClickHouseSql sql(HotlineConfig c) {
         return new ClickHouseSql(c.clickhouse.url, "default", "");
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 
     /** Stands in for the alerts topic: throws once, at the n-th alert, as a failing task would. */
