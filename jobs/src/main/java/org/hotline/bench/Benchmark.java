@@ -48,10 +48,16 @@ public final class Benchmark {
     public record Result(long events, double ceiling1, double ceiling2, double engine1, double engine2, double engineReadableS,
             double pipeline, double[] latencyMs) {
 
+        /** The figures on one line; one not measured reads {@code n/a}. */
         public String machineReadable() {
-            return String.format("pipeline_events_per_s=%d ceiling_events_per_s=%d clickhouse_engine_rows_per_s=%d ratio=%.3f "
-                            + "latency_p50_ms=%d latency_p99_ms=%d", Math.round(pipeline), Math.round(ceiling2), Math.round(engine2),
-                    pipeline / ceiling2, Math.round(latencyMs[0]), Math.round(latencyMs[2]));
+            return String.format("pipeline_events_per_s=%s ceiling_events_per_s=%s clickhouse_engine_rows_per_s=%s ratio=%s "
+                            + "latency_p50_ms=%s latency_p99_ms=%s", whole(pipeline), whole(ceiling2), whole(engine2),
+                    Double.isNaN(pipeline / ceiling2) ? "n/a" : String.format("%.3f", pipeline / ceiling2), whole(latencyMs[0]),
+                    whole(latencyMs[2]));
+        }
+
+        private static String whole(double figure) {
+            return Double.isNaN(figure) ? "n/a" : Long.toString(Math.round(figure));
         }
     }
 
@@ -67,7 +73,15 @@ public final class Benchmark {
         this.out = out;
     }
 
+    /** What can be measured; a run measures all of them unless told otherwise. */
+    public enum Step { CEILING, ENGINE, PIPELINE, LATENCY }
+
     public Result run(int latencySeconds, int latencyRate) throws Exception {
+        return run(latencySeconds, latencyRate, java.util.EnumSet.allOf(Step.class));
+    }
+
+    /** Measures {@code steps} only (figures not measured are NaN): a quicker loop when working on one of them. */
+    public Result run(int latencySeconds, int latencyRate, java.util.Set<Step> steps) throws Exception {
         out.accept("Generating " + months + " month(s) of " + profile.name() + " and sending them to Kafka...");
         long events = 0;
         for (int i = 0; i < months; i++) {
@@ -78,27 +92,41 @@ public final class Benchmark {
         }
         out.accept(String.format("  %,d events on %s and %s (2 partitions each)", events, config.kafka.callsTopic, config.kafka.ticketsTopic));
 
-        double ceiling1 = ceiling(events, 1);
-        out.accept(String.format("Ceiling, one plain consumer reading and parsing:  %,.0f events/s", ceiling1));
-        double ceiling2 = ceiling(events, 2);
-        out.accept(String.format("Ceiling, two plain consumers:                      %,.0f events/s", ceiling2));
+        double ceiling1 = Double.NaN;
+        double ceiling2 = Double.NaN;
+        if (steps.contains(Step.CEILING)) {
+            ceiling1 = ceiling(events, 1);
+            out.accept(String.format("Ceiling, one plain consumer reading and parsing:  %,.0f events/s", ceiling1));
+            ceiling2 = ceiling(events, 2);
+            out.accept(String.format("Ceiling, two plain consumers:                      %,.0f events/s", ceiling2));
+        }
 
-        ClickHouseEngine engine = new ClickHouseEngine(config, out);
-        double[] engine1 = engine.ingest(events, 1);
-        out.accept(String.format("ClickHouse Kafka engine, one consumer:             %,.0f rows/s (first rows readable after %.1f s)",
-                engine1[0], engine1[1]));
-        double[] engine2 = engine.ingest(events, 2);
-        out.accept(String.format("ClickHouse Kafka engine, two consumers:            %,.0f rows/s (first rows readable after %.1f s)",
-                engine2[0], engine2[1]));
+        double[] engine1 = {Double.NaN, Double.NaN};
+        double[] engine2 = {Double.NaN, Double.NaN};
+        if (steps.contains(Step.ENGINE)) {
+            ClickHouseEngine engine = new ClickHouseEngine(config, out);
+            engine1 = engine.ingest(events, 1);
+            out.accept(String.format("ClickHouse Kafka engine, one consumer:             %,.0f rows/s (first rows readable after %.1f s)",
+                    engine1[0], engine1[1]));
+            engine2 = engine.ingest(events, 2);
+            out.accept(String.format("ClickHouse Kafka engine, two consumers:            %,.0f rows/s (first rows readable after %.1f s)",
+                    engine2[0], engine2[1]));
+        }
 
-        double pipeline = pipeline(events);
-        out.accept(String.format("Whole pipeline, Kafka -> Flink -> ClickHouse:     %,.0f events/s (all jobs, all sinks)", pipeline));
-        out.accept(String.format("  ratio to the two-consumer ceiling %.3f, to the ClickHouse engine %.3f", pipeline / ceiling2,
-                pipeline / engine2[0]));
+        double pipeline = Double.NaN;
+        if (steps.contains(Step.PIPELINE)) {
+            pipeline = pipeline(events);
+            out.accept(String.format("Whole pipeline, Kafka -> Flink -> ClickHouse:     %,.0f events/s (all jobs, all sinks)", pipeline));
+            out.accept(String.format("  ratio to the two-consumer ceiling %.3f, to the ClickHouse engine %.3f", pipeline / ceiling2,
+                    pipeline / engine2[0]));
+        }
 
-        double[] latency = latency(latencySeconds, latencyRate);
-        out.accept(String.format("Latency at %,d events/s live, production to readable in ClickHouse: p50 %.0f ms, p95 %.0f ms, "
-                + "p99 %.0f ms", latencyRate, latency[0], latency[1], latency[2]));
+        double[] latency = {Double.NaN, Double.NaN, Double.NaN};
+        if (steps.contains(Step.LATENCY)) {
+            latency = latency(latencySeconds, latencyRate);
+            out.accept(String.format("Latency at %,d events/s live, production to readable in ClickHouse: p50 %.0f ms, p95 %.0f ms, "
+                    + "p99 %.0f ms", latencyRate, latency[0], latency[1], latency[2]));
+        }
         return new Result(events, ceiling1, ceiling2, engine1[0], engine2[0], engine2[1], pipeline, latency);
     }
 

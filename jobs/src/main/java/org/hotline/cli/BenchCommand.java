@@ -31,6 +31,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--latency-seconds", defaultValue = "30", description = "How long the latency run lasts (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
+    @Option(names = "--only", split = ",", description = "Measure only these, comma-separated: ${COMPLETION-CANDIDATES} (default: all).")
+    java.util.List<Benchmark.Step> only = java.util.List.of(Benchmark.Step.values());
+
     @Option(names = "--work-dir", defaultValue = "var/bench", description = "Where its own ClickHouse and broker keep their data (default: ${DEFAULT-VALUE}); emptied first.")
     Path workDir;
 
@@ -45,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
         c.kafka.groupId = "bench";
         try (LocalRuntime runtime = LocalRuntime.clickhouse(c, workDir, null).kafka(c, workDir, null, true)) {
             LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
-            Benchmark.Result r = new Benchmark(c, Profile.load(profile), months, System.out::println).run(latencySeconds, latencyRate);
+            Benchmark.Result r = new Benchmark(c, Profile.load(profile), months, System.out::println).run(latencySeconds, latencyRate, java.util.EnumSet.copyOf(only));
             System.out.println(r.machineReadable());
         }
         return 0;

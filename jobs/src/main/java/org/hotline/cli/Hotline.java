@@ -36,6 +36,7 @@ public final class Hotline implements Callable<Integer> {
     /** The command line with its error handling: a clear message, exit code 2 for bad input, 1 for other failures. */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Hotline());
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // bench --only pipeline
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // A clear message, not a stack trace, for what a user can fix; the trace with --verbose.
             cmd.getErr().println(cmd.getColorScheme().errorText("hotline: " + e.getMessage()));
