@@ -10,9 +10,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
-import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.SerializableFunction;
@@ -27,7 +24,6 @@ import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactKind;
 import org.hotline.jobs.tickets.TicketLife;
 import org.hotline.jobs.tickets.FactCounts;
-import org.hotline.jobs.tickets.FactMinutes;
 import org.hotline.jobs.tickets.TicketLifecycle;
 import org.hotline.jobs.tickets.TicketMinute;
 import org.hotline.jobs.tickets.TicketState;
@@ -109,13 +105,11 @@ public final class HotlineJob {
         // Per minute, line and caller region: counts, updated every few seconds while the minute is in progress
         // and again for late events within the allowed lateness.
         SingleOutputStreamOperator<CallMinute> minutes = uniqueCalls
-                .keyBy(s -> s.event().line() + '\u001f' + s.event().callerRegion())
-                .window(TumblingEventTimeWindows.of(Duration.ofMinutes(1)))
-                .trigger(new EarlyUpdates(settings.earlyUpdates()))
-                .allowedLateness(settings.allowedLateness())
-                .sideOutputLateData(LATE_CALLS)
-                .aggregate(new CallCounts(), new EmitMinute())
-                .name("calls per minute").uid("call-minutes");
+                .keyBy(s -> MinuteSlices.minuteOf(s.event().eventTimeMs()))
+                .process(new MinuteSlices<>(new CallCounts(), s -> s.event().line() + '\u001f' + s.event().callerRegion(),
+                        CallCounts::toMinute, TypeInformation.of(CallCounts.Acc.class), LATE_CALLS, settings.earlyUpdates(),
+                        settings.allowedLateness()), TypeInformation.of(CallMinute.class))
+                .name("calls per minute").uid("call-minute-slices");
         minutes.sinkTo(sinks.callMinutes()).name("call minutes sink").uid("call-minutes-sink");
 
         // Each ticket's life in event time: facts for the counts, where it stands, and the steps it refuses.
@@ -129,13 +123,11 @@ public final class HotlineJob {
 
         // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts.
         SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts
-                .keyBy(f -> f.dimension() + '\u001f' + f.value())
-                .window(new FactMinutes())
-                .trigger(new EarlyUpdates(settings.earlyUpdates()))
-                .allowedLateness(settings.allowedLateness())
-                .sideOutputLateData(LATE_FACTS)
-                .aggregate(new FactCounts(), new FactCounts.Emit())
-                .name("tickets per minute").uid("ticket-minutes");
+                .keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
+                .process(new MinuteSlices<>(new FactCounts(), f -> f.dimension() + '\u001f' + f.value(), FactCounts::row,
+                        TypeInformation.of(FactCounts.Acc.class), LATE_FACTS, settings.earlyUpdates(), settings.allowedLateness()),
+                        TypeInformation.of(TicketMinute.class))
+                .name("tickets per minute").uid("ticket-minute-slices");
         ticketMinutes.sinkTo(sinks.ticketMinutes()).name("ticket minutes sink").uid("ticket-minutes-sink");
         // Cannot happen (a late event only changes facts at or after its own time), but never drop silently.
         DataStream<DeadLetter> lateFacts = ticketMinutes.getSideOutput(LATE_FACTS)
@@ -216,14 +208,6 @@ public final class HotlineJob {
             }
             return DeadLetter.rejected(s, CANONICAL.write(s.event()), s.event().eventTimeMs(), Reason.UNKNOWN_UNIT,
                     "unit '" + unit + "' is not in the units table");
-        }
-    }
-
-    /** Stamps a window's counts with its minute. */
-    static final class EmitMinute extends ProcessWindowFunction<CallCounts.Acc, CallMinute, String, TimeWindow> {
-        @Override
-        public void process(String key, Context ctx, Iterable<CallCounts.Acc> counts, Collector<CallMinute> out) {
-            out.collect(CallCounts.toMinute(ctx.window().getStart(), counts.iterator().next()));
         }
     }
 }

@@ -1,9 +1,6 @@
 package org.hotline.jobs.tickets;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
-import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
-import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
-import org.apache.flink.util.Collector;
 
 /** Sums the signed facts of one slice and minute into a count per {@link FactKind}. */
 public final class FactCounts implements AggregateFunction<Fact, FactCounts.Acc, FactCounts.Acc> {
@@ -46,12 +43,8 @@ public final class FactCounts implements AggregateFunction<Fact, FactCounts.Acc,
         return a;
     }
 
-    /** Stamps a window's counts with its minute. */
-    public static final class Emit extends ProcessWindowFunction<Acc, TicketMinute, String, TimeWindow> {
-        @Override
-        public void process(String key, Context ctx, Iterable<Acc> accs, Collector<TicketMinute> out) {
-            Acc a = accs.iterator().next();
-            out.collect(new TicketMinute(ctx.window().getStart(), a.dimension, a.value, a.counts.clone(), a.folded));
-        }
+    /** The row of one slice and minute. */
+    public static TicketMinute row(long minuteStartMs, Acc a) {
+        return new TicketMinute(minuteStartMs, a.dimension, a.value, a.counts.clone(), a.folded);
     }
 }

@@ -53,6 +53,9 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
     private transient ValueState<Long> lastVersion;
     /** The time the ticket's life was last replayed as of. */
     private transient ValueState<Long> clock;
+    /** The timers set for the ticket's due time and for forgetting it, so that each is set once, not once per step. */
+    private transient ValueState<Long> dueTimer;
+    private transient ValueState<Long> forgetTimer;
 
     public TicketLifecycle(OutputTag<DeadLetter> deadLetters, OutputTag<TicketState> states,
             OutputTag<Sourced<TicketEvent>> accepted, Duration allowedLateness, Duration retention, EventWriter canonical,
@@ -73,6 +76,8 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         handled = getRuntimeContext().getMapState(new MapStateDescriptor<>("handled-events", Types.STRING, Types.BOOLEAN));
         lastVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("state-version", Types.LONG));
         clock = getRuntimeContext().getState(new ValueStateDescriptor<>("as-of", Types.LONG));
+        dueTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("due-timer", Types.LONG));
+        forgetTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-timer", Types.LONG));
     }
 
     @Override
@@ -94,16 +99,18 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Fact> out) throws Exception {
-        long watermark = ctx.timerService().currentWatermark();
-        Long lastEvent = null;
-        for (Sourced<TicketEvent> s : events.get()) {
-            lastEvent = lastEvent == null ? s.event().eventTimeMs() : Math.max(lastEvent, s.event().eventTimeMs());
-        }
-        if (lastEvent != null && timestamp == lastEvent + retention.toMillis()) {
+        if (Long.valueOf(timestamp).equals(forgetTimer.value())) {
             clear(); // quiet for the whole retention: the ticket's life is over
             return;
         }
-        replay(watermark, ctx, out);
+        // Timers up to the time of the last replay have nothing left to do: a step at or before it was applied
+        // then (it arrived before the watermark reached it), and so was a due time passed by then. When the
+        // watermark jumps over several steps of a ticket at once, the first timer replays it, the others skip.
+        Long asOf = clock.value();
+        if (asOf != null && timestamp <= asOf) {
+            return;
+        }
+        replay(ctx.timerService().currentWatermark(), ctx, out);
     }
 
     private void replay(long watermark, Context ctx, Collector<Fact> out) throws Exception {
@@ -124,22 +131,33 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         clock.update(asOf);
         TicketLife.Result result = TicketLife.replay(ctx.getCurrentKey(), applicable, asOf);
 
-        // Emit the difference between what holds now and what was emitted before.
-        Map<Fact, Integer> balance = new HashMap<>();
-        for (Fact f : result.facts()) {
-            balance.merge(f, 1, Integer::sum);
-        }
-        for (Fact f : emitted.get()) {
-            balance.merge(f, -1, Integer::sum);
-        }
-        List<Fact> nowEmitted = new ArrayList<>(result.facts());
-        for (Map.Entry<Fact, Integer> e : balance.entrySet()) {
-            Fact f = e.getValue() > 0 ? e.getKey() : e.getKey().negate();
-            for (int i = 0; i < Math.abs(e.getValue()); i++) {
+        // Emit the difference between what holds now and what was emitted before: usually the new facts simply
+        // follow the ones emitted before (the ticket's life went on); otherwise retract what no longer holds.
+        List<Fact> before = new ArrayList<>();
+        emitted.get().forEach(before::add);
+        List<Fact> now = result.facts();
+        if (now.size() >= before.size() && now.subList(0, before.size()).equals(before)) {
+            for (Fact f : now.subList(before.size(), now.size())) {
                 out.collect(f);
             }
+        } else {
+            Map<Fact, Integer> balance = new HashMap<>();
+            for (Fact f : now) {
+                balance.merge(f, 1, Integer::sum);
+            }
+            for (Fact f : before) {
+                balance.merge(f, -1, Integer::sum);
+            }
+            for (Map.Entry<Fact, Integer> e : balance.entrySet()) {
+                Fact f = e.getValue() > 0 ? e.getKey() : e.getKey().negate();
+                for (int i = 0; i < Math.abs(e.getValue()); i++) {
+                    out.collect(f);
+                }
+            }
         }
-        emitted.update(nowEmitted);
+        if (now.size() != before.size() || !now.equals(before)) {
+            emitted.update(now);
+        }
 
         // Each event once: accepted ones on to the raw events, steps the ticket's life refuses to the dead letters.
         Map<String, String> refusals = new HashMap<>();
@@ -168,10 +186,26 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
             ctx.output(states, state);
         }
         // Wake up when an open ticket's due time passes, and when the ticket has been quiet for the retention.
-        if (state.dueMs() != null && "assigned".equals(state.status()) && !state.overdue()) {
-            ctx.timerService().registerEventTimeTimer(state.dueMs() + 1);
+        Long due = state.dueMs() != null && "assigned".equals(state.status()) && !state.overdue() ? state.dueMs() + 1 : null;
+        moveTimer(ctx, dueTimer, due);
+        moveTimer(ctx, forgetTimer, lastEvent + retention.toMillis());
+    }
+
+    /** Sets {@code timer} to {@code at} (none when null), removing the one it replaces. */
+    private static void moveTimer(Context ctx, ValueState<Long> timer, Long at) throws Exception {
+        Long set = timer.value();
+        if (java.util.Objects.equals(set, at)) {
+            return;
         }
-        ctx.timerService().registerEventTimeTimer(lastEvent + retention.toMillis());
+        if (set != null) {
+            ctx.timerService().deleteEventTimeTimer(set);
+        }
+        if (at == null) {
+            timer.clear();
+        } else {
+            ctx.timerService().registerEventTimeTimer(at);
+            timer.update(at);
+        }
     }
 
     private void clear() {
@@ -180,5 +214,7 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         handled.clear();
         lastVersion.clear();
         clock.clear();
+        dueTimer.clear();
+        forgetTimer.clear();
     }
 }
