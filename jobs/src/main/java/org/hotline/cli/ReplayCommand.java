@@ -61,7 +61,7 @@ final class ReplayCommand implements Callable<Integer> {
 
             String db = c.clickhouse.database;
             JobLauncher.migrate(c.clickhouse, System.out::println);
-            MonthReplay.clear(ch, db, p.month(), monthName + "-T", List.of(c.kafka.callsTopic, c.kafka.ticketsTopic), System.out::println);
+            MonthReplay.clear(ch, db, c.clickhouse.layout(), p.month(), monthName + "-T", List.of(c.kafka.callsTopic, c.kafka.ticketsTopic), System.out::println);
             freshTopics(c);
             OfficeInputs.load(ch, db, p); // first: the alert rules read the units' groups
             System.out.println("Writing the month to Kafka...");

@@ -49,8 +49,14 @@ public final class HotlineConfig {
     public static final class ClickHouse {
         public String url;
         public String database;
+        /** A cluster name from the servers' remote_servers, or empty for one server. */
+        public String cluster;
         public String user;
         public String password;
+
+        public org.hotline.sql.ClusterLayout layout() {
+            return org.hotline.sql.ClusterLayout.of(cluster);
+        }
     }
 
     public static final class Job {

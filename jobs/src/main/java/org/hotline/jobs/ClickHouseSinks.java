@@ -1,12 +1,7 @@
 package org.hotline.jobs;
 
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Types;
-import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import java.util.ArrayList;
+import java.util.List;
 import org.hotline.events.CallEvent;
 import org.hotline.events.TicketEvent;
 import org.hotline.events.Wire;
@@ -14,40 +9,28 @@ import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.tickets.FactKind;
 import org.hotline.jobs.tickets.TicketMinute;
 import org.hotline.jobs.tickets.TicketState;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The job's sinks into ClickHouse: flink-connector-jdbc with the ClickHouse JDBC driver, batched
- * (thousands of rows about once a second, never row by row) and flushed at every checkpoint.
- * Every table is keyed deterministically, so a retried batch or a replay never double-counts.
- * DateTime columns are bound as epoch seconds, which works on old and new servers alike.
+ * The job's sinks into ClickHouse, one {@link ClickHouseSink} per table: batched (thousands of rows
+ * about once a second, never row by row) and flushed at every checkpoint. Every table is keyed
+ * deterministically, so a retried batch or a replay never double-counts.
  */
 public final class ClickHouseSinks {
 
-    private final JdbcConnectionOptions connection;
-    private final JdbcExecutionOptions execution;
+    private final String url;
     private final String db;
+    private final String user;
+    private final String password;
+    private final int batchSize;
+    private final long flushIntervalMs;
 
     public ClickHouseSinks(String httpUrl, String database, String user, String password, int batchSize, long flushIntervalMs) {
+        this.url = httpUrl;
         this.db = database;
-        this.connection = new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                .withUrl(jdbcUrl(httpUrl, database))
-                .withDriverName("com.clickhouse.jdbc.Driver")
-                .withUsername(user)
-                .withPassword(password)
-                .build();
-        this.execution = JdbcExecutionOptions.builder()
-                .withBatchSize(batchSize)
-                .withBatchIntervalMs(flushIntervalMs)
-                .withMaxRetries(5)
-                .build();
-    }
-
-    /** {@code http://host:port} to the driver's {@code jdbc:clickhouse:http://host:port/db}. */
-    static String jdbcUrl(String httpUrl, String database) {
-        String base = httpUrl.endsWith("/") ? httpUrl.substring(0, httpUrl.length() - 1) : httpUrl;
-        return "jdbc:clickhouse:" + base + "/" + database;
+        this.user = user;
+        this.password = password;
+        this.batchSize = batchSize;
+        this.flushIntervalMs = flushIntervalMs;
     }
 
     /** Every output into ClickHouse; alerts also go to {@code alertEvents} (the Kafka topic). */
@@ -56,90 +39,84 @@ public final class ClickHouseSinks {
                 alerts(), alertEvents);
     }
 
-    JdbcSink<Alert> alerts() {
-        return sink("alerts", new String[] {"rule", "alert_key", "unit", "topic", "category", "ticket_id", "severity", "state",
-                "value", "threshold", "window_start", "window_end", "event_time"}, (ps, a) -> {
-                    ps.setString(1, a.rule());
-                    ps.setString(2, a.key());
-                    ps.setString(3, orEmpty(a.unit()));
-                    ps.setString(4, orEmpty(a.topic()));
-                    ps.setString(5, orEmpty(a.category()));
-                    ps.setString(6, orEmpty(a.ticketId()));
-                    ps.setString(7, a.severity());
-                    ps.setString(8, a.state());
-                    ps.setDouble(9, a.value());
-                    ps.setDouble(10, a.threshold());
-                    setNullableTime(ps, 11, a.windowStartMs());
-                    setNullableTime(ps, 12, a.windowEndMs());
-                    ps.setLong(13, seconds(a.eventTimeMs()));
-                });
+    ClickHouseSink<Alert> alerts() {
+        return sink("alerts", List.of("rule", "alert_key", "unit", "topic", "category", "ticket_id", "severity", "state",
+                "value", "threshold", "window_start", "window_end", "event_time"), (a, r) -> r
+                .string(a.rule())
+                .string(a.key())
+                .string(orEmpty(a.unit()))
+                .string(orEmpty(a.topic()))
+                .string(orEmpty(a.category()))
+                .string(orEmpty(a.ticketId()))
+                .string(a.severity())
+                .string(a.state())
+                .number(a.value())
+                .number(a.threshold())
+                .time(a.windowStartMs())
+                .time(a.windowEndMs())
+                .time(a.eventTimeMs()));
     }
 
-    JdbcSink<Sourced<CallEvent>> callEvents() {
-        return sink("call_events", new String[] {"event_id", "event_type", "event_time", "call_id", "line", "caller_region",
-                "agent_id", "wait_seconds", "talk_seconds", "schema_version"}, (ps, s) -> {
+    ClickHouseSink<Sourced<CallEvent>> callEvents() {
+        return sink("call_events", List.of("event_id", "event_type", "event_time", "call_id", "line", "caller_region",
+                "agent_id", "wait_seconds", "talk_seconds", "schema_version"), (s, r) -> {
                     CallEvent e = s.event();
-                    ps.setString(1, e.eventId());
-                    ps.setString(2, e.type().wire());
-                    ps.setLong(3, seconds(e.eventTimeMs()));
-                    ps.setString(4, e.callId());
-                    ps.setString(5, e.line());
-                    ps.setString(6, e.callerRegion());
-                    ps.setString(7, orEmpty(e.agentId()));
-                    setNullableInt(ps, 8, e.waitSeconds());
-                    setNullableInt(ps, 9, e.talkSeconds());
-                    ps.setInt(10, e.schemaVersion());
+                    r.string(e.eventId())
+                            .string(e.type().wire())
+                            .time(e.eventTimeMs())
+                            .string(e.callId())
+                            .string(e.line())
+                            .string(e.callerRegion())
+                            .string(orEmpty(e.agentId()))
+                            .nullableNumber(e.waitSeconds())
+                            .nullableNumber(e.talkSeconds())
+                            .number(e.schemaVersion());
                 });
     }
 
-    JdbcSink<Sourced<TicketEvent>> ticketEvents() {
-        return sink("ticket_events", new String[] {"event_id", "event_type", "event_time", "ticket_id", "call_id", "channel",
+    ClickHouseSink<Sourced<TicketEvent>> ticketEvents() {
+        return sink("ticket_events", List.of("event_id", "event_type", "event_time", "ticket_id", "call_id", "channel",
                 "request_type", "category", "topic", "region", "tags", "desk", "unit_id", "due_time", "new_due_time", "reason",
-                "callback_source", "satisfied", "schema_version"}, (ps, s) -> {
+                "callback_source", "satisfied", "schema_version"), (s, r) -> {
                     TicketEvent e = s.event();
-                    ps.setString(1, e.eventId());
-                    ps.setString(2, e.type().wire());
-                    ps.setLong(3, seconds(e.eventTimeMs()));
-                    ps.setString(4, e.ticketId());
-                    ps.setString(5, orEmpty(e.callId()));
-                    ps.setString(6, wire(e.channel()));
-                    ps.setString(7, wire(e.requestType()));
-                    ps.setString(8, orEmpty(e.category()));
-                    ps.setString(9, orEmpty(e.topic()));
-                    ps.setString(10, orEmpty(e.region()));
-                    ps.setObject(11, e.tags());
-                    ps.setString(12, wire(e.desk()));
-                    ps.setString(13, orEmpty(e.unitId()));
-                    setNullableTime(ps, 14, e.dueTimeMs());
-                    setNullableTime(ps, 15, e.newDueTimeMs());
-                    ps.setString(16, orEmpty(e.reason()));
-                    ps.setString(17, wire(e.callbackSource()));
-                    if (e.satisfied() == null) {
-                        ps.setNull(18, Types.TINYINT);
-                    } else {
-                        ps.setInt(18, e.satisfied() ? 1 : 0);
-                    }
-                    ps.setInt(19, e.schemaVersion());
+                    r.string(e.eventId())
+                            .string(e.type().wire())
+                            .time(e.eventTimeMs())
+                            .string(e.ticketId())
+                            .string(orEmpty(e.callId()))
+                            .string(wire(e.channel()))
+                            .string(wire(e.requestType()))
+                            .string(orEmpty(e.category()))
+                            .string(orEmpty(e.topic()))
+                            .string(orEmpty(e.region()))
+                            .strings(e.tags())
+                            .string(wire(e.desk()))
+                            .string(orEmpty(e.unitId()))
+                            .time(e.dueTimeMs())
+                            .time(e.newDueTimeMs())
+                            .string(orEmpty(e.reason()))
+                            .string(wire(e.callbackSource()))
+                            .flag(e.satisfied())
+                            .number(e.schemaVersion());
                 });
     }
 
-    JdbcSink<CallMinute> callMinutes() {
-        return sink("call_minute_metrics", new String[] {"minute", "line", "caller_region", "offered", "answered", "abandoned",
+    ClickHouseSink<CallMinute> callMinutes() {
+        return sink("call_minute_metrics", List.of("minute", "line", "caller_region", "offered", "answered", "abandoned",
                 "answered_wait_sum", "answered_wait_max", "abandoned_wait_sum", "abandoned_wait_max", "talk_seconds_sum",
-                "version"}, (ps, m) -> {
-                    ps.setLong(1, seconds(m.minuteStartMs()));
-                    ps.setString(2, m.line());
-                    ps.setString(3, m.callerRegion());
-                    ps.setLong(4, m.offered());
-                    ps.setLong(5, m.answered());
-                    ps.setLong(6, m.abandoned());
-                    ps.setLong(7, m.answeredWaitSum());
-                    ps.setInt(8, m.answeredWaitMax());
-                    ps.setLong(9, m.abandonedWaitSum());
-                    ps.setInt(10, m.abandonedWaitMax());
-                    ps.setLong(11, m.talkSecondsSum());
-                    ps.setLong(12, m.version());
-                });
+                "version"), (m, r) -> r
+                .time(m.minuteStartMs())
+                .string(m.line())
+                .string(m.callerRegion())
+                .number(m.offered())
+                .number(m.answered())
+                .number(m.abandoned())
+                .number(m.answeredWaitSum())
+                .number(m.answeredWaitMax())
+                .number(m.abandonedWaitSum())
+                .number(m.abandonedWaitMax())
+                .number(m.talkSecondsSum())
+                .number(m.version()));
     }
 
     /** One column per {@link FactKind}, in its order, so the table and the code cannot drift apart. */
@@ -152,72 +129,54 @@ public final class ClickHouseSinks {
         return columns;
     }
 
-    JdbcSink<TicketMinute> ticketMinutes() {
-        return sink("ticket_minute_metrics", ticketMinuteColumns().toArray(String[]::new), (ps, m) -> {
-            ps.setLong(1, seconds(m.minuteStartMs()));
-            ps.setString(2, m.dimension());
-            ps.setString(3, m.value());
-            long[] counts = m.counts();
-            for (int i = 0; i < counts.length; i++) {
-                ps.setLong(4 + i, counts[i]);
+    ClickHouseSink<TicketMinute> ticketMinutes() {
+        return sink("ticket_minute_metrics", ticketMinuteColumns(), (m, r) -> {
+            r.time(m.minuteStartMs()).string(m.dimension()).string(m.value());
+            for (long count : m.counts()) {
+                r.number(count);
             }
-            ps.setLong(4 + counts.length, m.version());
+            r.number(m.version());
         });
     }
 
-    JdbcSink<TicketState> ticketStates() {
-        return sink("ticket_state", new String[] {"ticket_id", "status", "unit_id", "dispatches", "category", "region",
+    ClickHouseSink<TicketState> ticketStates() {
+        return sink("ticket_state", List.of("ticket_id", "status", "unit_id", "dispatches", "category", "region",
                 "created_at", "assigned_at", "due_time", "overdue", "completed_at", "on_time", "extended", "contacted",
-                "last_event_at", "version"}, (ps, t) -> {
-                    ps.setString(1, t.ticketId());
-                    ps.setString(2, t.status());
-                    ps.setString(3, orEmpty(t.unitId()));
-                    ps.setInt(4, t.dispatches());
-                    ps.setString(5, orEmpty(t.category()));
-                    ps.setString(6, orEmpty(t.region()));
-                    setNullableTime(ps, 7, t.createdAtMs());
-                    setNullableTime(ps, 8, t.assignedAtMs());
-                    setNullableTime(ps, 9, t.dueMs());
-                    ps.setInt(10, t.overdue() ? 1 : 0);
-                    setNullableTime(ps, 11, t.completedAtMs());
-                    if (t.onTime() == null) {
-                        ps.setNull(12, Types.TINYINT);
-                    } else {
-                        ps.setInt(12, t.onTime() ? 1 : 0);
-                    }
-                    ps.setInt(13, t.extended() ? 1 : 0);
-                    ps.setInt(14, t.contacted() ? 1 : 0);
-                    ps.setLong(15, seconds(t.lastEventMs()));
-                    ps.setLong(16, t.version());
-                });
+                "last_event_at", "version"), (t, r) -> r
+                .string(t.ticketId())
+                .string(t.status())
+                .string(orEmpty(t.unitId()))
+                .number(t.dispatches())
+                .string(orEmpty(t.category()))
+                .string(orEmpty(t.region()))
+                .time(t.createdAtMs())
+                .time(t.assignedAtMs())
+                .time(t.dueMs())
+                .flag(t.overdue())
+                .time(t.completedAtMs())
+                .flag(t.onTime())
+                .flag(t.extended())
+                .flag(t.contacted())
+                .time(t.lastEventMs())
+                .number(t.version()));
     }
 
-    JdbcSink<DeadLetter> deadLetters() {
-        return sink("dead_letters", new String[] {"topic", "kafka_partition", "kafka_offset", "payload", "reason", "field",
-                "message", "event_time", "seen_at"}, (ps, d) -> {
-                    ps.setString(1, d.topic());
-                    ps.setInt(2, d.partition());
-                    ps.setLong(3, d.offset());
-                    ps.setString(4, d.payload());
-                    ps.setString(5, d.reason());
-                    ps.setString(6, orEmpty(d.field()));
-                    ps.setString(7, orEmpty(d.message()));
-                    setNullableTime(ps, 8, d.eventTimeMs());
-                    ps.setLong(9, seconds(d.seenAtMs()));
-                });
+    ClickHouseSink<DeadLetter> deadLetters() {
+        return sink("dead_letters", List.of("topic", "kafka_partition", "kafka_offset", "payload", "reason", "field",
+                "message", "event_time", "seen_at"), (d, r) -> r
+                .string(d.topic())
+                .number(d.partition())
+                .number(d.offset())
+                .string(d.payload())
+                .string(d.reason())
+                .string(orEmpty(d.field()))
+                .string(orEmpty(d.message()))
+                .time(d.eventTimeMs())
+                .time(d.seenAtMs()));
     }
 
-    private <T> JdbcSink<T> sink(String table, String[] columns, JdbcStatementBuilder<T> binder) {
-        String sql = "INSERT INTO " + db + "." + table + " (" + String.join(", ", columns) + ") VALUES ("
-                + "?, ".repeat(columns.length - 1) + "?)";
-        return JdbcSink.<T>builder()
-                .withQueryStatement(sql, binder)
-                .withExecutionOptions(execution)
-                .buildAtLeastOnce(connection);
-    }
-
-    private static long seconds(long epochMs) {
-        return Math.floorDiv(epochMs, 1000L);
+    private <T> ClickHouseSink<T> sink(String table, List<String> columns, ClickHouseSink.Row<T> row) {
+        return new ClickHouseSink<>(url, user, password, db + "." + table, columns, row, batchSize, flushIntervalMs, 5);
     }
 
     private static String orEmpty(String s) {
@@ -226,21 +185,5 @@ public final class ClickHouseSinks {
 
     private static String wire(Wire w) {
         return w == null ? "" : w.wire();
-    }
-
-    private static void setNullableInt(PreparedStatement ps, int i, Integer v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.INTEGER);
-        } else {
-            ps.setInt(i, v);
-        }
-    }
-
-    private static void setNullableTime(PreparedStatement ps, int i, Long epochMs) throws SQLException {
-        if (epochMs == null) {
-            ps.setNull(i, Types.BIGINT);
-        } else {
-            ps.setLong(i, seconds(epochMs));
-        }
     }
 }

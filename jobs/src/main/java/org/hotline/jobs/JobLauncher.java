@@ -25,7 +25,7 @@ public final class JobLauncher {
     /** Brings the ClickHouse schema up to date; safe to run every time. */
     public static void migrate(HotlineConfig.ClickHouse ch, Consumer<String> progress) {
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
-            new Migrator(sql, ch.database).migrate(progress);
+            new Migrator(sql, ch.database, ch.layout()).migrate(progress);
         }
     }
 

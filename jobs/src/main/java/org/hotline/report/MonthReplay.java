@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.hotline.sql.ClickHouseSql;
+import org.hotline.sql.ClusterLayout;
 
 /** Makes room for a replayed month: what a previous replay of the same month stored is removed first. */
 public final class MonthReplay {
@@ -14,11 +15,11 @@ public final class MonthReplay {
             "alerts");
 
     /** Drops the month's partitions, and its tickets' states and dead letters, waiting until they are gone. */
-    public static void clear(ClickHouseSql ch, String db, YearMonth month, String ticketPrefix, List<String> topics,
-            Consumer<String> progress) {
+    public static void clear(ClickHouseSql ch, String db, ClusterLayout layout, YearMonth month, String ticketPrefix,
+            List<String> topics, Consumer<String> progress) {
         String partition = String.format("%d%02d", month.getYear(), month.getMonthValue());
         for (String table : MONTHLY_TABLES) {
-            ch.execute("ALTER TABLE " + db + "." + table + " DROP PARTITION " + partition);
+            ch.execute("ALTER TABLE " + db + "." + layout.local(table) + layout.onCluster() + " DROP PARTITION " + partition);
         }
         long stale = ch.count("SELECT count() FROM " + db + ".ticket_state WHERE startsWith(ticket_id, '" + ticketPrefix + "')")
                 + ch.count("SELECT count() FROM " + db + ".dead_letters WHERE topic IN ('" + String.join("', '", topics) + "')");
@@ -26,8 +27,8 @@ public final class MonthReplay {
             return;
         }
         progress.accept("Removing the previous replay of " + month + "...");
-        ch.execute("ALTER TABLE " + db + ".ticket_state DELETE WHERE startsWith(ticket_id, '" + ticketPrefix + "')");
-        ch.execute("ALTER TABLE " + db + ".dead_letters DELETE WHERE topic IN ('" + String.join("', '", topics) + "')");
+        ch.execute("ALTER TABLE " + db + "." + layout.local("ticket_state") + layout.onCluster() + " DELETE WHERE startsWith(ticket_id, '" + ticketPrefix + "')");
+        ch.execute("ALTER TABLE " + db + "." + layout.local("dead_letters") + layout.onCluster() + " DELETE WHERE topic IN ('" + String.join("', '", topics) + "')");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (ch.count("SELECT count() FROM system.mutations WHERE database = '" + db + "' AND is_done = 0") > 0) {
             if (System.nanoTime() > deadline) {

@@ -238,7 +238,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String e = entry.replace('\\', '/');
             boolean ours = e.contains("/hotline-") || e.endsWith("/target/classes") || e.endsWith("/target/test-classes");
-            boolean userSide = e.contains("/flink-connector-kafka") || e.contains("/flink-connector-jdbc")
+            boolean userSide = e.contains("/flink-connector-kafka")
                     || e.contains("/org/apache/kafka/") || e.contains("/com/clickhouse/") || e.contains("/org/seleniumhq/")
                     || e.contains("/com/fasterxml/jackson/") || e.contains("/info/picocli/") || e.contains("/org/scala-lang/");
             if (!ours && !userSide) {

@@ -17,7 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A small ClickHouse client for statements and reads (migrations, tools, tests), over HTTP with the
+ * A small ClickHouse client for statements, reads and the job's inserts, over HTTP with the
  * official client-v2. Written so it works on 18.16 as on current servers: no compressed responses,
  * the output format passed as the {@code default_format} setting, tables named {@code db.table}.
  */
@@ -94,6 +94,21 @@ public final class ClickHouseSql implements AutoCloseable {
     public long count(String sql) {
         String s = scalar(sql);
         return s == null ? 0 : Long.parseLong(s);
+    }
+
+    /** Inserts rows given as TabSeparated text into {@code table} ({@code db.table}), its {@code columns} in that order. */
+    public void insertTabSeparated(String table, List<String> columns, byte[] rows, int length) {
+        try {
+            client.insert(table, columns, new java.io.ByteArrayInputStream(rows, 0, length),
+                    com.clickhouse.data.ClickHouseFormat.TabSeparated).get(180, TimeUnit.SECONDS).close();
+        } catch (ExecutionException e) {
+            throw failure("INSERT INTO " + table + " FORMAT TabSeparated", e.getCause() instanceof Exception c ? c : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("INSERT INTO " + table + " FORMAT TabSeparated", e);
+        } catch (Exception e) {
+            throw failure("INSERT INTO " + table + " FORMAT TabSeparated", e);
+        }
     }
 
     private QueryResponse run(String sql, String format) throws Exception {

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 /**
  * Applies the bundled migrations (sql/migrations) in version order to one database, records each
  * in {@code <db>.schema_migrations}, and skips those already recorded: safe to run again. A recorded
- * migration whose file has since changed is an error, not silently ignored.
+ * migration whose file has since changed is an error, not silently ignored. On a cluster
+ * ({@link ClusterLayout}) every statement runs ON CLUSTER, in its replicated and distributed form.
  */
 public final class Migrator {
 
@@ -30,15 +31,25 @@ public final class Migrator {
     private final ClickHouseSql ch;
     private final String database;
     private final List<Migration> migrations;
+    private final ClusterLayout layout;
 
     public Migrator(ClickHouseSql ch, String database) {
-        this(ch, database, bundled());
+        this(ch, database, bundled(), ClusterLayout.SINGLE);
+    }
+
+    public Migrator(ClickHouseSql ch, String database, ClusterLayout layout) {
+        this(ch, database, bundled(), layout);
     }
 
     public Migrator(ClickHouseSql ch, String database, List<Migration> migrations) {
+        this(ch, database, migrations, ClusterLayout.SINGLE);
+    }
+
+    public Migrator(ClickHouseSql ch, String database, List<Migration> migrations, ClusterLayout layout) {
         ClickHouseSql.database(database);
         this.ch = ch;
         this.database = database;
+        this.layout = layout;
         this.migrations = migrations.stream().sorted(Comparator.comparingInt(Migration::version)).toList();
         for (int i = 1; i < this.migrations.size(); i++) {
             if (this.migrations.get(i).version() == this.migrations.get(i - 1).version()) {
@@ -49,8 +60,8 @@ public final class Migrator {
 
     /** Applies what is pending; returns the migrations it applied (empty when up to date). */
     public List<Migration> migrate(Consumer<String> progress) {
-        ch.execute("CREATE DATABASE IF NOT EXISTS " + database);
-        ch.execute("CREATE TABLE IF NOT EXISTS " + database + ".schema_migrations ("
+        run("CREATE DATABASE IF NOT EXISTS " + database);
+        run("CREATE TABLE IF NOT EXISTS " + database + ".schema_migrations ("
                 + " version UInt32, name String, checksum String, applied_at DateTime"
                 + ") ENGINE = ReplacingMergeTree ORDER BY version");
         Map<Integer, String> applied = new HashMap<>();
@@ -69,13 +80,19 @@ public final class Migrator {
             }
             progress.accept("applying V" + m.version() + "__" + m.name() + " to " + database);
             for (String statement : m.statements(database)) {
-                ch.execute(statement);
+                run(statement);
             }
             ch.execute("INSERT INTO " + database + ".schema_migrations (version, name, checksum, applied_at) VALUES ("
                     + m.version() + ", '" + m.name() + "', '" + m.checksum() + "', now())");
             done.add(m);
         }
         return done;
+    }
+
+    private void run(String statement) {
+        for (String s : layout.rewrite(statement)) {
+            ch.execute(s);
+        }
     }
 
     public List<Migration> migrations() {
