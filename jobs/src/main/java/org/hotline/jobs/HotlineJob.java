@@ -87,18 +87,13 @@ public final class HotlineJob {
                 .process(new SplitInvalid<TicketEvent>(new KnownUnits(rules.units())), TICKETS).name("valid tickets")
                 .uid("tickets-valid");
 
-        // Each step of a call or ticket counts once: a repeated step is a duplicate, kept aside.
+        // Each step of a call counts once: a repeated step is a duplicate, kept aside (a ticket's life does the same
+        // for its steps, below).
         SingleOutputStreamOperator<Sourced<CallEvent>> uniqueCalls = validCalls
                 .keyBy(s -> s.event().callId())
                 .process(new DeduplicateSteps<CallEvent>(e -> e.type().wire(), CANONICAL::write, CallEvent::eventTimeMs,
                         DEAD_LETTERS, settings.dedupRetention()).lateAfter(settings.allowedLateness()), CALLS)
                 .name("unique call steps").uid("calls-dedup");
-        SingleOutputStreamOperator<Sourced<TicketEvent>> uniqueTickets = validTickets
-                .keyBy(s -> s.event().ticketId())
-                .process(new DeduplicateSteps<TicketEvent>(TicketEvent::eventId, CANONICAL::write, TicketEvent::eventTimeMs,
-                        DEAD_LETTERS, settings.dedupRetention()), TICKETS)
-                .name("unique ticket steps").uid("tickets-dedup");
-
         // Raw validated events, for analysts' drill-down (tickets' once their life has accepted them, below).
         uniqueCalls.sinkTo(sinks.callEvents()).name("call events sink").uid("call-events-sink");
 
@@ -112,8 +107,9 @@ public final class HotlineJob {
                 .name("calls per minute").uid("call-minute-slices");
         minutes.sinkTo(sinks.callMinutes()).name("call minutes sink").uid("call-minutes-sink");
 
-        // Each ticket's life in event time: facts for the counts, where it stands, and the steps it refuses.
-        SingleOutputStreamOperator<Fact> facts = uniqueTickets
+        // Each ticket's life in event time: facts for the counts, where it stands, and the steps it refuses
+        // (repeated, too late, or not allowed at that point of its life).
+        SingleOutputStreamOperator<Fact> facts = validTickets
                 .keyBy(s -> s.event().ticketId())
                 .process(new TicketLifecycle(DEAD_LETTERS, TICKET_STATES, ACCEPTED_TICKETS, settings.allowedLateness(),
                         settings.ticketRetention(), CANONICAL, TICKETS), TypeInformation.of(Fact.class))
@@ -161,7 +157,7 @@ public final class HotlineJob {
                 .returns(DeadLetter.class).name("late calls").uid("calls-late");
         validCalls.getSideOutput(DEAD_LETTERS)
                 .union(validTickets.getSideOutput(DEAD_LETTERS), uniqueCalls.getSideOutput(DEAD_LETTERS),
-                        uniqueTickets.getSideOutput(DEAD_LETTERS), facts.getSideOutput(DEAD_LETTERS), tooLate, lateFacts)
+                        facts.getSideOutput(DEAD_LETTERS), tooLate, lateFacts)
                 .sinkTo(sinks.deadLetters()).name("dead letters sink").uid("dead-letters-sink");
     }
 

@@ -30,8 +30,8 @@ import org.hotline.jobs.Sourced;
  * within the allowed lateness) makes the ticket's life be replayed: the facts that no longer hold
  * are retracted (sign -1) and the new ones added, so the counts end up as if it had come in time.
  * Since a late event only changes facts at or after its own time, no retraction ever falls into a
- * minute that is already final. Events later than the allowed lateness, and steps the ticket's
- * life refuses, go to the dead letters; the accepted events go on to the raw events, so each event
+ * minute that is already final. Steps seen before (duplicates), events later than the allowed
+ * lateness, and steps the ticket's life refuses, go to the dead letters; the accepted events go on to the raw events, so each event
  * ends up in one place. Where the ticket stands goes out as a {@link TicketState}.
  */
 public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<TicketEvent>, Fact> {
@@ -47,7 +47,6 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
     private final TypeInformation<Sourced<TicketEvent>> eventType;
 
     private transient ListState<Sourced<TicketEvent>> events;
-    private transient ListState<Fact> emitted;
     /** Per event id: true once passed on as accepted, false once refused. */
     private transient MapState<String, Boolean> handled;
     private transient ValueState<Long> lastVersion;
@@ -72,7 +71,6 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
     @Override
     public void open(OpenContext ctx) {
         events = getRuntimeContext().getListState(new ListStateDescriptor<>("events", eventType));
-        emitted = getRuntimeContext().getListState(new ListStateDescriptor<>("emitted-facts", Fact.class));
         handled = getRuntimeContext().getMapState(new MapStateDescriptor<>("handled-events", Types.STRING, Types.BOOLEAN));
         lastVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("state-version", Types.LONG));
         clock = getRuntimeContext().getState(new ValueStateDescriptor<>("as-of", Types.LONG));
@@ -83,6 +81,15 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
     @Override
     public void processElement(Sourced<TicketEvent> s, Context ctx, Collector<Fact> out) throws Exception {
         long t = s.event().eventTimeMs();
+        // A step seen before (a redelivery or a resend) is a duplicate, whatever its age: it is kept aside, not counted twice.
+        String id = s.event().eventId();
+        for (Sourced<TicketEvent> seen : events.get()) {
+            if (seen.event().eventId().equals(id)) {
+                ctx.output(deadLetters, DeadLetter.rejected(s, canonical.write(s.event()), t, Reason.DUPLICATE,
+                        "step '" + id + "' of " + ctx.getCurrentKey() + " was already counted"));
+                return;
+            }
+        }
         long watermark = ctx.timerService().currentWatermark();
         if (t + allowedLateness.toMillis() <= watermark) {
             ctx.output(deadLetters, DeadLetter.rejected(s, canonical.write(s.event()), t, Reason.LATE,
@@ -115,6 +122,7 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
 
     private void replay(long watermark, Context ctx, Collector<Fact> out) throws Exception {
         List<TicketEvent> applicable = new ArrayList<>();
+        List<TicketEvent> appliedBefore = new ArrayList<>();
         Map<String, Sourced<TicketEvent>> byId = new HashMap<>();
         long lastEvent = Long.MIN_VALUE;
         for (Sourced<TicketEvent> s : events.get()) {
@@ -122,6 +130,9 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
             if (s.event().eventTimeMs() <= watermark) {
                 applicable.add(s.event());
                 byId.put(s.event().eventId(), s);
+            }
+            if (handled.contains(s.event().eventId())) {
+                appliedBefore.add(s.event());
             }
         }
         // At the end of a bounded input the watermark jumps to the end of time; time stops where it was
@@ -133,8 +144,9 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
 
         // Emit the difference between what holds now and what was emitted before: usually the new facts simply
         // follow the ones emitted before (the ticket's life went on); otherwise retract what no longer holds.
-        List<Fact> before = new ArrayList<>();
-        emitted.get().forEach(before::add);
+        // What was emitted before is not kept: it is the facts of the steps handled so far, as of the last replay's
+        // time (a replay is a pure function of its steps and time), which keeps every checkpoint smaller.
+        List<Fact> before = previous == null ? List.of() : TicketLife.replay(ctx.getCurrentKey(), appliedBefore, previous).facts();
         List<Fact> now = result.facts();
         if (now.size() >= before.size() && now.subList(0, before.size()).equals(before)) {
             for (Fact f : now.subList(before.size(), now.size())) {
@@ -155,10 +167,6 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
                 }
             }
         }
-        if (now.size() != before.size() || !now.equals(before)) {
-            emitted.update(now);
-        }
-
         // Each event once: accepted ones on to the raw events, steps the ticket's life refuses to the dead letters.
         Map<String, String> refusals = new HashMap<>();
         for (TicketLife.Invalid invalid : result.invalid()) {
@@ -210,7 +218,6 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
 
     private void clear() {
         events.clear();
-        emitted.clear();
         handled.clear();
         lastVersion.clear();
         clock.clear();
