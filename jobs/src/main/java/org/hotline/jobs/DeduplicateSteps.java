@@ -1,8 +1,8 @@
 package org.hotline.jobs;
 
 import java.time.Duration;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -10,28 +10,30 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.SerializableFunction;
 import org.hotline.events.Reason;
+import org.hotline.events.Wire;
 
 /**
- * Passes each step of an entity (a call, a ticket) once. A step seen before, a redelivery or a
+ * Passes each step of an entity (a call) once; its steps are the values of an enum, so the ones seen
+ * are one small bit set per entity. A step seen before, a redelivery or a
  * resend, goes to the dead letters as a duplicate instead of being counted twice. Keyed by the
  * entity's id; the seen steps are kept for {@code retention} after their last update. With
  * {@link #lateAfter}, a step whose minute is already final (past the allowed lateness) is kept aside
  * as late here, before the raw-event sink, so that it is in exactly one place: not a raw event
  * without its count.
  */
-public final class DeduplicateSteps<T> extends KeyedProcessFunction<String, Sourced<T>, Sourced<T>> {
+public final class DeduplicateSteps<T, S extends Enum<S> & Wire> extends KeyedProcessFunction<String, Sourced<T>, Sourced<T>> {
 
-    private final SerializableFunction<T, String> stepKey;
+    private final SerializableFunction<T, S> stepOf;
     private final SerializableFunction<T, String> canonical;
     private final SerializableFunction<T, Long> eventTime;
     private final OutputTag<DeadLetter> deadLetters;
     private final Duration retention;
     private Duration lateness;
-    private transient MapState<String, Boolean> seen;
+    private transient ValueState<Integer> seen;
 
-    public DeduplicateSteps(SerializableFunction<T, String> stepKey, SerializableFunction<T, String> canonical,
+    public DeduplicateSteps(SerializableFunction<T, S> stepOf, SerializableFunction<T, String> canonical,
             SerializableFunction<T, Long> eventTime, OutputTag<DeadLetter> deadLetters, Duration retention) {
-        this.stepKey = stepKey;
+        this.stepOf = stepOf;
         this.canonical = canonical;
         this.eventTime = eventTime;
         this.deadLetters = deadLetters;
@@ -39,25 +41,27 @@ public final class DeduplicateSteps<T> extends KeyedProcessFunction<String, Sour
     }
 
     /** Keeps aside, as late, steps whose one-minute window the watermark has passed by more than {@code allowedLateness}. */
-    public DeduplicateSteps<T> lateAfter(Duration allowedLateness) {
+    public DeduplicateSteps<T, S> lateAfter(Duration allowedLateness) {
         this.lateness = allowedLateness;
         return this;
     }
 
     @Override
     public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
-        MapStateDescriptor<String, Boolean> d = new MapStateDescriptor<>("seen-steps", Types.STRING, Types.BOOLEAN);
+        ValueStateDescriptor<Integer> d = new ValueStateDescriptor<>("seen-steps", Types.INT);
         d.enableTimeToLive(StateTtlConfig.newBuilder(retention).build());
-        seen = getRuntimeContext().getMapState(d);
+        seen = getRuntimeContext().getState(d);
     }
 
     @Override
     public void processElement(Sourced<T> s, Context ctx, Collector<Sourced<T>> out) throws Exception {
-        String step = stepKey.apply(s.event());
+        S step = stepOf.apply(s.event());
+        int bit = 1 << step.ordinal();
+        Integer steps = seen.value();
         long time = eventTime.apply(s.event());
-        if (seen.contains(step)) {
+        if (steps != null && (steps & bit) != 0) {
             ctx.output(deadLetters, DeadLetter.rejected(s, canonical.apply(s.event()), eventTime.apply(s.event()),
-                    Reason.DUPLICATE, "step '" + step + "' of " + ctx.getCurrentKey() + " was already counted"));
+                    Reason.DUPLICATE, "step '" + step.wire() + "' of " + ctx.getCurrentKey() + " was already counted"));
             return;
         }
         // late after duplicate: a step delivered again (a re-read after a restart) is a duplicate, whatever its age.
@@ -67,7 +71,7 @@ public final class DeduplicateSteps<T> extends KeyedProcessFunction<String, Sour
                     "later than the allowed lateness of " + lateness + " for its minute"));
             return;
         }
-        seen.put(step, Boolean.TRUE);
+        seen.update(steps == null ? bit : steps | bit);
         out.collect(s);
     }
 }

@@ -14,6 +14,7 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.SerializableFunction;
 import org.hotline.events.CallEvent;
+import org.hotline.events.CallEventType;
 import org.hotline.events.EventWriter;
 import org.hotline.events.Reason;
 import org.hotline.events.TicketEvent;
@@ -91,7 +92,7 @@ public final class HotlineJob {
         // for its steps, below).
         SingleOutputStreamOperator<Sourced<CallEvent>> uniqueCalls = validCalls
                 .keyBy(s -> s.event().callId())
-                .process(new DeduplicateSteps<CallEvent>(e -> e.type().wire(), CANONICAL::write, CallEvent::eventTimeMs,
+                .process(new DeduplicateSteps<CallEvent, CallEventType>(CallEvent::type, CANONICAL::write, CallEvent::eventTimeMs,
                         DEAD_LETTERS, settings.dedupRetention()).lateAfter(settings.allowedLateness()), CALLS)
                 .name("unique call steps").uid("calls-dedup");
         // Raw validated events, for analysts' drill-down (tickets' once their life has accepted them, below).
