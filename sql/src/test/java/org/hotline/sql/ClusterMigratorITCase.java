@@ -38,9 +38,11 @@ class ClusterMigratorITCase {
     @BeforeAll
     static void startCluster() throws Exception {
         Path root = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "cluster-").toAbsolutePath();
-        zookeeper = new TestingServer(Ports.free(), root.resolve("zookeeper").toFile());
+        // every port chosen at once: a server's ports must not be handed out again before it has bound them
+        int[] ports = Ports.free(10);
+        zookeeper = new TestingServer(ports[9], root.resolve("zookeeper").toFile());
         String[][] layout = {{"01", "a"}, {"01", "b"}, {"02", "c"}};
-        int[] tcp = {Ports.free(), Ports.free(), Ports.free()};
+        int[] tcp = {ports[0], ports[1], ports[2]};
         String remote = "<remote_servers><hotline>"
                 + "<shard><internal_replication>true</internal_replication>"
                 + replica(tcp[0]) + replica(tcp[1]) + "</shard>"
@@ -53,10 +55,10 @@ class ClusterMigratorITCase {
                     + "<zookeeper><node><host>127.0.0.1</host><port>" + zookeeper.getPort() + "</port></node></zookeeper>"
                     + "<macros><shard>" + layout[i][0] + "</shard><replica>" + layout[i][1] + "</replica></macros>"
                     + "<interserver_http_host>127.0.0.1</interserver_http_host>"
-                    + "<interserver_http_port>" + Ports.free() + "</interserver_http_port>"
+                    + "<interserver_http_port>" + ports[3 + i] + "</interserver_http_port>"
                     + "<distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>"
                     + remote + "</yandex>\n", StandardCharsets.UTF_8);
-            LocalClickHouse server = LocalClickHouse.start(dir, Ports.free(), tcp[i]);
+            LocalClickHouse server = LocalClickHouse.start(dir, ports[6 + i], tcp[i]);
             servers.add(server);
             sql.add(new ClickHouseSql(server.httpUrl(), "default", ""));
         }

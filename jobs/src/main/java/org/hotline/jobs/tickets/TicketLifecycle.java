@@ -8,12 +8,9 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -47,14 +44,29 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
     private final TypeInformation<Sourced<TicketEvent>> eventType;
 
     private transient ListState<Sourced<TicketEvent>> events;
-    /** Per event id: true once passed on as accepted, false once refused. */
-    private transient MapState<String, Boolean> handled;
-    private transient ValueState<Long> lastVersion;
-    /** The time the ticket's life was last replayed as of. */
-    private transient ValueState<Long> clock;
-    /** The timers set for the ticket's due time and for forgetting it, so that each is set once, not once per step. */
-    private transient ValueState<Long> dueTimer;
-    private transient ValueState<Long> forgetTimer;
+    private transient ValueState<Memo> memo;
+
+    /** What is remembered of a ticket besides its steps, in one state entry: one lookup per replay, not five. */
+    public static final class Memo {
+        /** The time the ticket's life was last replayed as of. */
+        public Long asOf;
+        /** The version of the last state sent out. */
+        public Long version;
+        /** The timers set for the ticket's due time and for forgetting it, so that each is set once, not once per step. */
+        public Long dueTimer;
+        public Long forgetTimer;
+        /** The steps passed on as accepted or refused so far, each once. */
+        public String[] handled = new String[0];
+
+        boolean handled(String eventId) {
+            for (String id : handled) {
+                if (id.equals(eventId)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     public TicketLifecycle(OutputTag<DeadLetter> deadLetters, OutputTag<TicketState> states,
             OutputTag<Sourced<TicketEvent>> accepted, Duration allowedLateness, Duration retention, EventWriter canonical,
@@ -71,11 +83,7 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
     @Override
     public void open(OpenContext ctx) {
         events = getRuntimeContext().getListState(new ListStateDescriptor<>("events", eventType));
-        handled = getRuntimeContext().getMapState(new MapStateDescriptor<>("handled-events", Types.STRING, Types.BOOLEAN));
-        lastVersion = getRuntimeContext().getState(new ValueStateDescriptor<>("state-version", Types.LONG));
-        clock = getRuntimeContext().getState(new ValueStateDescriptor<>("as-of", Types.LONG));
-        dueTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("due-timer", Types.LONG));
-        forgetTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-timer", Types.LONG));
+        memo = getRuntimeContext().getState(new ValueStateDescriptor<>("memo", TypeInformation.of(Memo.class)));
     }
 
     @Override
@@ -106,21 +114,25 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Fact> out) throws Exception {
-        if (Long.valueOf(timestamp).equals(forgetTimer.value())) {
-            clear(); // quiet for the whole retention: the ticket's life is over
+        Memo m = memo.value();
+        if (m != null && Long.valueOf(timestamp).equals(m.forgetTimer)) {
+            clear(ctx, m); // quiet for the whole retention: the ticket's life is over
             return;
         }
         // Timers up to the time of the last replay have nothing left to do: a step at or before it was applied
         // then (it arrived before the watermark reached it), and so was a due time passed by then. When the
         // watermark jumps over several steps of a ticket at once, the first timer replays it, the others skip.
-        Long asOf = clock.value();
-        if (asOf != null && timestamp <= asOf) {
+        if (m != null && m.asOf != null && timestamp <= m.asOf) {
             return;
         }
         replay(ctx.timerService().currentWatermark(), ctx, out);
     }
 
     private void replay(long watermark, Context ctx, Collector<Fact> out) throws Exception {
+        Memo m = memo.value();
+        if (m == null) {
+            m = new Memo();
+        }
         List<TicketEvent> applicable = new ArrayList<>();
         List<TicketEvent> appliedBefore = new ArrayList<>();
         Map<String, Sourced<TicketEvent>> byId = new HashMap<>();
@@ -131,15 +143,15 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
                 applicable.add(s.event());
                 byId.put(s.event().eventId(), s);
             }
-            if (handled.contains(s.event().eventId())) {
+            if (m.handled(s.event().eventId())) {
                 appliedBefore.add(s.event());
             }
         }
         // At the end of a bounded input the watermark jumps to the end of time; time stops where it was
         // (or at the ticket's last event) instead, so a replayed month does not make every open ticket overdue.
-        Long previous = clock.value();
+        Long previous = m.asOf;
         long asOf = watermark != Long.MAX_VALUE ? watermark : Math.max(lastEvent, previous == null ? lastEvent : previous);
-        clock.update(asOf);
+        m.asOf = asOf;
         TicketLife.Result result = TicketLife.replay(ctx.getCurrentKey(), applicable, asOf);
 
         // Emit the difference between what holds now and what was emitted before: usually the new facts simply
@@ -172,9 +184,10 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         for (TicketLife.Invalid invalid : result.invalid()) {
             refusals.put(invalid.event().eventId(), invalid.message());
         }
+        List<String> handledNow = new ArrayList<>(List.of(m.handled));
         for (Sourced<TicketEvent> s : byId.values()) {
             String id = s.event().eventId();
-            if (handled.contains(id)) {
+            if (m.handled(id)) {
                 continue;
             }
             String refusal = refusals.get(id);
@@ -184,44 +197,40 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
                 ctx.output(deadLetters, DeadLetter.rejected(s, canonical.write(s.event()), s.event().eventTimeMs(),
                         Reason.INVALID_STEP, refusal));
             }
-            handled.put(id, refusal == null);
+            handledNow.add(id);
         }
+        m.handled = handledNow.toArray(String[]::new);
 
         TicketState state = result.state();
-        Long previousVersion = lastVersion.value();
-        if (previousVersion == null || state.version() > previousVersion) {
-            lastVersion.update(state.version());
+        if (m.version == null || state.version() > m.version) {
+            m.version = state.version();
             ctx.output(states, state);
         }
         // Wake up when an open ticket's due time passes, and when the ticket has been quiet for the retention.
         Long due = state.dueMs() != null && "assigned".equals(state.status()) && !state.overdue() ? state.dueMs() + 1 : null;
-        moveTimer(ctx, dueTimer, due);
-        moveTimer(ctx, forgetTimer, lastEvent + retention.toMillis());
+        m.dueTimer = moveTimer(ctx, m.dueTimer, due);
+        m.forgetTimer = moveTimer(ctx, m.forgetTimer, lastEvent + retention.toMillis());
+        memo.update(m);
     }
 
-    /** Sets {@code timer} to {@code at} (none when null), removing the one it replaces. */
-    private static void moveTimer(Context ctx, ValueState<Long> timer, Long at) throws Exception {
-        Long set = timer.value();
-        if (java.util.Objects.equals(set, at)) {
-            return;
+    /** Moves a timer set at {@code set} (none when null) to {@code at} (none when null); returns where it is now. */
+    private static Long moveTimer(Context ctx, Long set, Long at) {
+        if (!java.util.Objects.equals(set, at)) {
+            if (set != null) {
+                ctx.timerService().deleteEventTimeTimer(set);
+            }
+            if (at != null) {
+                ctx.timerService().registerEventTimeTimer(at);
+            }
         }
-        if (set != null) {
-            ctx.timerService().deleteEventTimeTimer(set);
-        }
-        if (at == null) {
-            timer.clear();
-        } else {
-            ctx.timerService().registerEventTimeTimer(at);
-            timer.update(at);
-        }
+        return at;
     }
 
-    private void clear() {
+    private void clear(Context ctx, Memo m) {
+        if (m.dueTimer != null) {
+            ctx.timerService().deleteEventTimeTimer(m.dueTimer);
+        }
         events.clear();
-        handled.clear();
-        lastVersion.clear();
-        clock.clear();
-        dueTimer.clear();
-        forgetTimer.clear();
+        memo.clear();
     }
 }
