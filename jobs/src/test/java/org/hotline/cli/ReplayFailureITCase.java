@@ -1,0 +1,56 @@
+package org.hotline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
+import org.hotline.config.HotlineConfig;
+import org.hotline.jobs.JobLauncher;
+import org.hotline.jobs.KafkaSources;
+import org.hotline.jobs.SharedServices;
+import org.hotline.simulator.KafkaPlayback;
+import org.hotline.simulator.MonthSimulator;
+import org.hotline.simulator.Profile;
+import org.hotline.sql.ClickHouseSql;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A replay whose sink cannot write ends with the cause, not in a hang: a bounded Kafka source restored
+ * after a restart would never finish (FLINK-31006), so a replay is not restarted.
+ */
+@ExtendWith(SharedServices.class)
+class ReplayFailureITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @Test
+    void aReplayThatCannotWriteFailsWithTheCause() throws Exception {
+        HotlineConfig c = SharedServices.config("replay_failure");
+        Profile profile = Profile.load(ReplayITCase.profileArgument(BadInputITCase.PROFILE));
+        MonthSimulator.Month month = new MonthSimulator(profile, 2023).generate();
+        new KafkaPlayback(c.kafka.clientProperties(), c.kafka.bootstrapServers, c.kafka.callsTopic, c.kafka.ticketsTopic,
+                profile.zone()).play(month, 0, s -> {});
+        JobLauncher.migrate(c.clickhouse, s -> {});
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobLauncher.build(env, c, KafkaSources.Reading.REPLAY);
+        // The raw calls' table goes away: every insert into it fails, retried, then the task fails.
+        try (ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, "default", "")) {
+            ch.execute("DROP TABLE " + c.clickhouse.database + ".call_events");
+        }
+
+        var result = env.executeAsync("replay that cannot write").getJobExecutionResult();
+        assertThatThrownBy(() -> result.get(3, TimeUnit.MINUTES))
+                .isInstanceOf(ExecutionException.class)
+                .satisfies(e -> assertThat(ExceptionUtils.stringifyException(e))
+                        .contains("rows for " + c.clickhouse.database + ".call_events not written after 6 attempts"));
+    }
+}
