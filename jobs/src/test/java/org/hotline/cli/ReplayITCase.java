@@ -89,8 +89,12 @@ class ReplayITCase {
         JsonNode alerts = JSON.readTree(Cli.stdout("alerts", "--config", config.toString(), "--month", month.toString(),
                 "--clickhouse-url", SharedServices.clickhouse().httpUrl()));
         assertIncidentsAlerted(alerts, published);
-        assertThat(alertsTopic("alerts-" + month, alerts.size())).as("the alerts topic carries the same alerts")
-                .containsExactlyInAnyOrderElementsOf(alerts);
+        // The topic carries every replay's alerts (the month is replayed twice here), and also what happens after
+        // the month's end (a hotspot of the month's last days resolving on the 1st): the month's, once each.
+        List<JsonNode> onTopic = alertsTopic("alerts-" + month, alerts.size()).stream()
+                .filter(a -> YearMonth.from(java.time.OffsetDateTime.parse(a.get("event_time").asText())).equals(month))
+                .distinct().toList();
+        assertThat(onTopic).as("the alerts topic carries the same alerts").containsExactlyInAnyOrderElementsOf(alerts);
         for (String clean : name.startsWith("xiangtan") ? List.of("市医保局", "市发改委") : List.of("市人社局")) {
             assertThat(alerts.findValuesAsText("unit")).as("alerts about %s", clean).doesNotContain(clean);
         }
@@ -113,7 +117,7 @@ class ReplayITCase {
         }
     }
 
-    /** The JSON alerts on a topic, read from its start until {@code expected} have come or 30 s have passed. */
+    /** The JSON alerts on a topic, read from its start until at least {@code expected} have come (or 30 s have passed) and it is quiet. */
     static List<JsonNode> alertsTopic(String topic, int expected) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(Map.of(
@@ -125,6 +129,13 @@ class ReplayITCase {
             long deadline = System.currentTimeMillis() + 30_000;
             while (out.size() < expected && System.currentTimeMillis() < deadline) {
                 for (var r : consumer.poll(java.time.Duration.ofMillis(500))) {
+                    out.add(JSON.readTree(r.value()));
+                }
+            }
+            for (boolean more = true; more; ) { // and all there are, until the topic is quiet
+                var records = consumer.poll(java.time.Duration.ofSeconds(2));
+                more = !records.isEmpty();
+                for (var r : records) {
                     out.add(JSON.readTree(r.value()));
                 }
             }
