@@ -60,13 +60,13 @@ public final class DeduplicateSteps<T, S extends Enum<S> & Wire> extends KeyedPr
         Integer steps = seen.value();
         long time = eventTime.apply(s.event());
         if (steps != null && (steps & bit) != 0) {
-            ctx.output(deadLetters, DeadLetter.rejected(s, canonical.apply(s.event()), eventTime.apply(s.event()),
+            ctx.output(deadLetters, DeadLetter.rejected(s, canonical.apply(s.event()), time,
                     Reason.DUPLICATE, "step '" + step.wire() + "' of " + ctx.getCurrentKey() + " was already counted"));
             return;
         }
         // late after duplicate: a step delivered again (a re-read after a restart) is a duplicate, whatever its age.
-        // The window's own test: its last millisecond plus the allowed lateness is not past the watermark.
-        if (lateness != null && (time / 60_000 + 1) * 60_000 - 1 + lateness.toMillis() <= ctx.timerService().currentWatermark()) {
+        // The same test as the counting per minute's, so a step kept here would have been kept aside there.
+        if (lateness != null && MinuteSlices.closed(time, lateness.toMillis(), ctx.timerService().currentWatermark())) {
             ctx.output(deadLetters, DeadLetter.rejected(s, canonical.apply(s.event()), time, Reason.LATE,
                     "later than the allowed lateness of " + lateness + " for its minute"));
             return;

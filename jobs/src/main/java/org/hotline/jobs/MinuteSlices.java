@@ -66,6 +66,11 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
         return timeMs - Math.floorMod(timeMs, MINUTE);
     }
 
+    /** Whether the minute of {@code timeMs} is final: its last millisecond plus the allowed lateness is past the watermark. */
+    public static boolean closed(long timeMs, long latenessMs, long watermark) {
+        return minuteOf(timeMs) + MINUTE - 1 + latenessMs <= watermark;
+    }
+
     @Override
     public void open(OpenContext ctx) {
         slices = getRuntimeContext().getMapState(new MapStateDescriptor<>("slices", Types.STRING, accType));
@@ -77,7 +82,7 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
     public void processElement(IN element, Context ctx, Collector<OUT> out) throws Exception {
         long last = ctx.getCurrentKey() + MINUTE - 1;
         long watermark = ctx.timerService().currentWatermark();
-        if (last + latenessMs <= watermark) {
+        if (closed(last, latenessMs, watermark)) {
             ctx.output(late, element); // the minute is final and gone
             return;
         }
