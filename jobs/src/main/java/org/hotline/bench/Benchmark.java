@@ -76,10 +76,6 @@ public final class Benchmark {
     /** What can be measured; a run measures all of them unless told otherwise. */
     public enum Step { CEILING, ENGINE, PIPELINE, LATENCY }
 
-    public Result run(int latencySeconds, int latencyRate) throws Exception {
-        return run(latencySeconds, latencyRate, java.util.EnumSet.allOf(Step.class));
-    }
-
     /** Measures {@code steps} only (figures not measured are NaN): a quicker loop when working on one of them. */
     public Result run(int latencySeconds, int latencyRate, java.util.Set<Step> steps) throws Exception {
         out.accept("Generating " + months + " month(s) of " + profile.name() + " and sending them to Kafka...");

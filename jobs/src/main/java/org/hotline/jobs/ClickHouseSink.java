@@ -53,14 +53,6 @@ public final class ClickHouseSink<T> implements Sink<T> {
         this.maxRetries = maxRetries;
     }
 
-    public String table() {
-        return table;
-    }
-
-    public List<String> columns() {
-        return columns;
-    }
-
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
         return new Writer(context.getProcessingTimeService());
@@ -107,7 +99,7 @@ public final class ClickHouseSink<T> implements Sink<T> {
             byte[] batch = rows.bytes();
             for (int attempt = 0; ; attempt++) {
                 try {
-                    clickhouse.insertTabSeparated(table, columns, batch, batch.length);
+                    clickhouse.insertTabSeparated(table, columns, batch);
                     rows.clear();
                     return;
                 } catch (ClickHouseSql.ClickHouseException e) {

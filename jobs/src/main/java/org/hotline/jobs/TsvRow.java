@@ -91,10 +91,6 @@ public final class TsvRow {
         return rows;
     }
 
-    public int size() {
-        return out.size();
-    }
-
     /** The rows so far; valid until the next write or {@link #clear()}. */
     public byte[] bytes() {
         return out.toByteArray();

@@ -97,17 +97,16 @@ public final class ClickHouseSql implements AutoCloseable {
     }
 
     /** Inserts rows given as TabSeparated text into {@code table} ({@code db.table}), its {@code columns} in that order. */
-    public void insertTabSeparated(String table, List<String> columns, byte[] rows, int length) {
+    public void insertTabSeparated(String table, List<String> columns, byte[] rows) {
         try {
-            client.insert(table, columns, new java.io.ByteArrayInputStream(rows, 0, length),
-                    com.clickhouse.data.ClickHouseFormat.TabSeparated).get(180, TimeUnit.SECONDS).close();
-        } catch (ExecutionException e) {
-            throw failure("INSERT INTO " + table + " FORMAT TabSeparated", e.getCause() instanceof Exception c ? c : e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure("INSERT INTO " + table + " FORMAT TabSeparated", e);
+            client.insert(table, columns, new java.io.ByteArrayInputStream(rows), com.clickhouse.data.ClickHouseFormat.TabSeparated)
+                    .get(180, TimeUnit.SECONDS).close();
         } catch (Exception e) {
-            throw failure("INSERT INTO " + table + " FORMAT TabSeparated", e);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            Exception cause = e instanceof ExecutionException && e.getCause() instanceof Exception c ? c : e;
+            throw failure("INSERT INTO " + table + " FORMAT TabSeparated", cause);
         }
     }
 

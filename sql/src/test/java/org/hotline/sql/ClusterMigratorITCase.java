@@ -138,7 +138,7 @@ class ClusterMigratorITCase {
             }
         }
         byte[] rows = tsv.toString().getBytes(StandardCharsets.UTF_8);
-        a.insertTabSeparated(DB + ".ticket_minute_metrics", columns, rows, rows.length);
+        a.insertTabSeparated(DB + ".ticket_minute_metrics", columns, rows);
         a.execute("INSERT INTO " + DB + ".units (unit_id, name, unit_group, updated_at) VALUES ('u1', '雨湖区', 'district', now())");
 
         // Read through server c (the other shard): every key once, with its last version, and the view's sums equal the truth.
