@@ -24,8 +24,10 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 
 /**
@@ -201,7 +203,10 @@ public final class LocalKafka implements AutoCloseable {
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
     }
 
-    /** Creates the topics that do not exist yet, each with the given number of partitions. */
+    /**
+     * Creates the topics that do not exist yet, each with the given number of partitions, and returns when
+     * every partition has a leader.
+     */
     public static void createTopics(String bootstrap, Map<String, Integer> partitions) {
         try (Admin admin = admin(bootstrap)) {
             Set<String> existing = admin.listTopics().names().get();
@@ -210,15 +215,54 @@ public final class LocalKafka implements AutoCloseable {
                     .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
                     .collect(Collectors.toList());
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get();
+                try {
+                    admin.createTopics(missing).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("could not create topics " + partitions.keySet(), e.getCause());
+                    }
+                }
             }
+            // a topic that was there keeps the partitions it has
+            Map<String, Integer> expected = new java.util.HashMap<>(partitions);
+            existing.forEach(t -> expected.computeIfPresent(t, (k, n) -> 1));
+            awaitLeaders(admin, expected);
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("could not create topics " + partitions.keySet(), e.getCause());
-            }
+            throw new IllegalStateException("could not create topics " + partitions.keySet(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Waits until every topic has its partitions, each with a leader: the controller answers a creation before
+     * the broker serves the new partitions, and a record sent in between waits for metadata.
+     */
+    private static void awaitLeaders(Admin admin, Map<String, Integer> partitions) throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            Map<String, TopicDescription> d;
+            try {
+                d = admin.describeTopics(partitions.keySet()).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                d = Map.of();
+            }
+            Map<String, TopicDescription> described = d;
+            List<String> notReady = partitions.keySet().stream().filter(t -> !described.containsKey(t)
+                    || described.get(t).partitions().size() < partitions.get(t)
+                    || described.get(t).partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty()))
+                    .sorted().toList();
+            if (notReady.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics without their partitions or leaders after " + READY_TIMEOUT + ": " + notReady);
+            }
+            Processes.sleep(100);
         }
     }
 

@@ -15,14 +15,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.hotline.config.HotlineConfig;
+import org.hotline.deploy.CheckedProducer;
 import org.hotline.deploy.LocalKafka;
 import org.hotline.events.CallEvent;
 import org.hotline.events.CallEventType;
@@ -218,15 +216,11 @@ public final class Benchmark {
         long[] sentAt = new long[total];
         long[] readableAt = new long[total];
         EventWriter writer = new EventWriter(profile.zone());
-        Properties p = new Properties();
-        p.putAll(c.kafka.clientProperties());
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafka.bootstrapServers);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        Properties p = c.kafka.clientProperties();
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         Thread poller = new Thread(() -> poll(c, total, readableAt), "bench-latency-poller");
         poller.start();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+        try (CheckedProducer producer = new CheckedProducer(p, c.kafka.bootstrapServers, List.of(c.kafka.callsTopic))) {
             long start = System.nanoTime();
             for (int i = 0; i < total; i++) {
                 long due = start + (long) i * 1_000_000_000L / rate;
@@ -238,8 +232,9 @@ public final class Benchmark {
                 CallEvent e = new CallEvent(id + "-offered", 1, CallEventType.OFFERED, System.currentTimeMillis(), id, "12345",
                         "latency", null, null, null);
                 sentAt[i] = System.nanoTime();
-                producer.send(new ProducerRecord<>(c.kafka.callsTopic, id, writer.write(e)));
+                producer.send(c.kafka.callsTopic, id, writer.write(e));
             }
+            producer.finish();
         }
         poller.join(60_000);
         job.cancel().get();

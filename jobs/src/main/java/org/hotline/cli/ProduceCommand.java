@@ -8,13 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.hotline.config.HotlineConfig;
+import org.hotline.deploy.CheckedProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,27 +38,27 @@ final class ProduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HotlineConfig c = config.load();
-        Properties p = c.kafka.clientProperties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap != null ? bootstrap : c.kafka.bootstrapServers);
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        long sent = 0;
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+        String servers = bootstrap != null ? bootstrap : c.kafka.bootstrapServers;
+        long read = 0;
+        try (CheckedProducer producer = new CheckedProducer(c.kafka.clientProperties(), servers, List.of(topic))) {
             for (String file : files) {
                 try (BufferedReader in = "-".equals(file)
                         ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                         : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
                     for (String line; (line = in.readLine()) != null; ) {
                         if (!line.isBlank()) {
-                            producer.send(new ProducerRecord<>(topic, keyOf(line), line));
-                            sent++;
+                            producer.send(topic, keyOf(line), line);
+                            read++;
                         }
                     }
                 }
             }
-            producer.flush();
+            CheckedProducer.Delivery d = producer.finish();
+            System.out.printf("Sent %,d record(s), every one stored (%s).%n", read, d);
+        } catch (CheckedProducer.NotStoredException e) {
+            throw new IllegalStateException(String.format("%,d of the %,d record(s) read were not stored on %s: %s",
+                    read - e.stored(), read, topic, e.getMessage()), e);
         }
-        System.out.println("Sent " + sent + " record(s) to " + topic + ".");
         return 0;
     }
 

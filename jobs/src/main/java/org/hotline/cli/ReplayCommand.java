@@ -66,7 +66,7 @@ final class ReplayCommand implements Callable<Integer> {
             OfficeInputs.load(ch, db, p); // first: the alert rules read the units' groups
             System.out.println("Writing the month to Kafka...");
             new KafkaPlayback(c.kafka.clientProperties(), c.kafka.bootstrapServers, c.kafka.callsTopic, c.kafka.ticketsTopic,
-                    p.zone()).play(m, 0, System.out::println);
+                    p.zone()).play(m, 0, System.out::println); // throws, saying how many, if an event was not stored
 
             System.out.println("Running the pipeline over it...");
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
@@ -78,7 +78,12 @@ final class ReplayCommand implements Callable<Integer> {
             } finally {
                 ticker.shutdownNow();
             }
-            summary(ch, db, p, m, started);
+            long[] stored = stored(ch, c, p);
+            summary(ch, db, p, m, stored, started);
+            if (stored[0] + stored[1] != m.size()) {
+                throw new IllegalStateException(String.format("the replay generated %,d events but ClickHouse holds %,d and kept "
+                        + "%,d aside: %,d unaccounted for", m.size(), stored[0], stored[1], m.size() - stored[0] - stored[1]));
+            }
         }
         return 0;
     }
@@ -110,16 +115,25 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private static void summary(ClickHouseSql ch, String db, Profile p, MonthSimulator.Month m, long started) {
+    /** The month's events in ClickHouse's raw tables, and those of the replay's topics kept aside with a reason. */
+    private static long[] stored(ClickHouseSql ch, HotlineConfig c, Profile p) {
+        String db = c.clickhouse.database;
+        String inMonth = " FINAL WHERE toYYYYMM(event_time) = " + p.month().toString().replace("-", "");
+        long raw = ch.count("SELECT count() FROM " + db + ".call_events" + inMonth)
+                + ch.count("SELECT count() FROM " + db + ".ticket_events" + inMonth);
+        long keptAside = ch.count("SELECT count() FROM " + db + ".dead_letters FINAL WHERE topic IN ('"
+                + c.kafka.callsTopic + "', '" + c.kafka.ticketsTopic + "')");
+        return new long[] {raw, keptAside};
+    }
+
+    private static void summary(ClickHouseSql ch, String db, Profile p, MonthSimulator.Month m, long[] stored, long started) {
         JsonNode r = new MonthReport(ch, db).build(p.month(), 11);
-        long dead = ch.count("SELECT count() FROM " + db + ".dead_letters FINAL WHERE topic IN ('calls-" + p.month()
-                + "', 'tickets-" + p.month() + "')");
         System.out.printf("""
-                Replayed %s in %d s: %,d events, %,d kept aside.
+                Replayed %s in %d s: %,d events generated, %,d stored in ClickHouse, %,d kept aside with a reason.
                   calls answered %,d, connection rate %s %%
                   tickets %,d: resolved online %,d, dispatched %,d, completed on time %,d, callback satisfaction %s %%
                   %d units assessed. See: ./hotline report --month %s --format json
-                """, p.name(), (System.nanoTime() - started) / 1_000_000_000L, m.size(), dead,
+                """, p.name(), (System.nanoTime() - started) / 1_000_000_000L, m.size(), stored[0], stored[1],
                 r.at("/calls/answered").asLong(), r.at("/calls/connection_rate_pct").asText(),
                 r.at("/tickets/valid").asLong(), r.at("/tickets/resolved_online").asLong(), r.at("/tickets/dispatched").asLong(),
                 r.at("/tickets/dispatched_completed_on_time").asLong(), r.at("/tickets/callback_satisfaction_pct").asText(),

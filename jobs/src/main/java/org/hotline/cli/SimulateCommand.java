@@ -1,8 +1,11 @@
 package org.hotline.cli;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hotline.config.HotlineConfig;
+import org.hotline.deploy.CheckedProducer;
+import org.hotline.deploy.LocalKafka;
 import org.hotline.simulator.JsonLines;
 import org.hotline.simulator.KafkaPlayback;
 import org.hotline.simulator.MonthSimulator;
@@ -45,9 +48,10 @@ final class SimulateCommand implements Callable<Integer> {
         }
         HotlineConfig c = config.load();
         String servers = bootstrap != null ? bootstrap : c.kafka.bootstrapServers;
-        long sent = new KafkaPlayback(c.kafka.clientProperties(), servers, c.kafka.callsTopic, c.kafka.ticketsTopic, p.zone())
-                .play(events, speed, System.err::println);
-        System.out.printf("Sent %,d events to %s and %s.%n", sent, c.kafka.callsTopic, c.kafka.ticketsTopic);
+        LocalKafka.createTopics(servers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2));
+        CheckedProducer.Delivery sent = new KafkaPlayback(c.kafka.clientProperties(), servers, c.kafka.callsTopic,
+                c.kafka.ticketsTopic, p.zone()).play(events, speed, System.err::println);
+        System.out.printf("Sent %,d events, every one stored (%s).%n", sent.total(), sent);
         return 0;
     }
 }

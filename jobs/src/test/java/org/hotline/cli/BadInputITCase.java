@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +22,8 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.hotline.config.HotlineConfig;
+import org.hotline.deploy.CheckedProducer;
 import org.hotline.events.CallEvent;
 import org.hotline.events.EventWriter;
 import org.hotline.events.TicketEvent;
@@ -220,17 +219,14 @@ class BadInputITCase {
     }
 
     static void produce(HotlineConfig c, List<Sent> records) {
-        Map<String, Object> props = new HashMap<>();
-        props.put("bootstrap.servers", c.kafka.bootstrapServers);
-        props.put("key.serializer", StringSerializer.class.getName());
-        props.put("value.serializer", StringSerializer.class.getName());
+        Properties props = new Properties();
         props.put("max.request.size", String.valueOf(1024 * 1024));
-        props.put("linger.ms", "20");
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(props)) {
+        try (CheckedProducer p = new CheckedProducer(props, c.kafka.bootstrapServers,
+                records.stream().map(Sent::topic).distinct().toList())) {
             for (Sent s : records) {
-                p.send(new ProducerRecord<>(s.topic(), s.key(), s.payload()));
+                p.send(s.topic(), s.key(), s.payload());
             }
-            p.flush();
+            assertThat(p.finish().total()).as("records stored on Kafka").isEqualTo(records.size());
         }
     }
 

@@ -37,6 +37,7 @@ class FlinkClusterITCase {
     @Test
     void aTaskManagerKilledMidStreamLosesNothing() throws Exception {
         assertThat(JOB_JAR).as("the job jar, built by mvn package").isRegularFile();
+        LocalRuntime.deleteRecursively(WORK); // no checkpoints or logs of an earlier run
         Profile profile = Profile.load("xiangtan-2023-09");
         MonthSimulator.Month month = new MonthSimulator(profile, 2023).generate();
         HotlineConfig c = SharedServices.config("flink_cluster");

@@ -30,6 +30,8 @@ import org.hotline.assessment.Assessment;
 import org.hotline.assessment.AssessmentCsv;
 import org.hotline.jobs.SharedServices;
 import org.hotline.report.MonthReport;
+import org.hotline.simulator.MonthSimulator;
+import org.hotline.simulator.Profile;
 import org.hotline.sql.ClickHouseSql;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,7 +70,11 @@ class ReplayITCase {
                 "--clickhouse-url", SharedServices.clickhouse().httpUrl(),
                 "--bootstrap-servers", SharedServices.kafka().bootstrapServers(), "--work-dir", dir.toString()};
 
-        assertThat(Hotline.commandLine().execute(replay)).isZero();
+        String said = Cli.stdout(replay);
+        int generated = new MonthSimulator(Profile.load(profileArgument(name)), 2023).generate().size();
+        assertThat(said).as("what the replay says it stored, on Kafka and in ClickHouse")
+                .contains(String.format("%,d events stored on Kafka", generated))
+                .contains(String.format("%,d events generated, %,d stored in ClickHouse, 0 kept aside", generated, generated));
         JsonNode first = report(month, published.path("tickets").path("hotspot_categories").size());
         assertMatches(first, published, unitsCsv(name));
 

@@ -17,12 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.hotline.config.HotlineConfig;
+import org.hotline.deploy.CheckedProducer;
 import org.hotline.events.CallEvent;
 import org.hotline.events.CallEventType;
 import org.hotline.events.TicketEvent;
@@ -85,15 +87,15 @@ class WallboardBrowserITCase {
                 WallboardPage page = new WallboardPage(server.url(), WORK)) {
 
             // While the first days play live, the page changes by itself, without reloading.
-            Thread traffic = play(firstDays, 3 * 86_400 / 15.0);
+            FutureTask<CheckedProducer.Delivery> traffic = play(firstDays, 3 * 86_400 / 15.0);
             Set<String> moments = new HashSet<>();
-            while (traffic.isAlive()) {
+            while (!traffic.isDone()) {
                 WallboardPage.Shown shown = page.read();
                 assertThat(shown.loadedOnce()).as("the page was not reloaded").isTrue();
                 moments.add(shown.fields().get("as_of") + "|" + shown.fields().get("calls.today.offered"));
                 Thread.sleep(700);
             }
-            traffic.join();
+            traffic.get(); // throws if an event was not stored
             assertThat(moments).as("distinct figures seen while events arrived").hasSizeGreaterThan(3);
 
             // Once the traffic pauses, every figure equals the truth.
@@ -114,7 +116,7 @@ class WallboardBrowserITCase {
             });
 
             // The fourth morning: the figures move on, and the long wait raises an alert on the page.
-            play(morning, 36_000 / 8.0).join();
+            play(morning, 36_000 / 8.0).get();
             WallboardPage.Shown afterMorning = settled(page, concat(firstDays, morning), db);
             assertThat(afterMorning.fields().get("as_of")).isNotEqualTo(afterFirst.fields().get("as_of"));
             assertThat(afterMorning.alerts()).as("the long-wait alert, in force")
@@ -122,7 +124,7 @@ class WallboardBrowserITCase {
             page.screenshot(Path.of("target", "wallboard.png"));
 
             // The rest of the day: waits are short again, the alert resolves and leaves the page.
-            play(restOfDay, 50_400 / 8.0).join();
+            play(restOfDay, 50_400 / 8.0).get();
             WallboardPage.Shown afterDay = settled(page, concat(concat(firstDays, morning), restOfDay), db);
             assertThat(afterDay.alerts()).extracting(a -> a.get(0)).doesNotContain("long_wait");
             assertThat(afterDay.loadedOnce()).as("the page was not reloaded").isTrue();
@@ -270,29 +272,24 @@ class WallboardBrowserITCase {
         }
     }
 
-    private Thread play(MonthSimulator.Month events, double speed) {
-        Thread t = new Thread(() -> {
-            try {
-                new KafkaPlayback(config.kafka.clientProperties(), config.kafka.bootstrapServers, config.kafka.callsTopic,
-                        config.kafka.ticketsTopic, events.profile().zone()).play(events, speed, s -> {});
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "wallboard-traffic");
-        t.start();
-        return t;
+    /** Plays the events live in the background; the task's result throws if an event was not stored. */
+    private FutureTask<CheckedProducer.Delivery> play(MonthSimulator.Month events, double speed) {
+        FutureTask<CheckedProducer.Delivery> traffic = new FutureTask<>(() -> new KafkaPlayback(config.kafka.clientProperties(),
+                config.kafka.bootstrapServers, config.kafka.callsTopic, config.kafka.ticketsTopic, events.profile().zone())
+                .play(events, speed, s -> {}));
+        new Thread(traffic, "wallboard-traffic").start();
+        return traffic;
     }
 
     private static MonthSimulator.Month slice(MonthSimulator.Month m, ZonedDateTime from, ZonedDateTime to, List<CallEvent> extra) {
-        long a = from.toInstant().toEpochMilli();
-        long b = to.toInstant().toEpochMilli();
-        List<CallEvent> calls = new ArrayList<>(m.calls().stream().filter(e -> e.eventTimeMs() >= a && e.eventTimeMs() < b).toList());
-        if (extra != null) {
-            calls.addAll(extra);
-            calls.sort((x, y) -> Long.compare(x.eventTimeMs(), y.eventTimeMs()));
+        MonthSimulator.Month slice = m.between(from.toInstant().toEpochMilli(), to.toInstant().toEpochMilli());
+        if (extra == null) {
+            return slice;
         }
-        List<TicketEvent> tickets = m.tickets().stream().filter(e -> e.eventTimeMs() >= a && e.eventTimeMs() < b).toList();
-        return new MonthSimulator.Month(m.profile(), calls, tickets);
+        List<CallEvent> calls = new ArrayList<>(slice.calls());
+        calls.addAll(extra);
+        calls.sort((x, y) -> Long.compare(x.eventTimeMs(), y.eventTimeMs()));
+        return new MonthSimulator.Month(m.profile(), calls, slice.tickets());
     }
 
     private static MonthSimulator.Month concat(MonthSimulator.Month x, MonthSimulator.Month y) {

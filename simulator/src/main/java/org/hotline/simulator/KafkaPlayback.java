@@ -2,39 +2,31 @@ package org.hotline.simulator;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.hotline.deploy.CheckedProducer;
 import org.hotline.events.CallEvent;
 import org.hotline.events.EventWriter;
 import org.hotline.events.TicketEvent;
 
 /**
  * Writes a generated month to Kafka, keyed by call and ticket id, in event-time order: as fast as
- * possible, or live (in real time, or {@code speed} times faster), reporting progress.
+ * possible, or live (in real time, or {@code speed} times faster), reporting progress. Every event is
+ * acknowledged or the play fails with how many were not stored; the topics must exist.
  */
 public final class KafkaPlayback {
 
-    private final Properties producer;
+    private final Properties clientProperties;
+    private final String bootstrapServers;
     private final String callsTopic;
     private final String ticketsTopic;
     private final EventWriter writer;
 
     public KafkaPlayback(Properties clientProperties, String bootstrapServers, String callsTopic, String ticketsTopic,
             ZoneId zone) {
-        this.producer = new Properties();
-        producer.putAll(clientProperties);
-        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        producer.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        producer.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-        producer.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        this.clientProperties = clientProperties;
+        this.bootstrapServers = bootstrapServers;
         this.callsTopic = callsTopic;
         this.ticketsTopic = ticketsTopic;
         this.writer = new EventWriter(zone);
@@ -42,9 +34,10 @@ public final class KafkaPlayback {
 
     /**
      * Sends every event; {@code speed <= 0} sends as fast as possible, otherwise event time is played
-     * back at {@code speed} times real time. {@code progress} hears a line every few seconds.
+     * back at {@code speed} times real time. {@code progress} hears a line every few seconds, and at the
+     * end what each topic received. Throws {@link CheckedProducer.NotStoredException} when an event was not stored.
      */
-    public long play(MonthSimulator.Month month, double speed, Consumer<String> progress) throws InterruptedException {
+    public CheckedProducer.Delivery play(MonthSimulator.Month month, double speed, Consumer<String> progress) throws InterruptedException {
         long total = month.size();
         long sent = 0;
         long started = System.nanoTime();
@@ -52,7 +45,7 @@ public final class KafkaPlayback {
         int c = 0;
         int t = 0;
         long firstEvent = Math.min(first(month.calls(), true), first(month.tickets(), false));
-        try (KafkaProducer<String, String> kafka = new KafkaProducer<>(producer)) {
+        try (CheckedProducer kafka = new CheckedProducer(clientProperties, bootstrapServers, List.of(callsTopic, ticketsTopic))) {
             while (c < month.calls().size() || t < month.tickets().size()) {
                 boolean call = t >= month.tickets().size() || (c < month.calls().size()
                         && month.calls().get(c).eventTimeMs() <= month.tickets().get(t).eventTimeMs());
@@ -61,25 +54,30 @@ public final class KafkaPlayback {
                     CallEvent e = month.calls().get(c++);
                     eventTime = e.eventTimeMs();
                     pace(speed, started, firstEvent, eventTime);
-                    kafka.send(new ProducerRecord<>(callsTopic, e.callId(), writer.write(e)));
+                    kafka.send(callsTopic, e.callId(), writer.write(e));
                 } else {
                     TicketEvent e = month.tickets().get(t++);
                     eventTime = e.eventTimeMs();
                     pace(speed, started, firstEvent, eventTime);
-                    kafka.send(new ProducerRecord<>(ticketsTopic, e.ticketId(), writer.write(e)));
+                    kafka.send(ticketsTopic, e.ticketId(), writer.write(e));
                 }
                 sent++;
                 if (System.nanoTime() - lastReport > Duration.ofSeconds(2).toNanos()) {
                     lastReport = System.nanoTime();
-                    progress.accept(String.format("  sent %,d of %,d events (%s)", sent, total, writer.time(eventTime)));
+                    progress.accept(String.format("  sent %,d of %,d events (%s), %,d stored", sent, total,
+                            writer.time(eventTime), kafka.stored()));
                 }
             }
-            kafka.flush();
+            CheckedProducer.Delivery d = kafka.finish();
+            progress.accept(String.format("  %,d events stored on Kafka (%s)", d.total(), d));
+            return d;
+        } catch (CheckedProducer.NotStoredException e) {
+            throw new CheckedProducer.NotStoredException(String.format("%,d of %,d events not stored on Kafka: %s",
+                    total - e.stored(), total, e.getMessage()), e.stored(), total - e.stored(), e);
         }
-        return sent;
     }
 
-    private static long first(java.util.List<?> events, boolean calls) {
+    private static long first(List<?> events, boolean calls) {
         if (events.isEmpty()) {
             return Long.MAX_VALUE;
         }

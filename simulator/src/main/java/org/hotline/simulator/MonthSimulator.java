@@ -63,6 +63,12 @@ public final class MonthSimulator {
         public int size() {
             return calls.size() + tickets.size();
         }
+
+        /** The events from {@code fromMs} (inclusive) to {@code toMs} (exclusive), in their order. */
+        public Month between(long fromMs, long toMs) {
+            return new Month(profile, calls.stream().filter(e -> e.eventTimeMs() >= fromMs && e.eventTimeMs() < toMs).toList(),
+                    tickets.stream().filter(e -> e.eventTimeMs() >= fromMs && e.eventTimeMs() < toMs).toList());
+        }
     }
 
     public MonthSimulator(Profile profile, long seed) {
