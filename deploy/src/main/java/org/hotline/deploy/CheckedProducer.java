@@ -167,6 +167,10 @@ public final class CheckedProducer implements AutoCloseable {
             admin.listOffsets(latest).all().get().forEach((tp, info) -> sums.merge(tp.topic(), info.offset(), Long::sum));
             return sums;
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new IllegalStateException("Kafka at " + bootstrap + " did not answer (is it running, is the address "
+                        + "right?): " + e.getCause().getMessage(), e.getCause());
+            }
             throw new IllegalStateException("could not read the offsets of " + topics + " at " + bootstrap + ": "
                     + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {

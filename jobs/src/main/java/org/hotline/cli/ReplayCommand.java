@@ -42,6 +42,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of a local broker.")
     String bootstrap;
 
+    @Option(names = "--database", description = "The ClickHouse database to replay into (default: the configuration's).")
+    String database;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -52,6 +55,9 @@ final class ReplayCommand implements Callable<Integer> {
         c.kafka.ticketsTopic = "tickets-" + monthName;
         c.kafka.groupId = "replay-" + monthName;
         c.kafka.alertsTopic = "alerts-" + monthName;
+        if (database != null) {
+            c.clickhouse.database = database;
+        }
         try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl)
                         .kafka(c, servers.workDir, bootstrap, false);
                 ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
@@ -61,6 +67,7 @@ final class ReplayCommand implements Callable<Integer> {
 
             String db = c.clickhouse.database;
             JobLauncher.migrate(c.clickhouse, System.out::println);
+            MonthReplay.refuseLiveData(ch, db, p.month());
             MonthReplay.clear(ch, db, c.clickhouse.layout(), p.month(), monthName + "-T", List.of(c.kafka.callsTopic, c.kafka.ticketsTopic), System.out::println);
             freshTopics(c);
             OfficeInputs.load(ch, db, p); // first: the alert rules read the units' groups

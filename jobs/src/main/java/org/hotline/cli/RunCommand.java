@@ -1,11 +1,21 @@
 package org.hotline.cli;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.hotline.config.HotlineConfig;
+import org.hotline.deploy.LocalKafka;
+import org.hotline.jobs.Checkpoints;
 import org.hotline.jobs.JobLauncher;
 import org.hotline.jobs.KafkaSources;
 import picocli.CommandLine.Command;
@@ -14,7 +24,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the job against the Kafka and ClickHouse of the configuration: in this process, or on a "
-                + "Flink cluster when started by `flink run hotline-job.jar run --detach ...`."})
+                + "Flink cluster when started by `flink run hotline-job.jar run --detach ...`.",
+                "It resumes from the newest completed checkpoint in job.checkpoint_dir when there is one (after a crash "
+                        + "or a stop), and says which; --fresh rebuilds from the start of the topics instead."})
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -22,9 +34,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     Restore restore;
-
-    @Option(names = "--from-start", description = "Read the topics from their start instead of the committed offsets.")
-    boolean fromStart;
 
     @Option(names = "--until-end", description = "Stop at the end of the topics as they are now (a replay), instead of running on.")
     boolean untilEnd;
@@ -36,7 +45,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HotlineConfig c = config.load();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        restore.apply(env);
+        boolean fromStart = restore.decide(env, c, System.out::println);
         JobClient job = JobLauncher.start(env, c, new KafkaSources.Reading(fromStart, untilEnd), System.out::println);
         System.out.printf("Job %s running: %s, %s -> ClickHouse %s/%s%n", job.getJobID(), c.kafka.callsTopic,
                 c.kafka.ticketsTopic, c.clickhouse.url, c.clickhouse.database);
@@ -49,17 +58,76 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Where to resume from: a savepoint, or a checkpoint retained when the job was cancelled. */
+    /** Where the job's state comes from: a savepoint named, the newest checkpoint, or nothing (--fresh). */
     static final class Restore {
         @Option(names = "--from-savepoint", paramLabel = "PATH",
-                description = "Resume from this savepoint or retained checkpoint (a chk-N folder) instead of starting afresh.")
+                description = "Resume from this savepoint or retained checkpoint (a chk-N folder).")
         String path;
 
+        @Option(names = {"--fresh", "--from-start"},
+                description = "Start with empty state and read the topics from their start: every figure is rebuilt. "
+                        + "Without it the job resumes from the newest checkpoint in job.checkpoint_dir.")
+        boolean fresh;
+
+        /**
+         * Chooses and applies the state to start from, saying which; returns whether the topics are read from their
+         * start. Refuses a start with empty state from the offsets a stateful run committed: the rest of the topics
+         * would be counted without what came before, and no error would ever show it.
+         */
+        boolean decide(StreamExecutionEnvironment env, HotlineConfig c, Consumer<String> say) {
+            if (path != null) {
+                say.accept("Resuming from " + path);
+                apply(env);
+                return false;
+            }
+            if (fresh) {
+                say.accept("Starting fresh: empty state, the topics read from their start.");
+                return true;
+            }
+            Path dir = JobLauncher.checkpointDir(c);
+            Checkpoints.Found newest = Checkpoints.newest(dir);
+            if (newest != null) {
+                say.accept("Resuming from the newest checkpoint, " + newest.path() + " (completed " + newest.completed() + ")");
+                path = newest.path().toUri().toString();
+                apply(env);
+                return false;
+            }
+            Map<TopicPartition, Long> committed = committedOffsets(c);
+            if (!committed.isEmpty()) {
+                throw new IllegalStateException(String.format("consumer group %s has read %,d records of %s and %s "
+                        + "(committed offsets), but %s holds no checkpoint with the state that goes with them: starting "
+                        + "there with empty state would count the rest without what came before. Use --fresh to rebuild "
+                        + "from the start of the topics, or --from-savepoint PATH.", c.kafka.groupId,
+                        committed.values().stream().mapToLong(Long::longValue).sum(), c.kafka.callsTopic, c.kafka.ticketsTopic, dir));
+            }
+            say.accept("Starting: no checkpoint in " + dir + " and no offsets committed; the topics are read from their start.");
+            return true;
+        }
+
+        /** Restores from {@link #path} when it is set. */
         void apply(StreamExecutionEnvironment env) {
             if (path != null) {
                 Configuration c = new Configuration();
                 c.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
                 env.configure(c);
+            }
+        }
+
+        /** The group's committed offsets beyond the start, on the job's topics. */
+        private static Map<TopicPartition, Long> committedOffsets(HotlineConfig c) {
+            List<String> topics = List.of(c.kafka.callsTopic, c.kafka.ticketsTopic);
+            try (Admin admin = LocalKafka.admin(c.kafka.bootstrapServers)) {
+                Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(c.kafka.groupId)
+                        .partitionsToOffsetAndMetadata().get();
+                return offsets.entrySet().stream()
+                        .filter(e -> topics.contains(e.getKey().topic()) && e.getValue() != null && e.getValue().offset() > 0)
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("could not read the committed offsets of consumer group " + c.kafka.groupId
+                        + " at " + c.kafka.bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
         }
     }

@@ -44,7 +44,7 @@ public final class JobLauncher {
         // last one is kept when the job is cancelled, so that it can be resumed from there.
         Configuration checkpoints = new Configuration();
         checkpoints.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        checkpoints.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(config.job.checkpointDir).toUri().toString());
+        checkpoints.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(config).toUri().toString());
         checkpoints.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         if (reading.bounded()) {
             // A bounded Kafka source restored after a failure never finishes (FLINK-31006): a replay that fails
@@ -73,11 +73,17 @@ public final class JobLauncher {
         return AlertRules.load(file == null || file.isBlank() ? null : Path.of(file), groups);
     }
 
-    /** The configured folder, or {@code checkpoints} under the JVM's scratch folder (var/ or target/). */
-    static Path checkpointDir(String configured) {
-        return configured == null || configured.isBlank()
-                ? Path.of(System.getProperty("java.io.tmpdir"), "checkpoints").toAbsolutePath()
-                : Path.of(configured).toAbsolutePath();
+    /**
+     * Where this job's checkpoints go: a folder per consumer group (one stateful run, whose offsets go with its
+     * state) under the configured folder, or under {@code checkpoints} in the JVM's scratch folder (var/ or
+     * target/). So a replay's checkpoints are never resumed by the live job, nor the other way round.
+     */
+    public static Path checkpointDir(HotlineConfig config) {
+        String configured = config.job.checkpointDir;
+        Path base = configured == null || configured.isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "checkpoints")
+                : Path.of(configured);
+        return base.resolve(config.kafka.groupId.replaceAll("[^A-Za-z0-9._-]", "_")).toAbsolutePath();
     }
 
     /** Migrates, then starts the job and returns at once; the client cancels or awaits it. */

@@ -14,6 +14,24 @@ public final class MonthReplay {
     static final List<String> MONTHLY_TABLES = List.of("call_events", "ticket_events", "call_minute_metrics", "ticket_minute_metrics",
             "alerts");
 
+    /**
+     * Refuses to replay into a database holding events of the month that no replay wrote (a replay's ids start
+     * with the month, e.g. {@code 2023-09-C000001}): replacing the month would drop the live job's figures.
+     */
+    public static void refuseLiveData(ClickHouseSql ch, String db, YearMonth month) {
+        String m = String.format("%d%02d", month.getYear(), month.getMonthValue());
+        String prefix = month + "-";
+        long live = ch.count("SELECT count() FROM " + db + ".call_events WHERE toYYYYMM(event_time) = " + m
+                + " AND NOT startsWith(call_id, '" + prefix + "')")
+                + ch.count("SELECT count() FROM " + db + ".ticket_events WHERE toYYYYMM(event_time) = " + m
+                + " AND NOT startsWith(ticket_id, '" + prefix + "')");
+        if (live > 0) {
+            throw new IllegalStateException(String.format("ClickHouse database %s holds %,d event(s) of %s that no replay "
+                    + "wrote (the live job's?): a replay replaces the month and would drop them. Replay into a database of "
+                    + "its own: --database NAME", db, live, month));
+        }
+    }
+
     /** Drops the month's partitions, and its tickets' states and dead letters, waiting until they are gone. */
     public static void clear(ClickHouseSql ch, String db, ClusterLayout layout, YearMonth month, String ticketPrefix,
             List<String> topics, Consumer<String> progress) {

@@ -43,22 +43,9 @@ class FlinkClusterITCase {
         HotlineConfig c = SharedServices.config("flink_cluster");
         RecoveryITCase.prepare(c, profile);
         RecoveryITCase.play(c, month);
-        Path config = Files.createDirectories(WORK).resolve("hotline.yaml").toAbsolutePath();
-        Files.writeString(config, String.join("\n",
-                "kafka:",
-                "  bootstrap_servers: " + c.kafka.bootstrapServers,
-                "  calls_topic: " + c.kafka.callsTopic,
-                "  tickets_topic: " + c.kafka.ticketsTopic,
-                "  alerts_topic: " + c.kafka.alertsTopic,
-                "  group_id: " + c.kafka.groupId,
-                "clickhouse:",
-                "  url: " + c.clickhouse.url,
-                "  database: " + c.clickhouse.database,
-                "job:",
-                "  parallelism: 2",
-                "  checkpoint_interval_seconds: 2",
-                "  checkpoint_dir: " + WORK.resolve("checkpoints").toAbsolutePath(),
-                ""));
+        c.job.parallelism = 2;
+        c.job.checkpointDir = WORK.resolve("checkpoints").toAbsolutePath().toString();
+        Path config = RecoveryITCase.configFile(c, WORK.resolve("hotline.yaml"));
         List<String> jvm = Files.readAllLines(Path.of("..", "deploy", "jvm.options")).stream()
                 .filter(l -> l.startsWith("--add-")).toList();
 

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.hotline.config.HotlineConfig;
 import org.hotline.deploy.CheckedProducer;
 import org.hotline.deploy.LocalKafka;
+import org.hotline.deploy.Ports;
 import org.hotline.jobs.SharedServices;
 import org.hotline.simulator.MonthSimulator;
 import org.hotline.simulator.Profile;
@@ -55,6 +56,17 @@ class ProduceITCase {
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no such topic on Kafka at "
                 + SharedServices.kafka().bootstrapServers() + ": no-such-topic");
+    }
+
+    @Test
+    void aBrokerThatDoesNotAnswerIsNamed() throws Exception {
+        Path file = Files.createDirectories(WORK).resolve("one.jsonl");
+        Files.writeString(file, "{\"call_id\":\"a\"}\n", StandardCharsets.UTF_8);
+        String nobody = "127.0.0.1:" + Ports.free();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        assertThat(Cli.run(err, "produce", "--bootstrap-servers", nobody, "--topic", "calls", file.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("hotline: Kafka at " + nobody + " did not answer");
     }
 
     /** The broker goes away while a month is played live: the command fails, saying how many events were not stored. */

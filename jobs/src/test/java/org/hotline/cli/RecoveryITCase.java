@@ -8,19 +8,19 @@ import static org.hotline.cli.ReplayITCase.unitsCsv;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.YearMonth;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -36,6 +36,7 @@ import org.hotline.deploy.LocalKafka;
 import org.hotline.deploy.Ports;
 import org.hotline.events.EventWriter;
 import org.hotline.events.TicketEventType;
+import org.hotline.jobs.Checkpoints;
 import org.hotline.jobs.JobLauncher;
 import org.hotline.jobs.KafkaSources;
 import org.hotline.jobs.SharedServices;
@@ -86,21 +87,108 @@ class RecoveryITCase {
     /** Mid-stream by construction: the topics hold the month's first half while the job runs, the rest after its restart. */
     @Test
     void cancelledMidStreamAndResumedFromTheLastCheckpoint() throws Exception {
-        HotlineConfig c = scenario("recovery_checkpoint");
-        c.kafka.callsTopic = c.kafka.callsTopic.replace("recovery_", "recovery_own_");
-        c.kafka.ticketsTopic = c.kafka.ticketsTopic.replace("recovery_", "recovery_own_");
-        LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2));
-        long middle = profile.month().atDay(16).atStartOfDay(profile.zone()).toInstant().toEpochMilli();
-        playEvents(c, month.between(Long.MIN_VALUE, middle));
+        HotlineConfig c = withOwnTopics(scenario("recovery_checkpoint"));
+        playEvents(c, month.between(Long.MIN_VALUE, middleOfTheMonth()));
         JobClient job = start(c, null, KafkaSources.alerts(c.kafka));
         awaitProgress(c, 0.3);
         awaitCheckpoint(c);
         job.cancel().get(1, TimeUnit.MINUTES);
         String checkpoint = latestCheckpoint(c);
 
-        play(c, month.between(middle, Long.MAX_VALUE));
+        play(c, month.between(middleOfTheMonth(), Long.MAX_VALUE));
         JobClient resumed = start(c, checkpoint, KafkaSources.alerts(c.kafka));
         awaitTruth(c, resumed);
+    }
+
+    /**
+     * The job as its own OS process, started as {@code ./hotline run} starts it, killed with {@code kill -9} while
+     * the month's first half is on the topics, then started again exactly the same way: it resumes from its newest
+     * checkpoint by itself. A start with an empty checkpoint folder over the offsets it committed is refused.
+     */
+    @Test
+    void theJobProcessKilledAndStartedAgainTheSameWay() throws Exception {
+        HotlineConfig c = withOwnTopics(scenario("recovery_process_kill"));
+        Path dir = Files.createDirectories(WORK.resolve("process-kill"));
+        Path config = configFile(c, dir.resolve("hotline.yaml"));
+        playEvents(c, month.between(Long.MIN_VALUE, middleOfTheMonth()));
+        Process first = runAsProcess(config, dir.resolve("first-run.log"));
+        try {
+            awaitProgress(c, 0.3);
+            awaitCheckpoint(c);
+            await().atMost(Duration.ofMinutes(1)).until(() -> committedRecords(c) > 0);
+        } finally {
+            first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no last checkpoint
+        }
+
+        String emptyFolder = Files.createDirectories(dir.resolve("no-checkpoints")).toAbsolutePath().toString();
+        Path refusedConfig = dir.resolve("no-checkpoints.yaml");
+        Files.writeString(refusedConfig, Files.readString(config).replace(c.job.checkpointDir, emptyFolder));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(Cli.run(err, "run", "--config", refusedConfig.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("consumer group " + c.kafka.groupId + " has read")
+                .contains(Path.of(emptyFolder, c.kafka.groupId) + " holds no checkpoint")
+                .contains("--fresh");
+
+        play(c, month.between(middleOfTheMonth(), Long.MAX_VALUE));
+        Path secondLog = dir.resolve("second-run.log");
+        Process second = runAsProcess(config, secondLog);
+        try {
+            awaitTruth(c, month, null, () -> {});
+            assertThat(Files.readString(secondLog)).contains("Resuming from the newest checkpoint, "
+                    + JobLauncher.checkpointDir(c));
+        } finally {
+            second.destroyForcibly().waitFor();
+        }
+    }
+
+    private static long middleOfTheMonth() {
+        return profile.month().atDay(16).atStartOfDay(profile.zone()).toInstant().toEpochMilli();
+    }
+
+    /** Topics of the scenario's own, for a month played in parts. */
+    private static HotlineConfig withOwnTopics(HotlineConfig c) {
+        c.kafka.callsTopic = c.kafka.groupId + "-calls";
+        c.kafka.ticketsTopic = c.kafka.groupId + "-tickets";
+        LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2));
+        return c;
+    }
+
+    /** The configuration as a file, for a job started as its own process or on a cluster. */
+    static Path configFile(HotlineConfig c, Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, String.join("\n",
+                "kafka:",
+                "  bootstrap_servers: " + c.kafka.bootstrapServers,
+                "  calls_topic: " + c.kafka.callsTopic,
+                "  tickets_topic: " + c.kafka.ticketsTopic,
+                "  alerts_topic: " + c.kafka.alertsTopic,
+                "  group_id: " + c.kafka.groupId,
+                "clickhouse:",
+                "  url: " + c.clickhouse.url,
+                "  database: " + c.clickhouse.database,
+                "job:",
+                "  parallelism: " + c.job.parallelism,
+                "  checkpoint_interval_seconds: " + c.job.checkpointIntervalSeconds,
+                "  checkpoint_dir: " + Path.of(c.job.checkpointDir).toAbsolutePath(),
+                ""));
+        return file.toAbsolutePath();
+    }
+
+    /** {@code hotline run --config FILE} in a JVM of its own, as the launcher starts it. */
+    private static Process runAsProcess(Path config, Path log) throws IOException {
+        Path scratch = Files.createDirectories(log.toAbsolutePath().getParent().resolve("tmp"));
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + Path.of("..", "deploy", "jvm.options").toAbsolutePath(), "-Xmx1g", "-Djava.io.tmpdir=" + scratch,
+                "-cp", System.getProperty("java.class.path"), Hotline.class.getName(), "run", "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static long committedRecords(HotlineConfig c) throws Exception {
+        try (var admin = LocalKafka.admin(c.kafka.bootstrapServers)) {
+            return admin.listConsumerGroupOffsets(c.kafka.groupId).partitionsToOffsetAndMetadata().get().values().stream()
+                    .filter(o -> o != null).mapToLong(o -> o.offset()).sum();
+        }
     }
 
     @Test
@@ -272,16 +360,10 @@ class RecoveryITCase {
         await().atMost(Duration.ofMinutes(1)).until(() -> latestCheckpoint(c) != null);
     }
 
-    /** The newest completed checkpoint (a chk-N folder with its metadata) under the scenario's checkpoint folder. */
-    private static String latestCheckpoint(HotlineConfig c) throws IOException {
-        try (Stream<Path> files = Files.walk(Path.of(c.job.checkpointDir))) {
-            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
-                    .map(Path::getParent)
-                    .filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString().substring(4))))
-                    .map(p -> p.toAbsolutePath().toUri().toString())
-                    .orElse(null);
-        }
+    /** The newest completed checkpoint under the scenario's checkpoint folder, as the run command finds it. */
+    private static String latestCheckpoint(HotlineConfig c) {
+        Checkpoints.Found newest = Checkpoints.newest(JobLauncher.checkpointDir(c));
+        return newest == null ? null : newest.path().toUri().toString();
     }
 
     /** ClickHouse holds the published month exactly, every generated event once, and no dead letter. */

@@ -3,6 +3,8 @@ package org.hotline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -31,6 +33,28 @@ class ReplayFailureITCase {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    /** Live data in the database: the replay refuses, names the way out, and leaves the live rows as they were. */
+    @Test
+    void aReplayRefusesToReplaceTheLiveJobsMonth() throws Exception {
+        HotlineConfig c = SharedServices.config("replay_over_live");
+        JobLauncher.migrate(c.clickhouse, s -> {});
+        String db = c.clickhouse.database;
+        try (ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, "default", "")) {
+            ch.execute("INSERT INTO " + db + ".call_events (event_id, event_type, event_time, call_id, line, caller_region, "
+                    + "agent_id, schema_version) VALUES ('e1', 'offered', toDateTime('2024-03-05 10:00:00', 'Asia/Shanghai'), "
+                    + "'live-1', '12345', 'x', '', 1)");
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+            int exit = Cli.run(err, "replay", "--profile", ReplayITCase.profileArgument(BadInputITCase.PROFILE),
+                    "--clickhouse-url", c.clickhouse.url, "--bootstrap-servers", c.kafka.bootstrapServers, "--database", db);
+
+            assertThat(exit).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("ClickHouse database " + db
+                    + " holds 1 event(s) of 2024-03 that no replay wrote").contains("--database NAME");
+            assertThat(ch.count("SELECT count() FROM " + db + ".call_events")).as("the live row, still there").isEqualTo(1);
+        }
+    }
 
     @Test
     void aReplayThatCannotWriteFailsWithTheCause() throws Exception {

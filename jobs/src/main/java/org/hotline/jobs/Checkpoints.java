@@ -1,0 +1,47 @@
+package org.hotline.jobs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** The checkpoints the job leaves in its folder: {@code <dir>/<job id>/chk-N/_metadata}, one job after another. */
+public final class Checkpoints {
+    private Checkpoints() {}
+
+    /** A completed checkpoint (its metadata written) and when it completed. */
+    public record Found(Path path, Instant completed) {}
+
+    /**
+     * The newest completed checkpoint under {@code dir}, of whichever job wrote it, or null. A checkpoint in
+     * progress when the process died has no metadata yet and is passed over.
+     */
+    public static Found newest(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.find(dir, 3, (p, a) -> a.isRegularFile() && p.getFileName().toString().equals("_metadata")
+                && p.getParent().getFileName().toString().startsWith("chk-"))) {
+            return files.map(m -> new Found(m.getParent().toAbsolutePath(), modified(m)))
+                    .max(Comparator.comparing(Found::completed).thenComparingInt(f -> number(f.path())))
+                    .orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not look for checkpoints in " + dir, e);
+        }
+    }
+
+    private static Instant modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toInstant();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int number(Path chk) {
+        return Integer.parseInt(chk.getFileName().toString().substring("chk-".length()));
+    }
+}
