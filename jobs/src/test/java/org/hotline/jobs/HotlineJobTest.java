@@ -144,21 +144,6 @@ class HotlineJobTest {
     }
 
     @Test
-    void aMinuteInProgressIsWrittenEarlyAndThenComplete() throws Exception {
-        for (int i = 0; i < 8; i++) {
-            offered("c" + i, t(0, 5 * i));
-        }
-        offered("c9", t(3, 0)); // closes minute 08:00
-        job.settings = JobSettings.defaults().withEarlyUpdates(Duration.ofMillis(300));
-        job.rate = 4; // about two seconds of wall-clock time inside minute 08:00
-        run();
-        List<CallMinute> first = minutes.results().stream().filter(m -> m.minuteStartMs() == t(0, 0)).toList();
-        assertThat(first).extracting(CallMinute::version).as("written early, then again").hasSizeGreaterThan(1).isSorted();
-        assertThat(first.get(0).offered()).isLessThan(8);
-        assertThat(first.get(first.size() - 1)).isEqualTo(minute(0, 8, 0, 0, 0, 0, 0, 0, 0, 8));
-    }
-
-    @Test
     void watermarksStayPutForRecordsWithoutEventTime() {
         MinuteWatermarks<Object> wm = new MinuteWatermarks<>(Duration.ofSeconds(30));
         List<Long> emitted = new ArrayList<>();

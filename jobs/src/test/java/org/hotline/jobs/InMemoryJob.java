@@ -36,8 +36,6 @@ final class InMemoryJob {
 
     /** Only complete minutes, so the rows written depend on the events alone, not on how fast the test runs. */
     JobSettings settings = JobSettings.defaults().withEarlyUpdates(Duration.ZERO);
-    /** Records per second from each source; 0 for as fast as possible. */
-    double rate;
 
     void run(List<Sourced<CallEvent>> calls, List<Sourced<TicketEvent>> tickets) throws Exception {
         if (calls.isEmpty()) {
@@ -52,16 +50,16 @@ final class InMemoryJob {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        new HotlineJob(fromList(env, calls, HotlineJob.CALLS, rate), fromList(env, tickets, HotlineJob.TICKETS, rate),
+        new HotlineJob(fromList(env, calls, HotlineJob.CALLS), fromList(env, tickets, HotlineJob.TICKETS),
                 new HotlineJob.Sinks(callEvents, ticketEvents, callMinutes, ticketMinutes, ticketStates, deadLetters, alerts,
                         new CollectingSink<>()),
                 settings, AlertRules.load(null, Map.of())).build(env);
         env.execute("in-memory hotline job");
     }
 
-    static <T> Source<T, ?, ?> fromList(StreamExecutionEnvironment env, List<T> items, TypeInformation<T> type, double rate) {
+    static <T> Source<T, ?, ?> fromList(StreamExecutionEnvironment env, List<T> items, TypeInformation<T> type) {
         return new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type, env.getConfig(), items), items.size(),
-                rate > 0 ? RateLimiterStrategy.perSecond(rate) : RateLimiterStrategy.noOp(), type);
+                RateLimiterStrategy.noOp(), type);
     }
 
     /** What a ReplacingMergeTree keeps: for each key, the row with the highest version. */

@@ -1,0 +1,127 @@
+package org.hotline.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-minute counting with the clock in the test's hands: early updates at the processing times set
+ * here, the complete row when the watermark passes the minute, corrections within the allowed lateness,
+ * later elements aside, and nothing left in state or timers once a minute is final.
+ */
+class MinuteSlicesHarnessTest {
+
+    static final long EARLY_MS = 300;
+    static final long LATENESS_MS = 120_000;
+    static final OutputTag<Long> LATE = new OutputTag<>("late", Types.LONG);
+
+    KeyedOneInputStreamOperatorTestHarness<Long, Long, String> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        MinuteSlices<Long, Long, String> counting = new MinuteSlices<>(new Count(), e -> "all",
+                (minute, n) -> (minute - t(0, 0)) / 60_000 + ":" + n, Types.LONG, LATE,
+                Duration.ofMillis(EARLY_MS), Duration.ofMillis(LATENESS_MS));
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(counting), MinuteSlices::minuteOf,
+                Types.LONG);
+        harness.open();
+        harness.setProcessingTime(0);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void aMinuteInProgressIsWrittenEveryEarlyIntervalThenOnceComplete() throws Exception {
+        event(t(0, 5));
+        event(t(0, 10));
+        assertThat(emitted()).as("nothing before the first early update").isEmpty();
+        harness.setProcessingTime(EARLY_MS);
+        assertThat(emitted()).containsExactly("0:2");
+
+        event(t(0, 20));
+        harness.setProcessingTime(EARLY_MS + 100); // the next early update is due an interval after this element
+        assertThat(emitted()).containsExactly("0:2");
+        event(t(0, 40));
+        harness.processWatermark(t(1, 0)); // minute 0 complete: written with what came since the last update
+        assertThat(emitted()).containsExactly("0:2", "0:4");
+        harness.setProcessingTime(10 * EARLY_MS); // nothing changed since: the pending early update writes nothing
+        assertThat(emitted()).containsExactly("0:2", "0:4");
+    }
+
+    @Test
+    void aLateElementCorrectsItsMinuteAtOnceUntilTheLatenessHasPassedThenGoesAside() throws Exception {
+        event(t(0, 5));
+        harness.processWatermark(t(1, 0));
+        event(t(0, 30)); // late, within the allowed lateness
+        assertThat(emitted()).containsExactly("0:1", "0:2");
+
+        harness.processWatermark(t(0, 0) + 60_000 - 1 + LATENESS_MS);
+        event(t(0, 50)); // past the lateness: aside, the row stays
+        assertThat(emitted()).containsExactly("0:1", "0:2");
+        assertThat(harness.getSideOutput(LATE)).extracting(StreamRecord::getValue).containsExactly(t(0, 50));
+    }
+
+    @Test
+    void aFinalMinuteLeavesNoStateAndNoTimers() throws Exception {
+        event(t(0, 5));
+        event(t(1, 5));
+        assertThat(harness.numEventTimeTimers()).as("written at the end, forgotten after the lateness; per minute").isEqualTo(4);
+        assertThat(harness.numProcessingTimeTimers()).as("one early update per minute").isEqualTo(2);
+
+        harness.processWatermark(t(2, 0) + LATENESS_MS);
+
+        assertThat(emitted()).containsExactlyInAnyOrder("0:1", "1:1");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).as("the pending early updates are deleted").isZero();
+    }
+
+    private void event(long timeMs) throws Exception {
+        harness.processElement(timeMs, timeMs);
+    }
+
+    private List<String> emitted() {
+        return harness.extractOutputValues();
+    }
+
+    /** 2023-09-01 08:mm:ss in Shanghai, in epoch milliseconds. */
+    static long t(int minute, int second) {
+        return HotlineJobTest.t(minute, second);
+    }
+
+    /** Counts the elements. */
+    static final class Count implements AggregateFunction<Long, Long, Long> {
+        @Override
+        public Long createAccumulator() {
+            return 0L;
+        }
+
+        @Override
+        public Long add(Long value, Long acc) {
+            return acc + 1;
+        }
+
+        @Override
+        public Long getResult(Long acc) {
+            return acc;
+        }
+
+        @Override
+        public Long merge(Long a, Long b) {
+            return a + b;
+        }
+    }
+}
