@@ -21,8 +21,6 @@ public final class CallCounts implements AggregateFunction<Sourced<CallEvent>, C
         public long abandonedWaitSum;
         public int abandonedWaitMax;
         public long talkSecondsSum;
-        /** Events folded in: the version of the emitted row. */
-        public long events;
     }
 
     @Override
@@ -35,7 +33,6 @@ public final class CallCounts implements AggregateFunction<Sourced<CallEvent>, C
         CallEvent e = s.event();
         acc.line = e.line();
         acc.callerRegion = e.callerRegion();
-        acc.events++;
         switch (e.type()) {
             case OFFERED -> acc.offered++;
             case ANSWERED -> {
@@ -70,12 +67,11 @@ public final class CallCounts implements AggregateFunction<Sourced<CallEvent>, C
         a.abandonedWaitSum += b.abandonedWaitSum;
         a.abandonedWaitMax = Math.max(a.abandonedWaitMax, b.abandonedWaitMax);
         a.talkSecondsSum += b.talkSecondsSum;
-        a.events += b.events;
         return a;
     }
 
-    static CallMinute toMinute(long windowStartMs, Acc a) {
+    static CallMinute toMinute(long windowStartMs, Acc a, long version) {
         return new CallMinute(windowStartMs, a.line, a.callerRegion, a.offered, a.answered, a.abandoned,
-                a.answeredWaitSum, a.answeredWaitMax, a.abandonedWaitSum, a.abandonedWaitMax, a.talkSecondsSum, a.events);
+                a.answeredWaitSum, a.answeredWaitMax, a.abandonedWaitSum, a.abandonedWaitMax, a.talkSecondsSum, version);
     }
 }

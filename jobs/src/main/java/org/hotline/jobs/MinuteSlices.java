@@ -25,8 +25,13 @@ import org.apache.flink.util.function.SerializableFunction;
  * The rules are the event-time window's with early updates: a minute is written when the watermark
  * passes its end, every {@code early} of wall-clock time while it is in progress (the wallboard), and
  * at once for a late element within the allowed lateness; an element later than that goes to
- * {@code late}. Only the slices that changed are written again, each with its count of elements
- * folded in as the version, so the store keeps the fullest row.
+ * {@code late}. Only the slices that changed are written again.
+ * <p>
+ * Each row carries a version that orders every row this task writes, across restarts: the wall clock in
+ * microseconds, or one more than the last version when the clock has not moved on. The store keeps the
+ * highest, which is the last written: a row written after a restore replaces whatever the task wrote
+ * before the crash, where a count of elements folded in (retractions included) could leave an older,
+ * incomplete row on top.
  */
 public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long, IN, OUT> {
 
@@ -35,7 +40,7 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
     /** Makes the row of one slice of a minute from its accumulator. */
     @FunctionalInterface
     public interface Emit<ACC, OUT> extends Serializable {
-        OUT row(long minuteStartMs, ACC acc);
+        OUT row(long minuteStartMs, ACC acc, long version);
     }
 
     private final AggregateFunction<IN, ACC, ACC> counts;
@@ -49,6 +54,7 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
     private transient MapState<String, ACC> slices;
     private transient MapState<String, Boolean> changed;
     private transient ValueState<Long> earlyAt;
+    private transient long lastVersion;
 
     public MinuteSlices(AggregateFunction<IN, ACC, ACC> counts, SerializableFunction<IN, String> slice, Emit<ACC, OUT> emit,
             TypeInformation<ACC> accType, OutputTag<IN> late, Duration early, Duration allowedLateness) {
@@ -128,8 +134,18 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
 
     private void writeChanged(long minute, Collector<OUT> out) throws Exception {
         for (String s : changed.keys()) {
-            out.collect(emit.row(minute, slices.get(s)));
+            out.collect(emit.row(minute, slices.get(s), nextVersion()));
         }
         changed.clear();
+    }
+
+    /**
+     * Greater than every version written before, in this run or (by the clock) in any earlier one: a restart takes
+     * longer than a millisecond, and a task writes far fewer than a thousand rows a millisecond, so it never runs
+     * ahead of the clock. (On a cluster, the TaskManagers' clocks are kept in step by NTP.)
+     */
+    private long nextVersion() {
+        lastVersion = Math.max(lastVersion + 1, System.currentTimeMillis() * 1000);
+        return lastVersion;
     }
 }

@@ -1,6 +1,7 @@
 package org.hotline.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,13 +30,18 @@ class MinuteSlicesHarnessTest {
 
     @BeforeEach
     void open() throws Exception {
-        MinuteSlices<Long, Long, String> counting = new MinuteSlices<>(new Count(), e -> "all",
-                (minute, n) -> (minute - t(0, 0)) / 60_000 + ":" + n, Types.LONG, LATE,
-                Duration.ofMillis(EARLY_MS), Duration.ofMillis(LATENESS_MS));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(counting), MinuteSlices::minuteOf,
-                Types.LONG);
+        harness = harness();
         harness.open();
         harness.setProcessingTime(0);
+    }
+
+    /** Rows as "minute:count@version". */
+    static KeyedOneInputStreamOperatorTestHarness<Long, Long, String> harness() throws Exception {
+        MinuteSlices<Long, Long, String> counting = new MinuteSlices<>(new Count(), e -> "all",
+                (minute, n, version) -> (minute - t(0, 0)) / 60_000 + ":" + n + "@" + version, Types.LONG, LATE,
+                Duration.ofMillis(EARLY_MS), Duration.ofMillis(LATENESS_MS));
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(counting), MinuteSlices::minuteOf,
+                Types.LONG);
     }
 
     @AfterEach
@@ -89,12 +95,56 @@ class MinuteSlicesHarnessTest {
         assertThat(harness.numProcessingTimeTimers()).as("the pending early updates are deleted").isZero();
     }
 
+    /**
+     * A row written later carries a higher version, also after a restore from a checkpoint taken before rows the
+     * crashed task had written since: the store keeps the last row written, never an older, incomplete one.
+     */
+    @Test
+    void aRowWrittenLaterHasAHigherVersionAlsoAfterARestore() throws Exception {
+        event(t(0, 5));
+        var checkpoint = harness.snapshot(1, 1);
+        event(t(0, 10));
+        event(t(0, 20));
+        harness.processWatermark(t(1, 0)); // written by the task that then crashes: "0:3"
+        List<String> beforeTheCrash = harness.extractOutputValues();
+        harness.close();
+        long crashedAtMs = version(beforeTheCrash.get(0)) / 1000;
+        await().until(() -> System.currentTimeMillis() > crashedAtMs); // a restart takes longer than a millisecond
+
+        harness = harness();
+        harness.setup();
+        harness.initializeState(checkpoint);
+        harness.open();
+        event(t(0, 10));
+        harness.processWatermark(t(1, 0)); // the restored task has seen less so far: "0:2"
+        List<String> afterTheRestore = harness.extractOutputValues();
+
+        assertThat(beforeTheCrash).extracting(r -> r.substring(0, r.indexOf('@'))).containsExactly("0:3");
+        assertThat(afterTheRestore).extracting(r -> r.substring(0, r.indexOf('@'))).containsExactly("0:2");
+        assertThat(version(afterTheRestore.get(0))).isGreaterThan(version(beforeTheCrash.get(0)));
+    }
+
+    @Test
+    void versionsGrowWithEveryRowOfTheTask() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            event(t(i, 0));
+            harness.processWatermark(t(i + 1, 0));
+        }
+        List<Long> versions = harness.extractOutputValues().stream().map(MinuteSlicesHarnessTest::version).toList();
+        assertThat(versions).hasSize(50).isSorted().doesNotHaveDuplicates();
+    }
+
     private void event(long timeMs) throws Exception {
         harness.processElement(timeMs, timeMs);
     }
 
+    /** The rows written, without their versions. */
     private List<String> emitted() {
-        return harness.extractOutputValues();
+        return harness.extractOutputValues().stream().map(r -> r.substring(0, r.indexOf('@'))).toList();
+    }
+
+    static long version(String row) {
+        return Long.parseLong(row.substring(row.indexOf('@') + 1));
     }
 
     /** 2023-09-01 08:mm:ss in Shanghai, in epoch milliseconds. */

@@ -2,6 +2,7 @@ package org.hotline.jobs.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,11 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.hotline.jobs.CallMinute;
@@ -64,12 +69,74 @@ public final class AlertFunctions {
         }
     }
 
+    /**
+     * A rule over inputs that reach one key from many upstream tasks (the facts of many tickets, the rows of a
+     * minute written early and then complete): they are held until the watermark passes their time and applied
+     * a time at a time, in an order that does not depend on how they arrived. So a replay, a restore or a
+     * restart evaluates the same inputs in the same order and raises exactly the same alerts.
+     */
+    abstract static class OrderedRules<I> extends Rules<I> {
+        private final TypeInformation<I> type;
+        private transient MapState<Long, List<I>> pending;
+
+        OrderedRules(AlertRules rules, TypeInformation<I> type) {
+            super(rules);
+            this.type = type;
+        }
+
+        /** The event time an input counts at. */
+        abstract long timeOf(I input);
+
+        /** The inputs of one time in an order of their own content. */
+        abstract Comparator<I> tieOrder();
+
+        /** Applies the inputs of {@code time}, in order, and evaluates. */
+        abstract void apply(long time, List<I> inputs, Context ctx, Collector<Alert> out) throws Exception;
+
+        /** A time the rule itself asked to look again at (its window moving on); nothing by default. */
+        void lookAgain(long time, Context ctx, Collector<Alert> out) throws Exception {}
+
+        @Override
+        public void open(OpenContext ctx) {
+            super.open(ctx);
+            pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-inputs", Types.LONG, Types.LIST(type)));
+        }
+
+        @Override
+        public void processElement(I input, Context ctx, Collector<Alert> out) throws Exception {
+            long time = timeOf(input);
+            List<I> at = pending.get(time);
+            if (at == null) {
+                at = new ArrayList<>();
+                ctx.timerService().registerEventTimeTimer(time);
+            }
+            at.add(input);
+            pending.put(time, at);
+        }
+
+        @Override
+        public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+            List<I> at = pending.get(timestamp);
+            if (at != null) {
+                pending.remove(timestamp);
+                at.sort(tieOrder());
+                apply(timestamp, at, ctx, out);
+            }
+            lookAgain(timestamp, ctx, out);
+        }
+
+        static Comparator<Fact> factOrder() {
+            return Comparator.comparing(Fact::kind).thenComparingInt(Fact::sign).thenComparing(Fact::dimension)
+                    .thenComparing(Fact::value);
+        }
+    }
+
     /** A unit's open tickets past their due time (backlog) and all its open tickets (backlog_size), from its facts. */
-    public static final class UnitBacklog extends Rules<Fact> {
+    public static final class UnitBacklog extends OrderedRules<Fact> {
         private transient ValueState<long[]> counts;
 
         public UnitBacklog(AlertRules rules) {
-            super(rules);
+            super(rules, TypeInformation.of(Fact.class));
         }
 
         @Override
@@ -79,31 +146,48 @@ public final class AlertFunctions {
         }
 
         @Override
-        public void processElement(Fact f, Context ctx, Collector<Alert> out) throws Exception {
+        long timeOf(Fact f) {
+            return f.timeMs();
+        }
+
+        @Override
+        Comparator<Fact> tieOrder() {
+            return factOrder();
+        }
+
+        @Override
+        void apply(long time, List<Fact> facts, Context ctx, Collector<Alert> out) throws Exception {
             long[] c = counts.value() == null ? new long[2] : counts.value();
-            switch (f.kind()) {
-                case OPENED -> c[0] += f.sign();
-                case CLOSED -> c[0] -= f.sign();
-                case OVERDUE_OPENED -> c[1] += f.sign();
-                case OVERDUE_CLOSED -> c[1] -= f.sign();
-                default -> {
-                    return;
+            boolean changed = false;
+            for (Fact f : facts) {
+                switch (f.kind()) {
+                    case OPENED -> c[0] += f.sign();
+                    case CLOSED -> c[0] -= f.sign();
+                    case OVERDUE_OPENED -> c[1] += f.sign();
+                    case OVERDUE_CLOSED -> c[1] -= f.sign();
+                    default -> {
+                        continue;
+                    }
                 }
+                changed = true;
+            }
+            if (!changed) {
+                return;
             }
             counts.update(c);
-            String unit = f.value();
+            String unit = ctx.getCurrentKey();
             Alert about = new Alert(null, unit, unit, null, null, null, null, null, 0, 0, null, null, 0);
-            emit(evaluate("backlog", AlertRules.higher(rules.settings("backlog", unit)), c[1], f.timeMs(), about), out);
-            emit(evaluate("backlog_size", AlertRules.higher(rules.settings("backlog_size", unit)), c[0], f.timeMs(), about), out);
+            emit(evaluate("backlog", AlertRules.higher(rules.settings("backlog", unit)), c[1], time, about), out);
+            emit(evaluate("backlog_size", AlertRules.higher(rules.settings("backlog_size", unit)), c[0], time, about), out);
         }
     }
 
     /** One unit rejecting or returning many tickets of one category within a window. */
-    public static final class ConcentratedReturns extends Rules<Fact> {
+    public static final class ConcentratedReturns extends OrderedRules<Fact> {
         private transient ListState<Long> times;
 
         public ConcentratedReturns(AlertRules rules) {
-            super(rules);
+            super(rules, TypeInformation.of(Fact.class));
         }
 
         @Override
@@ -113,23 +197,35 @@ public final class AlertFunctions {
         }
 
         @Override
-        public void processElement(Fact f, Context ctx, Collector<Alert> out) throws Exception {
-            List<Long> all = new ArrayList<>();
-            times.get().forEach(all::add);
-            if (f.sign() > 0) {
-                all.add(f.timeMs());
-            } else {
-                all.remove(Long.valueOf(f.timeMs()));
-            }
-            times.update(all);
-            evaluateAt(f.timeMs(), all, ctx, out);
+        long timeOf(Fact f) {
+            return f.timeMs();
         }
 
         @Override
-        public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        Comparator<Fact> tieOrder() {
+            return factOrder();
+        }
+
+        @Override
+        void apply(long time, List<Fact> facts, Context ctx, Collector<Alert> out) throws Exception {
             List<Long> all = new ArrayList<>();
             times.get().forEach(all::add);
-            evaluateAt(timestamp, all, ctx, out);
+            for (Fact f : facts) {
+                if (f.sign() > 0) {
+                    all.add(f.timeMs());
+                } else {
+                    all.remove(Long.valueOf(f.timeMs()));
+                }
+            }
+            times.update(all);
+            evaluateAt(time, all, ctx, out);
+        }
+
+        @Override
+        void lookAgain(long time, Context ctx, Collector<Alert> out) throws Exception {
+            List<Long> all = new ArrayList<>();
+            times.get().forEach(all::add);
+            evaluateAt(time, all, ctx, out);
         }
 
         private void evaluateAt(long now, List<Long> all, Context ctx, Collector<Alert> out) throws Exception {
@@ -164,37 +260,78 @@ public final class AlertFunctions {
     }
 
     /** A category or topic suddenly drawing far more tickets than it usually does. */
-    public static final class EmergingHotspot extends Rules<Fact> {
+    public static final class EmergingHotspot extends OrderedRules<Fact> implements CheckpointedFunction {
         private transient MapState<Long, Long> hourly;
-        /** The first time this subtask saw: a baseline is only judged once it covers the baseline days. */
+        /**
+         * The first time this subtask saw (in event-time order, so the same in every run): a baseline is only judged
+         * once it covers the baseline days. Kept in operator state, per subtask, so that a restore does not start
+         * the baseline days again.
+         */
         private transient long observedSince;
+        private transient ListState<long[]> observedSinceState;
 
         public EmergingHotspot(AlertRules rules) {
-            super(rules);
+            super(rules, TypeInformation.of(Fact.class));
+        }
+
+        @Override
+        public void initializeState(FunctionInitializationContext ctx) throws Exception {
+            observedSinceState = ctx.getOperatorStateStore().getUnionListState(
+                    new ListStateDescriptor<>("observed-since", LONGS));
+            observedSince = Long.MAX_VALUE;
+            int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+            long anyone = Long.MAX_VALUE;
+            for (long[] subtaskAndTime : observedSinceState.get()) {
+                if (subtaskAndTime[0] == me) {
+                    observedSince = subtaskAndTime[1];
+                }
+                anyone = Math.min(anyone, subtaskAndTime[1]);
+            }
+            if (observedSince == Long.MAX_VALUE) {
+                observedSince = anyone; // rescaled: the earliest any subtask saw
+            }
+        }
+
+        @Override
+        public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+            observedSinceState.update(List.of(new long[] {getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), observedSince}));
         }
 
         @Override
         public void open(OpenContext ctx) {
             super.open(ctx);
             hourly = getRuntimeContext().getMapState(new MapStateDescriptor<>("hourly", Types.LONG, Types.LONG));
-            observedSince = Long.MAX_VALUE; // transient: set here, field initialisers do not run when the function is deserialised
+        }
+
+        @Override
+        long timeOf(Fact f) {
+            return f.timeMs();
+        }
+
+        @Override
+        Comparator<Fact> tieOrder() {
+            return factOrder();
         }
 
         @Override
         public void processElement(Fact f, Context ctx, Collector<Alert> out) throws Exception {
-            if (f.kind() != FactKind.CREATED) {
-                return;
+            if (f.kind() == FactKind.CREATED) {
+                super.processElement(f, ctx, out);
             }
-            observedSince = Math.min(observedSince, f.timeMs());
-            long hour = Math.floorDiv(f.timeMs(), HOUR);
-            Long n = hourly.get(hour);
-            hourly.put(hour, (n == null ? 0 : n) + f.sign());
-            evaluateAt(f.timeMs(), ctx, out);
         }
 
         @Override
-        public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-            evaluateAt(timestamp, ctx, out);
+        void apply(long time, List<Fact> facts, Context ctx, Collector<Alert> out) throws Exception {
+            observedSince = Math.min(observedSince, time);
+            long hour = Math.floorDiv(time, HOUR);
+            Long n = hourly.get(hour);
+            hourly.put(hour, (n == null ? 0 : n) + facts.stream().mapToInt(Fact::sign).sum());
+            evaluateAt(time, ctx, out);
+        }
+
+        @Override
+        void lookAgain(long time, Context ctx, Collector<Alert> out) throws Exception {
+            evaluateAt(time, ctx, out);
         }
 
         private void evaluateAt(long now, Context ctx, Collector<Alert> out) throws Exception {
@@ -235,11 +372,11 @@ public final class AlertFunctions {
     }
 
     /** A line's connection rate over the last minutes, and the longest wait of a minute. */
-    public static final class Calls extends Rules<CallMinute> {
+    public static final class Calls extends OrderedRules<CallMinute> {
         private transient MapState<Long, long[]> minutes;
 
         public Calls(AlertRules rules) {
-            super(rules);
+            super(rules, TypeInformation.of(CallMinute.class));
         }
 
         @Override
@@ -248,19 +385,35 @@ public final class AlertFunctions {
             minutes = getRuntimeContext().getMapState(new MapStateDescriptor<>("minutes", Types.LONG, LONGS));
         }
 
+        /** A minute is judged once complete (its last millisecond passed), not on the rows written while in progress. */
         @Override
-        public void processElement(CallMinute m, Context ctx, Collector<Alert> out) throws Exception {
-            long[] previous = minutes.get(m.minuteStartMs());
-            long regionHash = m.callerRegion().hashCode();
-            // a line's minute comes as one row per caller region, each rewritten with a higher version
-            Map<Long, long[]> byRegion = new java.util.HashMap<>();
+        long timeOf(CallMinute m) {
+            return m.minuteStartMs() + 59_999L;
+        }
+
+        @Override
+        Comparator<CallMinute> tieOrder() {
+            return Comparator.comparing(CallMinute::callerRegion).thenComparingLong(CallMinute::version);
+        }
+
+        @Override
+        void apply(long time, List<CallMinute> rows, Context ctx, Collector<Alert> out) throws Exception {
+            long minuteStart = time - 59_999L;
+            long[] previous = minutes.get(minuteStart);
+            // a line's minute comes as one row per caller region, each rewritten with a higher version: the last wins
+            Map<Long, long[]> byRegion = new java.util.TreeMap<>();
             if (previous != null) {
                 for (int i = 0; i < previous.length; i += 5) {
                     byRegion.put(previous[i], new long[] {previous[i + 1], previous[i + 2], previous[i + 3], previous[i + 4]});
                 }
             }
-            byRegion.put(regionHash, new long[] {m.offered(), m.answered(), Math.max(m.answeredWaitMax(), m.abandonedWaitMax()),
-                    m.version()});
+            for (CallMinute m : rows) {
+                long[] known = byRegion.get((long) m.callerRegion().hashCode());
+                if (known == null || known[3] <= m.version()) {
+                    byRegion.put((long) m.callerRegion().hashCode(), new long[] {m.offered(), m.answered(),
+                            Math.max(m.answeredWaitMax(), m.abandonedWaitMax()), m.version()});
+                }
+            }
             long[] packed = new long[byRegion.size() * 5];
             int i = 0;
             long maxWait = 0;
@@ -271,7 +424,7 @@ public final class AlertFunctions {
                 }
                 maxWait = Math.max(maxWait, e.getValue()[2]);
             }
-            minutes.put(m.minuteStartMs(), packed);
+            minutes.put(minuteStart, packed);
 
             JsonNode s = rules.settings("connection_rate", null);
             long window = (long) AlertRules.number(s, "window_minutes") * 60_000L;
@@ -279,7 +432,7 @@ public final class AlertFunctions {
             long answered = 0;
             for (Iterator<Map.Entry<Long, long[]>> it = minutes.iterator(); it.hasNext(); ) {
                 Map.Entry<Long, long[]> e = it.next();
-                if (e.getKey() <= m.minuteStartMs() - window) {
+                if (e.getKey() <= minuteStart - window) {
                     it.remove();
                     continue;
                 }
@@ -289,12 +442,12 @@ public final class AlertFunctions {
                 }
             }
             String line = ctx.getCurrentKey();
-            long end = m.minuteStartMs() + 60_000L;
+            long end = minuteStart + 60_000L;
             if (offered >= AlertRules.number(s, "min_offered")) {
                 Alert about = new Alert(null, line, null, null, null, null, null, null, 0, 0, end - window, end, 0);
                 emit(evaluate("connection_rate", AlertRules.lower(s), 100.0 * answered / offered, end, about), out);
             }
-            Alert about = new Alert(null, line, null, null, null, null, null, null, 0, 0, m.minuteStartMs(), end, 0);
+            Alert about = new Alert(null, line, null, null, null, null, null, null, 0, 0, minuteStart, end, 0);
             emit(evaluate("long_wait", AlertRules.higher(rules.settings("long_wait", null)), maxWait, end, about), out);
         }
     }

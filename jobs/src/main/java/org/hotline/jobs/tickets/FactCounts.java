@@ -9,8 +9,6 @@ public final class FactCounts implements AggregateFunction<Fact, FactCounts.Acc,
         public String dimension;
         public String value;
         public long[] counts = new long[FactKind.values().length];
-        /** Facts and retractions folded in: the version of the emitted row. */
-        public long folded;
     }
 
     @Override
@@ -23,7 +21,6 @@ public final class FactCounts implements AggregateFunction<Fact, FactCounts.Acc,
         acc.dimension = f.dimension();
         acc.value = f.value();
         acc.counts[f.kind().ordinal()] += f.sign();
-        acc.folded++;
         return acc;
     }
 
@@ -37,14 +34,13 @@ public final class FactCounts implements AggregateFunction<Fact, FactCounts.Acc,
         for (int i = 0; i < a.counts.length; i++) {
             a.counts[i] += b.counts[i];
         }
-        a.folded += b.folded;
         a.dimension = a.dimension != null ? a.dimension : b.dimension;
         a.value = a.value != null ? a.value : b.value;
         return a;
     }
 
     /** The row of one slice and minute. */
-    public static TicketMinute row(long minuteStartMs, Acc a) {
-        return new TicketMinute(minuteStartMs, a.dimension, a.value, a.counts.clone(), a.folded);
+    public static TicketMinute row(long minuteStartMs, Acc a, long version) {
+        return new TicketMinute(minuteStartMs, a.dimension, a.value, a.counts.clone(), version);
     }
 }
