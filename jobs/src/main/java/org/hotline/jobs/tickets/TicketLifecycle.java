@@ -40,6 +40,7 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
     private final OutputTag<Sourced<TicketEvent>> accepted;
     private final Duration allowedLateness;
     private final Duration retention;
+    private static final java.util.Set<String> OPEN = java.util.Set.of("new", "with_office", "assigned");
     private final EventWriter canonical;
     private final TypeInformation<Sourced<TicketEvent>> eventType;
 
@@ -206,10 +207,13 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
             m.version = state.version();
             ctx.output(states, state);
         }
-        // Wake up when an open ticket's due time passes, and when the ticket has been quiet for the retention.
+        // Wake up when an open ticket's due time passes, and when a finished ticket has been quiet for the retention
+        // (callbacks come weeks after completion). An open ticket is never forgotten, however long it waits: its
+        // completion must still be accepted, and its unit's backlog closed.
         Long due = state.dueMs() != null && "assigned".equals(state.status()) && !state.overdue() ? state.dueMs() + 1 : null;
         m.dueTimer = moveTimer(ctx, m.dueTimer, due);
-        m.forgetTimer = moveTimer(ctx, m.forgetTimer, lastEvent + retention.toMillis());
+        boolean open = state.createdAtMs() != null && OPEN.contains(state.status());
+        m.forgetTimer = moveTimer(ctx, m.forgetTimer, open ? null : lastEvent + retention.toMillis());
         memo.update(m);
     }
 

@@ -86,6 +86,31 @@ class TicketLifecycleTest {
         assertThat(job.ticketEvents()).extracting(s -> s.offset()).doesNotContain(6L, 7L, 9L);
     }
 
+    /** Open longer than the retention (90 days): still known when it completes, so the unit's backlog closes. */
+    @Test
+    void anOpenTicketIsNeverForgottenAndAFinishedOneIs() throws Exception {
+        int day = 24 * 60;
+        TicketEvents open = new TicketEvents("open");
+        TicketEvents done = new TicketEvents("done");
+        send(open.created(t(0), "路灯"));
+        send(open.dispatched("A", t(1), t(60)));
+        send(done.created(t(2), "路灯"));
+        send(done.resolvedOnline(t(3)));
+        TicketEvents later = new TicketEvents("later");
+        send(later.created(t(100 * day), "路灯")); // the watermark passes both tickets' retention
+        send(open.completed("A", t(100 * day + 60)));
+        send(done.callback(t(100 * day + 61), org.hotline.events.CallbackSource.values()[0], true)); // a callback a hundred days on: the finished ticket is gone
+        job.run(input);
+
+        assertThat(job.deadLetters()).extracting(DeadLetter::reason, DeadLetter::offset)
+                .containsExactly(tuple("invalid_step", 6L));
+        assertThat(job.latestTicketStates().get("open").status()).isEqualTo("completed");
+        Map<Long, long[]> a = unitMinutes("A");
+        assertThat(a.values().stream().mapToLong(c -> count(c, FactKind.OPENED) - count(c, FactKind.CLOSED)).sum())
+                .as("the unit's backlog, closed").isZero();
+        assertThat(count(a.get(100L * day + 60), FactKind.COMPLETED)).isEqualTo(1);
+    }
+
     @Test
     void aRepeatedEventIsCountedOnce() throws Exception {
         TicketEvents k1 = new TicketEvents("k1");
