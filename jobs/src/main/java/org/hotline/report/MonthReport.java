@@ -89,18 +89,43 @@ public final class MonthReport {
         putCounts(tickets.putObject("tags"), created.getOrDefault("tag", Map.of()), Integer.MAX_VALUE);
         putCounts(tickets.putObject("desks"), created.getOrDefault("desk", Map.of()), Integer.MAX_VALUE);
 
-        JsonNode previous = first(ch.rows("SELECT * FROM " + db + ".published_months FINAL WHERE month = toDate('"
-                + month.minusMonths(1).atDay(1) + "')"));
-        if (previous != null) {
-            ObjectNode p = out.putObject("previous_month");
-            p.put("calls_answered", previous.get("calls_answered").asLong());
-            p.put("connection_rate_pct", new BigDecimal(previous.get("connection_rate_pct").asText()));
-            p.put("tickets_valid", previous.get("tickets_valid").asLong());
-            p.put("tickets_dispatched", previous.get("tickets_dispatched").asLong());
-            p.put("callback_satisfaction_pct", new BigDecimal(previous.get("callback_satisfaction_pct").asText()));
-        }
+        putPreviousMonth(out, month.minusMonths(1));
         out.set("units", units(m));
         return out;
+    }
+
+    /**
+     * The previous month's headline figures, for month over month: from the stream when it holds that month,
+     * else from the published totals loaded for it; {@code source} says which.
+     */
+    private void putPreviousMonth(ObjectNode out, YearMonth previous) {
+        String m = "toDate('" + previous.atDay(1) + "')";
+        JsonNode calls = first(ch.rows("SELECT sum(offered) AS offered, sum(answered) AS answered FROM " + db
+                + ".call_minute_metrics FINAL WHERE toStartOfMonth(minute) = " + m));
+        JsonNode all = first(ch.rows("SELECT * FROM " + db + ".city_monthly WHERE month = " + m + " AND dimension = 'all'"));
+        long offered = calls == null ? 0 : calls.get("offered").asLong();
+        long answered = calls == null ? 0 : calls.get("answered").asLong();
+        if (offered > 0 || all != null && all.get("created").asLong() > 0) {
+            ObjectNode p = out.putObject("previous_month");
+            p.put("source", "stream");
+            p.put("calls_answered", answered);
+            p.put("connection_rate_pct", Rates.pct(answered, offered));
+            p.put("tickets_valid", all == null ? 0 : all.get("created").asLong());
+            p.put("tickets_dispatched", all == null ? 0 : all.get("dispatched").asLong());
+            p.put("callback_satisfaction_pct",
+                    all == null ? BigDecimal.ZERO : Rates.pct(all.get("satisfied").asLong(), all.get("callbacks").asLong()));
+            return;
+        }
+        JsonNode published = first(ch.rows("SELECT * FROM " + db + ".published_months FINAL WHERE month = " + m));
+        if (published != null) {
+            ObjectNode p = out.putObject("previous_month");
+            p.put("source", "published");
+            p.put("calls_answered", published.get("calls_answered").asLong());
+            p.put("connection_rate_pct", new BigDecimal(published.get("connection_rate_pct").asText()));
+            p.put("tickets_valid", published.get("tickets_valid").asLong());
+            p.put("tickets_dispatched", published.get("tickets_dispatched").asLong());
+            p.put("callback_satisfaction_pct", new BigDecimal(published.get("callback_satisfaction_pct").asText()));
+        }
     }
 
     /** One object per unit with the columns of units.csv: the stream's figures and the office's inputs. */
