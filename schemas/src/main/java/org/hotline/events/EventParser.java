@@ -22,7 +22,8 @@ public final class EventParser {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern TAG = Pattern.compile("[a-z][a-z0-9_]*");
-    private static final Pattern HAS_OFFSET = Pattern.compile(".*(Z|[+-]\\d{2}:\\d{2})$");
+    /** RFC 3339 date-time with an explicit offset, as the schemas' pattern has it; the values are checked by parsing. */
+    private static final Pattern DATE_TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
 
     private EventParser() {}
 
@@ -139,9 +140,10 @@ public final class EventParser {
                 throw new Invalid(Reason.WRONG_TYPE, name, name + " must be a string, got " + n.getNodeType());
             }
             String s = n.textValue();
-            if (s.isEmpty() || s.length() > maxLength) {
+            int characters = s.codePointCount(0, s.length()); // as JSON Schema counts: a character outside the BMP is one
+            if (characters == 0 || characters > maxLength) {
                 throw new Invalid(Reason.OUT_OF_RANGE, name,
-                        name + " must have 1 to " + maxLength + " characters, has " + s.length());
+                        name + " must have 1 to " + maxLength + " characters, has " + characters);
             }
             return s;
         }
@@ -155,7 +157,7 @@ public final class EventParser {
             if (!n.isTextual()) {
                 throw new Invalid(Reason.WRONG_TYPE, name, name + " must be a string, got " + n.getNodeType());
             }
-            if (n.textValue().length() > maxLength) {
+            if (n.textValue().codePointCount(0, n.textValue().length()) > maxLength) {
                 throw new Invalid(Reason.OUT_OF_RANGE, name, name + " is longer than " + maxLength);
             }
             return n.textValue();
@@ -163,14 +165,15 @@ public final class EventParser {
 
         int version() {
             JsonNode n = present("schema_version", true);
-            if (!n.isIntegralNumber()) {
+            Long v = whole(n);
+            if (v == null) {
                 throw new Invalid(Reason.WRONG_TYPE, "schema_version", "schema_version must be an integer");
             }
-            if (!n.canConvertToInt() || n.intValue() != SCHEMA_VERSION) {
+            if (v != SCHEMA_VERSION) {
                 throw new Invalid(Reason.UNSUPPORTED_VERSION, "schema_version",
                         "schema_version " + n.asText() + " is not supported (this build reads " + SCHEMA_VERSION + ")");
             }
-            return n.intValue();
+            return SCHEMA_VERSION;
         }
 
         Long time(String name, boolean required) {
@@ -178,8 +181,9 @@ public final class EventParser {
             if (s == null) {
                 return null;
             }
-            if (!HAS_OFFSET.matcher(s).matches()) {
-                throw new Invalid(Reason.BAD_TIME, name, name + " '" + s + "' has no time zone offset");
+            if (!DATE_TIME.matcher(s).matches()) {
+                throw new Invalid(Reason.BAD_TIME, name, name + " '" + s + "' is not a date-time like 2023-09-01T08:30:00+08:00 "
+                        + "(seconds and a time zone offset included)");
             }
             try {
                 return OffsetDateTime.parse(s).toInstant().toEpochMilli();
@@ -193,13 +197,29 @@ public final class EventParser {
             if (n == null) {
                 return null;
             }
-            if (!n.isIntegralNumber()) {
-                throw new Invalid(Reason.WRONG_TYPE, name, name + " must be an integer, got " + n.getNodeType());
+            Long v = whole(n);
+            if (v == null) {
+                throw new Invalid(Reason.WRONG_TYPE, name, name + " must be an integer, got " + n.getNodeType() + " " + n);
             }
-            if (!n.canConvertToInt() || n.intValue() < 0 || n.intValue() > 86_400) {
+            if (v < 0 || v > 86_400) {
                 throw new Invalid(Reason.OUT_OF_RANGE, name, name + " must be within 0..86400, got " + n.asText());
             }
-            return n.intValue();
+            return v.intValue();
+        }
+
+        /**
+         * A whole number as JSON Schema counts one, 5 and 5.0 alike (clamped to the long range), or null for
+         * anything else (5.5, "5").
+         */
+        static Long whole(JsonNode n) {
+            if (n.isIntegralNumber()) {
+                return n.canConvertToLong() ? n.longValue() : n.bigIntegerValue().signum() * Long.MAX_VALUE;
+            }
+            if (n.isFloatingPointNumber()) {
+                double d = n.doubleValue();
+                return d == Math.rint(d) && !Double.isInfinite(d) ? (long) d : null;
+            }
+            return null;
         }
 
         Boolean bool(String name, boolean required) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.InputStream;
@@ -29,7 +30,9 @@ class SchemaConformanceTest {
     static JsonSchema schema(String name) throws Exception {
         try (InputStream in = SchemaConformanceTest.class.getResourceAsStream("/schemas/" + name)) {
             assertThat(in).as("schema %s on the classpath", name).isNotNull();
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+            // formats asserted: the contract's date-time is a date-time, not only a string ending in an offset
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in,
+                    SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
         }
     }
 
