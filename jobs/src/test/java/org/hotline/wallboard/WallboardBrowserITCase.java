@@ -23,6 +23,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.common.utils.Utils;
 import org.hotline.config.HotlineConfig;
 import org.hotline.deploy.CheckedProducer;
 import org.hotline.events.CallEvent;
@@ -74,9 +75,13 @@ class WallboardBrowserITCase {
         MonthSimulator.Month firstDays = slice(month, start, start.plusDays(3), null);
         ZonedDateTime offered = start.plusDays(3).plusHours(10);
         List<CallEvent> longWait = longWaitCall(offered.toInstant().toEpochMilli());
-        ZonedDateTime hungUp = offered.plusSeconds(longWait.get(1).waitSeconds()).plusSeconds(1);
-        MonthSimulator.Month morning = slice(month, start.plusDays(3), hungUp, longWait);
-        MonthSimulator.Month restOfDay = slice(month, hungUp, start.plusDays(4), null);
+        // Alerts are judged on complete minutes: a call on each partition 100 s after the hang-up carries the
+        // watermark past the long wait's minute (and not past its own, so the alert is still in force).
+        ZonedDateTime ticking = offered.plusSeconds(longWait.get(1).waitSeconds()).plusSeconds(100);
+        List<CallEvent> extra = new ArrayList<>(longWait);
+        extra.addAll(onEveryPartition(ticking.toInstant().toEpochMilli()));
+        MonthSimulator.Month morning = slice(month, start.plusDays(3), ticking, extra);
+        MonthSimulator.Month restOfDay = slice(month, ticking, start.plusDays(4), null);
 
         ch = new ClickHouseSql(config.clickhouse.url, "default", "");
         OfficeInputs.load(ch, db, profile);
@@ -312,6 +317,19 @@ class WallboardBrowserITCase {
                 new CallEvent("long-wait-offered", 1, CallEventType.OFFERED, offeredAt, "long-wait", "12345", "雨湖区", null, null, null),
                 new CallEvent("long-wait-abandoned", 1, CallEventType.ABANDONED, offeredAt + wait * 1000L, "long-wait", "12345",
                         "雨湖区", null, wait, null));
+    }
+
+    /** A call offered at {@code at} on each of the topic's two partitions (Kafka's partitioner: murmur2 of the key). */
+    private static List<CallEvent> onEveryPartition(long at) {
+        List<CallEvent> calls = new ArrayList<>();
+        for (int partition = 0, i = 0; partition < 2; i++) {
+            String id = "tick-" + i;
+            if (Utils.toPositive(Utils.murmur2(id.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 2 == partition) {
+                calls.add(new CallEvent(id + "-offered", 1, CallEventType.OFFERED, at, id, "12345", "雨湖区", null, null, null));
+                partition++;
+            }
+        }
+        return calls;
     }
 
     private LocalDate day(long epochMs) {
