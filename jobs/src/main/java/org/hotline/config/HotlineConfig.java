@@ -73,6 +73,7 @@ public final class HotlineConfig {
         public int earlyUpdateSeconds;
         public int sinkBatchSize;
         public long sinkFlushIntervalMs;
+        public int unitsRefreshSeconds;
 
         public JobSettings settings() {
             return new JobSettings(Duration.ofSeconds(outOfOrdernessSeconds), Duration.ofSeconds(idlenessSeconds),

@@ -1,12 +1,18 @@
 package org.hotline.jobs;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -28,6 +34,7 @@ import org.hotline.jobs.tickets.FactCounts;
 import org.hotline.jobs.tickets.TicketLifecycle;
 import org.hotline.jobs.tickets.TicketMinute;
 import org.hotline.jobs.tickets.TicketState;
+import org.hotline.jobs.tickets.UnitGate;
 
 /**
  * The hotline job: call and ticket events in, raw events, per-minute call metrics and dead letters
@@ -62,11 +69,19 @@ public final class HotlineJob {
     private final Sinks sinks;
     private final JobSettings settings;
     private final AlertRules rules;
+    private final Source<Map<String, String>, ?, ?> units;
 
     public HotlineJob(Source<Sourced<CallEvent>, ?, ?> calls, Source<Sourced<TicketEvent>, ?, ?> tickets, Sinks sinks,
             JobSettings settings, AlertRules rules) {
+        this(calls, tickets, null, sinks, settings, rules);
+    }
+
+    /** With {@code units}: snapshots of the reference data's units while the job runs (null: those of {@code rules}). */
+    public HotlineJob(Source<Sourced<CallEvent>, ?, ?> calls, Source<Sourced<TicketEvent>, ?, ?> tickets,
+            Source<Map<String, String>, ?, ?> units, Sinks sinks, JobSettings settings, AlertRules rules) {
         this.calls = calls;
         this.tickets = tickets;
+        this.units = units;
         this.sinks = sinks;
         this.settings = settings;
         this.rules = rules;
@@ -80,13 +95,11 @@ public final class HotlineJob {
         DataStream<Sourced<TicketEvent>> ticketRecords = env.fromSource(tickets, watermarks(settings, TicketEvent::eventTimeMs), "tickets")
                 .uid("tickets-source");
 
-        // Parse failures, and ticket steps naming a unit the reference data does not know, leave the main
-        // flow for the dead letters, with their reason.
+        // Parse failures leave the main flow for the dead letters, with their reason.
         SingleOutputStreamOperator<Sourced<CallEvent>> validCalls = callRecords
-                .process(new SplitInvalid<CallEvent>(null), CALLS).name("valid calls").uid("calls-valid");
+                .process(new SplitInvalid<CallEvent>(), CALLS).name("valid calls").uid("calls-valid");
         SingleOutputStreamOperator<Sourced<TicketEvent>> validTickets = ticketRecords
-                .process(new SplitInvalid<TicketEvent>(new KnownUnits(rules.units())), TICKETS).name("valid tickets")
-                .uid("tickets-valid");
+                .process(new SplitInvalid<TicketEvent>(), TICKETS).name("valid tickets").uid("tickets-valid");
 
         // Each step of a call counts once: a repeated step is a duplicate, kept aside (a ticket's life does the same
         // for its steps, below).
@@ -110,8 +123,18 @@ public final class HotlineJob {
 
         // Each ticket's life in event time: facts for the counts, where it stands, and the steps it refuses
         // (repeated, too late, or not allowed at that point of its life).
-        SingleOutputStreamOperator<Fact> facts = validTickets
+        // A step naming a unit the reference data does not know yet waits for it (read while the job runs), with
+        // the ticket's later steps; still unknown after half the allowed lateness, it is kept aside.
+        DataStream<Map<String, String>> unitSnapshots = units == null
+                ? env.fromData(List.<Map<String, String>>of(Map.of()), ReferenceUnits.TYPE).uid("units-none")
+                : env.fromSource(units, WatermarkStrategy.<Map<String, String>>forGenerator(ctx -> new NoEventTime<>()), "units")
+                        .setParallelism(1).uid("units-source");
+        SingleOutputStreamOperator<Sourced<TicketEvent>> knownUnits = validTickets
                 .keyBy(s -> s.event().ticketId())
+                .connect(unitSnapshots.broadcast(UnitGate.UNITS))
+                .process(new UnitGate(rules.units(), DEAD_LETTERS, TICKETS, settings.allowedLateness().dividedBy(2), CANONICAL), TICKETS)
+                .name("known units").uid("tickets-unit-gate");
+        SingleOutputStreamOperator<Fact> facts = DataStreamUtils.reinterpretAsKeyedStream(knownUnits, s -> s.event().ticketId())
                 .process(new TicketLifecycle(DEAD_LETTERS, TICKET_STATES, ACCEPTED_TICKETS, settings.allowedLateness(),
                         settings.ticketRetention(), CANONICAL, TICKETS), TypeInformation.of(Fact.class))
                 .name("ticket lifecycle").uid("ticket-lifecycle");
@@ -157,7 +180,8 @@ public final class HotlineJob {
                 .map(s -> DeadLetter.rejected(s, CANONICAL.write(s.event()), s.event().eventTimeMs(), Reason.LATE, lateMessage))
                 .returns(DeadLetter.class).name("late calls").uid("calls-late");
         validCalls.getSideOutput(DEAD_LETTERS)
-                .union(validTickets.getSideOutput(DEAD_LETTERS), uniqueCalls.getSideOutput(DEAD_LETTERS),
+                .union(validTickets.getSideOutput(DEAD_LETTERS), knownUnits.getSideOutput(DEAD_LETTERS),
+                        uniqueCalls.getSideOutput(DEAD_LETTERS),
                         facts.getSideOutput(DEAD_LETTERS), tooLate, lateFacts)
                 .sinkTo(sinks.deadLetters()).name("dead letters sink").uid("dead-letters-sink");
     }
@@ -176,35 +200,26 @@ public final class HotlineJob {
                 "a derived fact for a minute already final", f.timeMs(), System.currentTimeMillis());
     }
 
-    /** Routes records that failed to parse, or that {@code check} refuses, to the dead letters. */
+    /** Routes records that failed to parse to the dead letters. */
     static final class SplitInvalid<T> extends ProcessFunction<Sourced<T>, Sourced<T>> {
-        private final SerializableFunction<Sourced<T>, DeadLetter> check;
-
-        SplitInvalid(SerializableFunction<Sourced<T>, DeadLetter> check) {
-            this.check = check;
-        }
-
         @Override
         public void processElement(Sourced<T> s, Context ctx, Collector<Sourced<T>> out) {
-            DeadLetter refused = !s.isValid() ? DeadLetter.unparsed(s) : check == null ? null : check.apply(s);
-            if (refused == null) {
+            if (s.isValid()) {
                 out.collect(s);
             } else {
-                ctx.output(DEAD_LETTERS, refused);
+                ctx.output(DEAD_LETTERS, DeadLetter.unparsed(s));
             }
         }
     }
 
-    /** A ticket step naming a unit outside the reference data is refused; with no reference data loaded, any unit goes. */
-    record KnownUnits(java.util.Set<String> units) implements SerializableFunction<Sourced<TicketEvent>, DeadLetter> {
+    /** For a stream without event time (reference data): it never holds the watermark of what it is joined with. */
+    static final class NoEventTime<T> implements WatermarkGenerator<T> {
         @Override
-        public DeadLetter apply(Sourced<TicketEvent> s) {
-            String unit = s.event().unitId();
-            if (units.isEmpty() || unit == null || units.contains(unit)) {
-                return null;
-            }
-            return DeadLetter.rejected(s, CANONICAL.write(s.event()), s.event().eventTimeMs(), Reason.UNKNOWN_UNIT,
-                    "unit '" + unit + "' is not in the units table");
+        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
         }
     }
 }
