@@ -125,24 +125,12 @@ public final class AlertFunctions {
             lookAgain(timestamp, ctx, out);
         }
 
-        static Comparator<Fact> factOrder() {
-            return Comparator.comparing(Fact::kind).thenComparingInt(Fact::sign).thenComparing(Fact::dimension)
-                    .thenComparing(Fact::value);
-        }
     }
 
-    /** A unit's open tickets past their due time (backlog) and all its open tickets (backlog_size), from its facts. */
-    public static final class UnitBacklog extends OrderedRules<Fact> {
-        private transient ValueState<long[]> counts;
-
-        public UnitBacklog(AlertRules rules) {
+    /** A rule over a ticket's facts: each counts at its time; the same time's facts in the order of their content. */
+    abstract static class FactRules extends OrderedRules<Fact> {
+        FactRules(AlertRules rules) {
             super(rules, TypeInformation.of(Fact.class));
-        }
-
-        @Override
-        public void open(OpenContext ctx) {
-            super.open(ctx);
-            counts = getRuntimeContext().getState(new ValueStateDescriptor<>("backlog", LONGS));
         }
 
         @Override
@@ -152,7 +140,23 @@ public final class AlertFunctions {
 
         @Override
         Comparator<Fact> tieOrder() {
-            return factOrder();
+            return Comparator.comparing(Fact::kind).thenComparingInt(Fact::sign).thenComparing(Fact::dimension)
+                    .thenComparing(Fact::value);
+        }
+    }
+
+    /** A unit's open tickets past their due time (backlog) and all its open tickets (backlog_size), from its facts. */
+    public static final class UnitBacklog extends FactRules {
+        private transient ValueState<long[]> counts;
+
+        public UnitBacklog(AlertRules rules) {
+            super(rules);
+        }
+
+        @Override
+        public void open(OpenContext ctx) {
+            super.open(ctx);
+            counts = getRuntimeContext().getState(new ValueStateDescriptor<>("backlog", LONGS));
         }
 
         @Override
@@ -183,27 +187,17 @@ public final class AlertFunctions {
     }
 
     /** One unit rejecting or returning many tickets of one category within a window. */
-    public static final class ConcentratedReturns extends OrderedRules<Fact> {
+    public static final class ConcentratedReturns extends FactRules {
         private transient ListState<Long> times;
 
         public ConcentratedReturns(AlertRules rules) {
-            super(rules, TypeInformation.of(Fact.class));
+            super(rules);
         }
 
         @Override
         public void open(OpenContext ctx) {
             super.open(ctx);
             times = getRuntimeContext().getListState(new ListStateDescriptor<>("returns", Types.LONG));
-        }
-
-        @Override
-        long timeOf(Fact f) {
-            return f.timeMs();
-        }
-
-        @Override
-        Comparator<Fact> tieOrder() {
-            return factOrder();
         }
 
         @Override
@@ -260,7 +254,7 @@ public final class AlertFunctions {
     }
 
     /** A category or topic suddenly drawing far more tickets than it usually does. */
-    public static final class EmergingHotspot extends OrderedRules<Fact> implements CheckpointedFunction {
+    public static final class EmergingHotspot extends FactRules implements CheckpointedFunction {
         private transient MapState<Long, Long> hourly;
         /**
          * The first time this subtask saw (in event-time order, so the same in every run): a baseline is only judged
@@ -271,7 +265,7 @@ public final class AlertFunctions {
         private transient ListState<long[]> observedSinceState;
 
         public EmergingHotspot(AlertRules rules) {
-            super(rules, TypeInformation.of(Fact.class));
+            super(rules);
         }
 
         @Override
@@ -301,16 +295,6 @@ public final class AlertFunctions {
         public void open(OpenContext ctx) {
             super.open(ctx);
             hourly = getRuntimeContext().getMapState(new MapStateDescriptor<>("hourly", Types.LONG, Types.LONG));
-        }
-
-        @Override
-        long timeOf(Fact f) {
-            return f.timeMs();
-        }
-
-        @Override
-        Comparator<Fact> tieOrder() {
-            return factOrder();
         }
 
         @Override
