@@ -162,8 +162,9 @@ public final class HotlineJob {
                                 .uid("alerts-returns-facts")
                                 .keyBy(Fact::value).process(new AlertFunctions.ConcentratedReturns(rules))
                                 .name("returns alerts").uid("alerts-returns"),
-                        facts.getSideOutput(TICKET_STATES).keyBy(TicketState::ticketId)
-                                .process(new AlertFunctions.BouncingTicket(rules)).name("bouncing alerts").uid("alerts-bouncing"),
+                        facts.getSideOutput(ACCEPTED_TICKETS).keyBy(s -> s.event().ticketId())
+                                .process(new AlertFunctions.BouncingTicket(rules, TICKETS)).name("bouncing alerts")
+                                .uid("alerts-bouncing"),
                         facts.filter(f -> f.kind() == FactKind.CREATED
                                         && (f.dimension().equals("category") || f.dimension().equals("topic")))
                                 .name("hotspot facts").uid("alerts-hotspot-facts")

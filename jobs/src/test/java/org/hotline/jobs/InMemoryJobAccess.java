@@ -11,6 +11,14 @@ public final class InMemoryJobAccess {
 
     private final InMemoryJob job = new InMemoryJob();
 
+    /** Holds the watermark back by {@code outOfOrderness}: a day holds it until the end of the input, then it jumps. */
+    public InMemoryJobAccess outOfOrderness(java.time.Duration outOfOrderness) {
+        JobSettings s = job.settings;
+        job.settings = new JobSettings(outOfOrderness, s.idleness(), s.allowedLateness().plus(outOfOrderness), s.dedupRetention(),
+                s.ticketRetention(), s.earlyUpdates());
+        return this;
+    }
+
     public void run(List<Sourced<TicketEvent>> tickets) throws Exception {
         job.run(List.of(), tickets);
     }

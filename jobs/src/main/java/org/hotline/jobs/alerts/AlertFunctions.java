@@ -23,7 +23,9 @@ import org.apache.flink.util.Collector;
 import org.hotline.jobs.CallMinute;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactKind;
-import org.hotline.jobs.tickets.TicketState;
+import org.hotline.events.TicketEvent;
+import org.hotline.jobs.Sourced;
+import org.hotline.jobs.tickets.TicketLife;
 
 /** The alert rules as keyed functions, each evaluated in event time as its input arrives. */
 public final class AlertFunctions {
@@ -237,19 +239,53 @@ public final class AlertFunctions {
     }
 
     /** A ticket dispatched again and again. */
-    public static final class BouncingTicket extends Rules<TicketState> {
-        public BouncingTicket(AlertRules rules) {
-            super(rules);
+    public static final class BouncingTicket extends OrderedRules<Sourced<TicketEvent>> {
+        /** Dispatches so far, done (1) or not (0); the unit it is with and its category. */
+        private transient ValueState<String[]> ticket;
+
+        public BouncingTicket(AlertRules rules, TypeInformation<Sourced<TicketEvent>> steps) {
+            super(rules, steps);
         }
 
         @Override
-        public void processElement(TicketState t, Context ctx, Collector<Alert> out) throws Exception {
-            Hysteresis h = AlertRules.higher(rules.settings("bouncing_ticket", null));
-            boolean done = !t.status().equals("assigned") && !t.status().equals("with_office");
+        public void open(OpenContext ctx) {
+            super.open(ctx);
+            ticket = getRuntimeContext().getState(new ValueStateDescriptor<>("bouncing",
+                    org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
+        }
+
+        /** Every step the ticket's life accepted, once each, at its own time: no dispatch is missed however far the watermark jumps. */
+        @Override
+        long timeOf(Sourced<TicketEvent> s) {
+            return s.event().eventTimeMs();
+        }
+
+        @Override
+        Comparator<Sourced<TicketEvent>> tieOrder() {
+            return Comparator.comparing(s -> s.event(), TicketLife.ORDER);
+        }
+
+        @Override
+        void apply(long time, List<Sourced<TicketEvent>> steps, Context ctx, Collector<Alert> out) throws Exception {
+            String[] t = ticket.value() == null ? new String[] {"0", "0", null, null} : ticket.value();
+            for (Sourced<TicketEvent> s : steps) {
+                TicketEvent e = s.event();
+                switch (e.type()) {
+                    case CREATED -> t[3] = e.category();
+                    case DISPATCHED -> {
+                        t[0] = Integer.toString(Integer.parseInt(t[0]) + 1);
+                        t[2] = e.unitId();
+                    }
+                    case COMPLETED, RESOLVED_ONLINE -> t[1] = "1";
+                    default -> { }
+                }
+            }
+            ticket.update(t);
             // the count only grows; the alert ends when the ticket is done
-            double value = done ? 0 : t.dispatches();
-            Alert about = new Alert(null, t.ticketId(), t.unitId(), null, t.category(), t.ticketId(), null, null, 0, 0, null, null, 0);
-            emit(evaluate("bouncing_ticket", h, value, t.lastEventMs(), about), out);
+            double value = t[1].equals("1") ? 0 : Integer.parseInt(t[0]);
+            String id = ctx.getCurrentKey();
+            Alert about = new Alert(null, id, t[2], null, t[3], id, null, null, 0, 0, null, null, 0);
+            emit(evaluate("bouncing_ticket", AlertRules.higher(rules.settings("bouncing_ticket", null)), value, time, about), out);
         }
     }
 

@@ -12,6 +12,8 @@ import org.hotline.jobs.InMemoryJobAccess;
 import org.hotline.jobs.Sourced;
 import org.hotline.jobs.tickets.TicketEvents;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The ticket alert rules in the job, with the built-in thresholds, on explicit event times. */
@@ -27,8 +29,11 @@ class AlertRulesJobTest {
         input.add(new Sourced<>("tickets", 0, input.size(), e, null, null));
     }
 
-    @Test
-    void aTicketDispatchedBackAndForthRaisesABouncingAlertThatEscalatesAndEndsWithTheTicket() throws Exception {
+    /** The same whether the watermark moves step by step or jumps over the ticket's whole life at once. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PT30S", "P1D"})
+    void aTicketDispatchedBackAndForthRaisesABouncingAlertThatEscalatesAndEndsWithTheTicket(String outOfOrderness) throws Exception {
+        job.outOfOrderness(java.time.Duration.parse(outOfOrderness));
         TicketEvents k = new TicketEvents("bouncer");
         send(k.created(t(0), "围墙倒塌"));
         for (int i = 0; i < 6; i++) {
