@@ -314,7 +314,7 @@ class RecoveryITCase {
         }
     }
 
-    /** Copies sent of events already sent, per calls topic: each must end in the dead letters as a duplicate. */
+    /** Copies sent of events already sent, per broker and calls topic: each must end in the dead letters as a duplicate. */
     static final Map<String, Long> COPIES_SENT = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
@@ -351,7 +351,7 @@ class RecoveryITCase {
             }
             assertThat(p.finish().total()).isEqualTo(sends.size());
         }
-        COPIES_SENT.merge(c.kafka.callsTopic, copies, Long::sum);
+        COPIES_SENT.merge(c.kafka.bootstrapServers + "/" + c.kafka.callsTopic, copies, Long::sum);
     }
 
     /** Waits until ClickHouse holds the truth (asserting it), then cancels the live job. */
@@ -469,7 +469,7 @@ class RecoveryITCase {
             assertThat(ch.count("SELECT count() FROM " + db + ".dead_letters FINAL WHERE reason != 'duplicate'"))
                     .as("dead letters").isZero();
             long duplicates = ch.count("SELECT count() FROM " + db + ".dead_letters FINAL WHERE reason = 'duplicate'");
-            long copies = COPIES_SENT.getOrDefault(c.kafka.callsTopic, 0L);
+            long copies = COPIES_SENT.getOrDefault(c.kafka.bootstrapServers + "/" + c.kafka.callsTopic, 0L);
             assertThat(copies).as("copies sent").isPositive();
             if ("duplicate".equals(allowedDeadLetters)) {
                 assertThat(duplicates).as("duplicates: the copies sent, and redeliveries").isGreaterThanOrEqualTo(copies);
