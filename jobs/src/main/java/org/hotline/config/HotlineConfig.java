@@ -78,7 +78,8 @@ public final class HotlineConfig {
         public JobSettings settings() {
             return new JobSettings(Duration.ofSeconds(outOfOrdernessSeconds), Duration.ofSeconds(idlenessSeconds),
                     Duration.ofSeconds(allowedLatenessSeconds), Duration.ofHours(dedupRetentionHours),
-                    Duration.ofDays(ticketRetentionDays), Duration.ofSeconds(earlyUpdateSeconds));
+                    Duration.ofDays(ticketRetentionDays), Duration.ofSeconds(earlyUpdateSeconds),
+                    Duration.ofSeconds(unitsRefreshSeconds));
         }
     }
 

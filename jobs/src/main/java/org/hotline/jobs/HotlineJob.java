@@ -1,11 +1,7 @@
 package org.hotline.jobs;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -19,6 +15,7 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.SerializableFunction;
+import org.apache.flink.util.function.SerializableSupplier;
 import org.hotline.events.CallEvent;
 import org.hotline.events.CallEventType;
 import org.hotline.events.EventWriter;
@@ -69,16 +66,16 @@ public final class HotlineJob {
     private final Sinks sinks;
     private final JobSettings settings;
     private final AlertRules rules;
-    private final Source<Map<String, String>, ?, ?> units;
+    private final SerializableSupplier<Set<String>> units;
 
     public HotlineJob(Source<Sourced<CallEvent>, ?, ?> calls, Source<Sourced<TicketEvent>, ?, ?> tickets, Sinks sinks,
             JobSettings settings, AlertRules rules) {
-        this(calls, tickets, null, sinks, settings, rules);
+        this(calls, tickets, rules::units, sinks, settings, rules);
     }
 
-    /** With {@code units}: snapshots of the reference data's units while the job runs (null: those of {@code rules}). */
+    /** With {@code units}: the reference data's units, read again while the job runs. */
     public HotlineJob(Source<Sourced<CallEvent>, ?, ?> calls, Source<Sourced<TicketEvent>, ?, ?> tickets,
-            Source<Map<String, String>, ?, ?> units, Sinks sinks, JobSettings settings, AlertRules rules) {
+            SerializableSupplier<Set<String>> units, Sinks sinks, JobSettings settings, AlertRules rules) {
         this.calls = calls;
         this.tickets = tickets;
         this.units = units;
@@ -123,16 +120,12 @@ public final class HotlineJob {
 
         // Each ticket's life in event time: facts for the counts, where it stands, and the steps it refuses
         // (repeated, too late, or not allowed at that point of its life).
-        // A step naming a unit the reference data does not know yet waits for it (read while the job runs), with
-        // the ticket's later steps; still unknown after half the allowed lateness, it is kept aside.
-        DataStream<Map<String, String>> unitSnapshots = units == null
-                ? env.fromData(List.<Map<String, String>>of(Map.of()), ReferenceUnits.TYPE).uid("units-none")
-                : env.fromSource(units, WatermarkStrategy.<Map<String, String>>forGenerator(ctx -> new NoEventTime<>()), "units")
-                        .setParallelism(1).uid("units-source");
+        // A step naming a unit the reference data does not know yet waits for it (read again while the job runs),
+        // with the ticket's later steps; still unknown after half the allowed lateness, it is kept aside.
         SingleOutputStreamOperator<Sourced<TicketEvent>> knownUnits = validTickets
                 .keyBy(s -> s.event().ticketId())
-                .connect(unitSnapshots.broadcast(UnitGate.UNITS))
-                .process(new UnitGate(rules.units(), DEAD_LETTERS, TICKETS, settings.allowedLateness().dividedBy(2), CANONICAL), TICKETS)
+                .process(new UnitGate(units, DEAD_LETTERS, TICKETS, settings.allowedLateness().dividedBy(2),
+                        settings.unitsRefresh(), CANONICAL), TICKETS)
                 .name("known units").uid("tickets-unit-gate");
         SingleOutputStreamOperator<Fact> facts = DataStreamUtils.reinterpretAsKeyedStream(knownUnits, s -> s.event().ticketId())
                 .process(new TicketLifecycle(DEAD_LETTERS, TICKET_STATES, ACCEPTED_TICKETS, settings.allowedLateness(),
@@ -210,17 +203,6 @@ public final class HotlineJob {
             } else {
                 ctx.output(DEAD_LETTERS, DeadLetter.unparsed(s));
             }
-        }
-    }
-
-    /** For a stream without event time (reference data): it never holds the watermark of what it is joined with. */
-    static final class NoEventTime<T> implements WatermarkGenerator<T> {
-        @Override
-        public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {}
-
-        @Override
-        public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
         }
     }
 }

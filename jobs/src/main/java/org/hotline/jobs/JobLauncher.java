@@ -57,7 +57,7 @@ public final class JobLauncher {
                 config.job.sinkFlushIntervalMs);
         Duration maxAhead = Duration.ofSeconds(config.job.maxAheadSeconds);
         new HotlineJob(KafkaSources.calls(config.kafka, reading, maxAhead), KafkaSources.tickets(config.kafka, reading, maxAhead),
-                ReferenceUnits.source(config.clickhouse, Duration.ofSeconds(config.job.unitsRefreshSeconds), reading.bounded()),
+                new ReferenceUnits(config.clickhouse),
                 sinks.all(alertEvents), config.job.settings(), alertRules(config)).build(env);
     }
 

@@ -15,7 +15,7 @@ public final class InMemoryJobAccess {
     public InMemoryJobAccess outOfOrderness(java.time.Duration outOfOrderness) {
         JobSettings s = job.settings;
         job.settings = new JobSettings(outOfOrderness, s.idleness(), s.allowedLateness().plus(outOfOrderness), s.dedupRetention(),
-                s.ticketRetention(), s.earlyUpdates());
+                s.ticketRetention(), s.earlyUpdates(), s.unitsRefresh());
         return this;
     }
 
