@@ -408,9 +408,18 @@ public final class MonthSimulator {
                     for (Ticket t : picked) {
                         t.story = "returned:" + unitOf(units, incident.text("unit"));
                         String target = to.get(i++ % to.size());
-                        // the final unit must have room for an extended, on-time ticket
-                        for (int k = 0; k < to.size() && !room(units.get(unitOf(units, target)), byUnit, true); k++) {
-                            target = to.get((i + k) % to.size());
+                        // a unit with room for another ticket, best one that can also be extended and on time
+                        for (boolean both : new boolean[] {true, false}) {
+                            for (int k = 0; k < to.size() && !room(units.get(unitOf(units, target)), byUnit, both); k++) {
+                                target = to.get((i + k) % to.size());
+                            }
+                            if (room(units.get(unitOf(units, target)), byUnit, both)) {
+                                break;
+                            }
+                        }
+                        if (!room(units.get(unitOf(units, target)), byUnit, false)) {
+                            throw new IllegalArgumentException(String.format("the %d tickets returned by %s do not fit the "
+                                    + "tickets published for %s", count, incident.text("unit"), String.join(", ", to)));
                         }
                         assign(t, unitOf(units, target), byUnit);
                     }
@@ -506,7 +515,10 @@ public final class MonthSimulator {
         long extended = u.extensions();
         List<Ticket> rest = new ArrayList<>();
         for (Ticket t : held) {
-            if (t.story.startsWith("returned")) {
+            // A returned ticket is extended by the zone before it gives it back (as in the real incident) and met the
+            // new due time of its redispatch, while the unit's figures have room; otherwise it is like any other: a
+            // redispatch sets a new due time, so it needs no extension, and it may finish late.
+            if (t.story.startsWith("returned") && onTime > 0 && extended > 0) {
                 t.onTime = true;
                 t.extended = true;
                 onTime--;
@@ -519,9 +531,16 @@ public final class MonthSimulator {
         rest.sort(Comparator.comparingInt(t -> t.story.equals("piled") ? 0 : t.story.equals("late") ? 1 : 2));
         List<Ticket> piled = rest.stream().filter(t -> t.story.equals("piled")).toList();
         List<Ticket> late = rest.stream().filter(t -> t.story.equals("late")).toList();
-        List<Ticket> normal = rest.stream().filter(t -> t.story.isEmpty() || t.story.startsWith("bouncing")).toList();
-        if (onTime < 0 || extended < 0 || onTime > rest.size() - late.size() || extended > rest.size()) {
-            throw new IllegalArgumentException(u.unit() + ": the incidents do not fit its published figures");
+        List<Ticket> normal = rest.stream().filter(t -> t.story.isEmpty() || t.story.startsWith("bouncing")
+                || t.story.startsWith("returned")).toList();
+        if (onTime > rest.size() - late.size()) {
+            throw new IllegalArgumentException(String.format("%s: %d of its %d tickets are published as completed on time, "
+                    + "but the incidents and the late ones leave room for %d (a ticket completed after its due time is late)",
+                    u.unit(), u.onTime(), u.tickets(), u.onTime() - onTime + rest.size() - late.size()));
+        }
+        if (extended > rest.size()) {
+            throw new IllegalArgumentException(String.format("%s: %d extensions published, more than its %d tickets",
+                    u.unit(), u.extensions(), u.tickets()));
         }
         // piled: the first ones on time and extended, then extended and late, then late
         for (Ticket t : piled) {
@@ -671,9 +690,12 @@ public final class MonthSimulator {
             String zone = t.story.substring("returned:".length());
             long due0 = d + span;
             event(t, TicketEventType.DISPATCHED, d, zone, due0, null, null, null);
-            long newDue = due0 + 3 * DAY;
-            event(t, TicketEventType.EXTENSION_GRANTED, due0 - between(HOUR, DAY), zone, null, newDue, null, null);
-            long back = newDue + between(DAY, 2 * DAY); // left past its due time, then returned as not the zone's duty
+            if (t.extended) { // the zone kept extending it (the extension counts for the unit that completes it)
+                long newDue = due0 + 3 * DAY;
+                event(t, TicketEventType.EXTENSION_GRANTED, due0 - between(HOUR, DAY), zone, null, newDue, null, null);
+                due0 = newDue;
+            }
+            long back = due0 + between(DAY, 2 * DAY); // left past its due time, then returned as not the zone's duty
             event(t, TicketEventType.RETURNED, back, zone, null, null, null, null);
             d = back + between(10 * MINUTE, 2 * HOUR);
             finish(t, d, Math.min(d + span, monthEnd - HOUR));

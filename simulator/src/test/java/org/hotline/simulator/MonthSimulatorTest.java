@@ -4,6 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.hotline.figures.Rates;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,6 +22,7 @@ import org.hotline.events.TicketEvent;
 import org.hotline.events.TicketEventType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped profile's month, counted straight from the generated events. */
 class MonthSimulatorTest {
@@ -119,6 +123,75 @@ class MonthSimulatorTest {
         assertThat(again.tickets()).usingRecursiveFieldByFieldElementComparator().isEqualTo(month.tickets());
         MonthSimulator.Month other = new MonthSimulator(profile, 43).generate();
         assertThat(other.calls()).isNotEqualTo(month.calls());
+    }
+
+    @Test
+    void theUnitsAreThePublishedOnes() {
+        Map<String, long[]> counted = unitFigures(month.tickets());
+        for (Profile.UnitFigures u : profile.units()) {
+            assertThat(counted.get(u.unit())).as(u.unit() + ": tickets, on time, extended, contacted")
+                    .containsExactly(u.tickets(), u.onTime(), u.extensions(), u.contacted());
+        }
+    }
+
+    /**
+     * Units that receive returned tickets with fewer extensions than the tickets they receive: a redispatch sets a
+     * new due time, so a returned ticket needs no extension. The month calibrates, counted from its events.
+     */
+    @Test
+    void unitsReceivingMoreReturnedTicketsThanTheyHaveExtensionsCalibrate(@TempDir Path dir) throws Exception {
+        for (String file : List.of("month.json", "units.csv")) {
+            try (InputStream in = Profile.class.getResourceAsStream("/profiles/xiangtan-2023-09/" + file)) {
+                String text = new String(in.readAllBytes(), UTF_8);
+                if (file.equals("units.csv")) { // 65 tickets returned to these two; 13 extensions between them
+                    text = text.replace("雨湖区人民政府,district,1613,1613,254,", "雨湖区人民政府,district,1613,1613,10,")
+                            .replace("市城管局,department,72,72,7,", "市城管局,department,72,72,3,");
+                }
+                Files.writeString(dir.resolve(file), text, UTF_8);
+            }
+        }
+        Profile tight = Profile.load(dir.toString());
+
+        Map<String, long[]> counted = unitFigures(new MonthSimulator(tight, 7).generate().tickets());
+
+        for (Profile.UnitFigures u : tight.units()) {
+            assertThat(counted.getOrDefault(u.unit(), new long[4])).as(u.unit() + ": tickets, on time, extended, contacted")
+                    .containsExactly(u.tickets(), u.onTime(), u.extensions(), u.contacted());
+        }
+    }
+
+    /**
+     * Per unit, counted from the events alone: tickets it completed, on time (completed by the due time in force:
+     * the last dispatch's, or a later extension's), extended at any point, and contacted.
+     */
+    static Map<String, long[]> unitFigures(List<TicketEvent> events) {
+        Map<String, List<TicketEvent>> byTicket = new TreeMap<>();
+        events.forEach(e -> byTicket.computeIfAbsent(e.ticketId(), k -> new java.util.ArrayList<>()).add(e));
+        Map<String, long[]> out = new HashMap<>();
+        for (List<TicketEvent> life : byTicket.values()) {
+            Long due = null;
+            boolean extended = false;
+            boolean contacted = false;
+            for (TicketEvent e : life) {
+                switch (e.type()) {
+                    case DISPATCHED -> due = e.dueTimeMs();
+                    case EXTENSION_GRANTED -> {
+                        due = e.newDueTimeMs();
+                        extended = true;
+                    }
+                    case CONTACTED -> contacted = true;
+                    case COMPLETED -> {
+                        long[] f = out.computeIfAbsent(e.unitId(), k -> new long[4]);
+                        f[0]++;
+                        f[1] += e.eventTimeMs() <= due ? 1 : 0;
+                        f[2] += extended ? 1 : 0;
+                        f[3] += contacted ? 1 : 0;
+                    }
+                    default -> { }
+                }
+            }
+        }
+        return out;
     }
 
     @Test
