@@ -52,6 +52,8 @@ final class DemoCommand implements Callable<Integer> {
             LocalKafka.createTopics(c.kafka.bootstrapServers,
                     Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
             c.clickhouse.database = database;
+            // A group (and so a checkpoint folder) of its own: `run` must never resume from the demo's state.
+            c.kafka.groupId = "hotline-demo";
             try (ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
                 ch.execute("DROP DATABASE IF EXISTS " + ClickHouseSql.database(database));
             }
