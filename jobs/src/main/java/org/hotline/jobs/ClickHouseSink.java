@@ -7,6 +7,10 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.hotline.sql.ClickHouseSql;
 
 /**
@@ -55,16 +59,27 @@ public final class ClickHouseSink<T> implements Sink<T> {
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
-        return new Writer(context.getProcessingTimeService());
+        return new Writer(context.getProcessingTimeService(), context.metricGroup().addGroup("clickhouse", table));
     }
 
     private final class Writer implements SinkWriter<T> {
         private final ClickHouseSql clickhouse = new ClickHouseSql(url, user, password);
         private final TsvRow rows = new TsvRow();
         private final ProcessingTimeService time;
+        // What the sink does, for the operators' dashboards (Prometheus: flink_taskmanager_job_task_operator_clickhouse_*)
+        private final Counter rowsWritten;
+        private final Counter batches;
+        private final Counter retries;
+        private final Histogram batchRows;
+        private final Histogram insertMillis;
 
-        Writer(ProcessingTimeService time) {
+        Writer(ProcessingTimeService time, MetricGroup metrics) {
             this.time = time;
+            this.rowsWritten = metrics.counter("rowsWritten");
+            this.batches = metrics.counter("batches");
+            this.retries = metrics.counter("retries");
+            this.batchRows = metrics.histogram("batchRows", new DescriptiveStatisticsHistogram(1_000));
+            this.insertMillis = metrics.histogram("insertMillis", new DescriptiveStatisticsHistogram(1_000));
             if (flushIntervalMs > 0) {
                 schedule();
             }
@@ -99,10 +114,16 @@ public final class ClickHouseSink<T> implements Sink<T> {
             byte[] batch = rows.bytes();
             for (int attempt = 0; ; attempt++) {
                 try {
+                    long started = System.nanoTime();
                     clickhouse.insertTabSeparated(table, columns, batch);
+                    insertMillis.update((System.nanoTime() - started) / 1_000_000);
+                    rowsWritten.inc(rows.rows());
+                    batchRows.update(rows.rows());
+                    batches.inc();
                     rows.clear();
                     return;
                 } catch (ClickHouseSql.ClickHouseException e) {
+                    retries.inc();
                     if (attempt >= maxRetries) {
                         throw new IOException(rows.rows() + " rows for " + table + " not written after " + (attempt + 1)
                                 + " attempts", e);

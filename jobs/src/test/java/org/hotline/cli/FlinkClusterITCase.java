@@ -61,11 +61,20 @@ class FlinkClusterITCase {
             cluster.killTaskManager(0);
             cluster.startTaskManager();
 
-            RecoveryITCase.awaitTruth(c, month, null, () -> cluster.cancel(jobId));
+            java.util.concurrent.atomic.AtomicReference<String> taskManagerMetrics = new java.util.concurrent.atomic.AtomicReference<>();
+            RecoveryITCase.awaitTruth(c, month, null, () -> {
+                taskManagerMetrics.set(taskManagerMetrics(cluster)); // while the job's operators are registered
+                cluster.cancel(jobId);
+            });
             JsonNode job = cluster.get("/jobs/" + jobId);
             assertThat(cluster.get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size())
                     .as("the job failed over (the killed TaskManager): %s", job).isPositive();
             assertThat(prometheus(cluster)).as("metrics for Prometheus").contains("flink_jobmanager_numRegisteredTaskManagers");
+            assertThat(taskManagerMetrics.get()).as("the ClickHouse sinks' metrics, for Prometheus")
+                    .containsPattern("flink_taskmanager_job_task_operator_clickhouse_rowsWritten\\{[^}]*clickhouse=\""
+                            + c.clickhouse.database + "_call_events\"[^}]*\\} [1-9]") // the reporter writes dots as _
+                    .contains("flink_taskmanager_job_task_operator_clickhouse_insertMillis")
+                    .contains("flink_taskmanager_job_task_operator_clickhouse_retries");
 
             // ./hotline submit: the same jar sent from here through the REST API, into a database of its own.
             HotlineConfig second = SharedServices.config("flink_cluster_submit");
@@ -90,6 +99,20 @@ class FlinkClusterITCase {
             }
         }
         return null;
+    }
+
+    /** What the TaskManagers' reporters serve (the ports after the JobManager's, in the configured range). */
+    private static String taskManagerMetrics(LocalFlinkCluster cluster) {
+        StringBuilder all = new StringBuilder();
+        for (int port = cluster.prometheusPort() + 1; port <= cluster.prometheusPort() + 20; port++) {
+            try {
+                all.append(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
+            } catch (Exception nobodyThere) {
+                // a port of the range no reporter took
+            }
+        }
+        return all.toString();
     }
 
     private static String prometheus(LocalFlinkCluster cluster) throws Exception {
