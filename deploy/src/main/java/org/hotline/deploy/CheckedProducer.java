@@ -42,7 +42,6 @@ public final class CheckedProducer implements AutoCloseable {
     private final String bootstrap;
     private final Map<String, Long> endOffsetsBefore;
     private final Map<String, LongAdder> acknowledged = new ConcurrentHashMap<>();
-    private final LongAdder failed = new LongAdder();
     private final AtomicLong handedOver = new AtomicLong();
     private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
@@ -81,7 +80,7 @@ public final class CheckedProducer implements AutoCloseable {
             inFlight.acquire();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new NotStoredException("interrupted while sending to " + topic, stored(), failed.sum(), e);
+            throw new NotStoredException("interrupted while sending to " + topic, stored(), e);
         }
         handedOver.incrementAndGet();
         try {
@@ -89,13 +88,11 @@ public final class CheckedProducer implements AutoCloseable {
                 if (error == null) {
                     acknowledged.computeIfAbsent(topic, t -> new LongAdder()).increment();
                 } else {
-                    failed.increment();
                     firstFailure.compareAndSet(null, error);
                 }
                 inFlight.release();
             });
         } catch (RuntimeException e) { // refused before it was queued (e.g. too large, producer closed)
-            failed.increment();
             firstFailure.compareAndSet(null, e);
             inFlight.release();
             throwIfFailed();
@@ -120,7 +117,7 @@ public final class CheckedProducer implements AutoCloseable {
         long missing = sent.keySet().stream().mapToLong(t -> Math.max(0, sent.get(t) - onTopic.get(t))).sum();
         if (missing > 0) {
             throw new NotStoredException(String.format("%,d record(s) acknowledged but not on the topics at %s: %s",
-                    missing, bootstrap, d), stored() - missing, missing, null);
+                    missing, bootstrap, d), stored() - missing, null);
         }
         return d;
     }
@@ -140,7 +137,7 @@ public final class CheckedProducer implements AutoCloseable {
         if (e != null) {
             producer.flush(); // settle the records still in flight, so that the counts are final
             throw new NotStoredException(String.format("%,d record(s) handed to Kafka at %s were not stored: %s",
-                    handedOver.get() - stored(), bootstrap, e.getMessage()), stored(), handedOver.get() - stored(), e);
+                    handedOver.get() - stored(), bootstrap, e.getMessage()), stored(), e);
         }
     }
 
@@ -193,23 +190,17 @@ public final class CheckedProducer implements AutoCloseable {
         }
     }
 
-    /** Some records were not stored: how many were, and how many were not (of those handed over). */
+    /** Some records were not stored: the message says how many; {@link #stored()} how many were. */
     public static final class NotStoredException extends RuntimeException {
         private final long stored;
-        private final long notStored;
 
-        public NotStoredException(String message, long stored, long notStored, Throwable cause) {
+        public NotStoredException(String message, long stored, Throwable cause) {
             super(message, cause);
             this.stored = stored;
-            this.notStored = notStored;
         }
 
         public long stored() {
             return stored;
-        }
-
-        public long notStored() {
-            return notStored;
         }
     }
 }

@@ -125,7 +125,7 @@ final class ReplayCommand implements Callable<Integer> {
     /** The month's events in ClickHouse's raw tables, and those of the replay's topics kept aside with a reason. */
     private static long[] stored(ClickHouseSql ch, HotlineConfig c, Profile p) {
         String db = c.clickhouse.database;
-        String inMonth = " FINAL WHERE toYYYYMM(event_time) = " + p.month().toString().replace("-", "");
+        String inMonth = " FINAL WHERE toYYYYMM(event_time) = " + MonthReplay.partition(p.month());
         long raw = ch.count("SELECT count() FROM " + db + ".call_events" + inMonth)
                 + ch.count("SELECT count() FROM " + db + ".ticket_events" + inMonth);
         long keptAside = ch.count("SELECT count() FROM " + db + ".dead_letters FINAL WHERE topic IN ('"

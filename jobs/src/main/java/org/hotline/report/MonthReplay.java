@@ -14,12 +14,17 @@ public final class MonthReplay {
     static final List<String> MONTHLY_TABLES = List.of("call_events", "ticket_events", "call_minute_metrics", "ticket_minute_metrics",
             "alerts");
 
+    /** The month's partition of the monthly tables, as ClickHouse's {@code toYYYYMM} names it: 202309. */
+    public static String partition(YearMonth month) {
+        return String.format("%d%02d", month.getYear(), month.getMonthValue());
+    }
+
     /**
      * Refuses to replay into a database holding events of the month that no replay wrote (a replay's ids start
      * with the month, e.g. {@code 2023-09-C000001}): replacing the month would drop the live job's figures.
      */
     public static void refuseLiveData(ClickHouseSql ch, String db, YearMonth month) {
-        String m = String.format("%d%02d", month.getYear(), month.getMonthValue());
+        String m = partition(month);
         String prefix = month + "-";
         long live = ch.count("SELECT count() FROM " + db + ".call_events WHERE toYYYYMM(event_time) = " + m
                 + " AND NOT startsWith(call_id, '" + prefix + "')")
@@ -35,7 +40,7 @@ public final class MonthReplay {
     /** Drops the month's partitions, and its tickets' states and dead letters, waiting until they are gone. */
     public static void clear(ClickHouseSql ch, String db, ClusterLayout layout, YearMonth month, String ticketPrefix,
             List<String> topics, Consumer<String> progress) {
-        String partition = String.format("%d%02d", month.getYear(), month.getMonthValue());
+        String partition = partition(month);
         for (String table : MONTHLY_TABLES) {
             ch.execute("ALTER TABLE " + db + "." + layout.local(table) + layout.onCluster() + " DROP PARTITION " + partition);
         }

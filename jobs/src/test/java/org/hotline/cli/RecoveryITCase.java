@@ -325,33 +325,34 @@ class RecoveryITCase {
     static void playEvents(HotlineConfig c, MonthSimulator.Month m) throws Exception {
         EventWriter writer = new EventWriter(m.profile().zone());
         Random random = new Random(m.size());
-        List<Object[]> sends = new ArrayList<>(); // send-at time, topic, key, payload
+        List<Send> sends = new ArrayList<>();
         long copies = 0;
         for (int i = 0; i < m.size(); i++) {
             boolean call = i < m.calls().size();
             long time = call ? m.calls().get(i).eventTimeMs() : m.tickets().get(i - m.calls().size()).eventTimeMs();
-            Object[] send = call
-                    ? new Object[] {0L, c.kafka.callsTopic, m.calls().get(i).callId(), writer.write(m.calls().get(i))}
-                    : new Object[] {0L, c.kafka.ticketsTopic, m.tickets().get(i - m.calls().size()).ticketId(),
-                            writer.write(m.tickets().get(i - m.calls().size()))};
-            send[0] = time + (random.nextInt(20) == 0 ? random.nextInt(20_000) : 0);
-            sends.add(send);
+            String topic = call ? c.kafka.callsTopic : c.kafka.ticketsTopic;
+            String key = call ? m.calls().get(i).callId() : m.tickets().get(i - m.calls().size()).ticketId();
+            String payload = call ? writer.write(m.calls().get(i)) : writer.write(m.tickets().get(i - m.calls().size()));
+            sends.add(new Send(time + (random.nextInt(20) == 0 ? random.nextInt(20_000) : 0), topic, key, payload));
             if (random.nextInt(200) == 0) {
-                Object[] copy = send.clone();
-                copy[0] = time + random.nextInt(600_000);
-                sends.add(copy);
+                sends.add(new Send(time + random.nextInt(600_000), topic, key, payload));
                 copies++;
             }
         }
-        sends.sort(Comparator.comparingLong(x -> (Long) x[0])); // stable: same time, same order as generated
+        sends.sort(Comparator.comparingLong(Send::at)); // stable: same time, same order as generated
         try (CheckedProducer p = new CheckedProducer(new Properties(), c.kafka.bootstrapServers,
                 List.of(c.kafka.callsTopic, c.kafka.ticketsTopic))) {
-            for (Object[] send : sends) {
-                p.send((String) send[1], (String) send[2], (String) send[3]);
-            }
+            sends.forEach(send -> p.send(send.topic(), send.key(), send.payload()));
             assertThat(p.finish().total()).isEqualTo(sends.size());
         }
-        COPIES_SENT.merge(c.kafka.bootstrapServers + "/" + c.kafka.callsTopic, copies, Long::sum);
+        COPIES_SENT.merge(copiesKey(c), copies, Long::sum);
+    }
+
+    /** One record to send, at {@code at} in the played order. */
+    private record Send(long at, String topic, String key, String payload) {}
+
+    private static String copiesKey(HotlineConfig c) {
+        return c.kafka.bootstrapServers + "/" + c.kafka.callsTopic;
     }
 
     /** Waits until ClickHouse holds the truth (asserting it), then cancels the live job. */
@@ -469,7 +470,7 @@ class RecoveryITCase {
             assertThat(ch.count("SELECT count() FROM " + db + ".dead_letters FINAL WHERE reason != 'duplicate'"))
                     .as("dead letters").isZero();
             long duplicates = ch.count("SELECT count() FROM " + db + ".dead_letters FINAL WHERE reason = 'duplicate'");
-            long copies = COPIES_SENT.getOrDefault(c.kafka.bootstrapServers + "/" + c.kafka.callsTopic, 0L);
+            long copies = COPIES_SENT.getOrDefault(copiesKey(c), 0L);
             assertThat(copies).as("copies sent").isPositive();
             if ("duplicate".equals(allowedDeadLetters)) {
                 assertThat(duplicates).as("duplicates: the copies sent, and redeliveries").isGreaterThanOrEqualTo(copies);

@@ -73,7 +73,7 @@ public final class KafkaPlayback {
             return d;
         } catch (CheckedProducer.NotStoredException e) {
             throw new CheckedProducer.NotStoredException(String.format("%,d of %,d events not stored on Kafka: %s",
-                    total - e.stored(), total, e.getMessage()), e.stored(), total - e.stored(), e);
+                    total - e.stored(), total, e.getMessage()), e.stored(), e);
         }
     }
 

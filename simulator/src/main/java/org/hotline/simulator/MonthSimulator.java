@@ -407,21 +407,12 @@ public final class MonthSimulator {
                     int i = 0;
                     for (Ticket t : picked) {
                         t.story = "returned:" + unitOf(units, incident.text("unit"));
-                        String target = to.get(i++ % to.size());
-                        // a unit with room for another ticket, best one that can also be extended and on time
-                        for (boolean both : new boolean[] {true, false}) {
-                            for (int k = 0; k < to.size() && !room(units.get(unitOf(units, target)), byUnit, both); k++) {
-                                target = to.get((i + k) % to.size());
-                            }
-                            if (room(units.get(unitOf(units, target)), byUnit, both)) {
-                                break;
-                            }
-                        }
-                        if (!room(units.get(unitOf(units, target)), byUnit, false)) {
+                        String target = receiver(units, byUnit, to, i++);
+                        if (target == null) {
                             throw new IllegalArgumentException(String.format("the %d tickets returned by %s do not fit the "
                                     + "tickets published for %s", count, incident.text("unit"), String.join(", ", to)));
                         }
-                        assign(t, unitOf(units, target), byUnit);
+                        assign(t, target, byUnit);
                     }
                 }
                 case "bouncing_ticket" -> {
@@ -476,6 +467,23 @@ public final class MonthSimulator {
             throw new IllegalArgumentException("incident names unit '" + name + "', which is not in units.csv");
         }
         return name;
+    }
+
+    /**
+     * The unit of {@code to}, taken in turn from {@code start}, that receives a returned ticket: the first with room
+     * for an extended, on-time one, else the first with room for a ticket at all; null when none has room.
+     */
+    private static String receiver(Map<String, Profile.UnitFigures> units, Map<String, List<Ticket>> byUnit, List<String> to,
+            int start) {
+        for (boolean extendedOnTime : new boolean[] {true, false}) {
+            for (int k = 0; k < to.size(); k++) {
+                String unit = unitOf(units, to.get((start + k) % to.size()));
+                if (room(units.get(unit), byUnit, extendedOnTime)) {
+                    return unit;
+                }
+            }
+        }
+        return null;
     }
 
     private static boolean room(Profile.UnitFigures u, Map<String, List<Ticket>> byUnit, boolean extendedOnTime) {

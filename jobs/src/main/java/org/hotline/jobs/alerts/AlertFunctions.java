@@ -21,6 +21,7 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.hotline.jobs.CallMinute;
+import org.hotline.jobs.MinuteSlices;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactKind;
 import org.hotline.events.TicketEvent;
@@ -240,8 +241,16 @@ public final class AlertFunctions {
 
     /** A ticket dispatched again and again. */
     public static final class BouncingTicket extends OrderedRules<Sourced<TicketEvent>> {
-        /** Dispatches so far, done (1) or not (0); the unit it is with and its category. */
-        private transient ValueState<String[]> ticket;
+        private transient ValueState<Bouncing> ticket;
+
+        /** What the rule keeps of a ticket. */
+        public static final class Bouncing {
+            public int dispatches;
+            public boolean done;
+            /** The unit it was last dispatched to, and its category. */
+            public String unit;
+            public String category;
+        }
 
         public BouncingTicket(AlertRules rules, TypeInformation<Sourced<TicketEvent>> steps) {
             super(rules, steps);
@@ -250,8 +259,7 @@ public final class AlertFunctions {
         @Override
         public void open(OpenContext ctx) {
             super.open(ctx);
-            ticket = getRuntimeContext().getState(new ValueStateDescriptor<>("bouncing",
-                    org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO));
+            ticket = getRuntimeContext().getState(new ValueStateDescriptor<>("bouncing", Bouncing.class));
         }
 
         /** Every step the ticket's life accepted, once each, at its own time: no dispatch is missed however far the watermark jumps. */
@@ -267,24 +275,24 @@ public final class AlertFunctions {
 
         @Override
         void apply(long time, List<Sourced<TicketEvent>> steps, Context ctx, Collector<Alert> out) throws Exception {
-            String[] t = ticket.value() == null ? new String[] {"0", "0", null, null} : ticket.value();
+            Bouncing t = ticket.value() == null ? new Bouncing() : ticket.value();
             for (Sourced<TicketEvent> s : steps) {
                 TicketEvent e = s.event();
                 switch (e.type()) {
-                    case CREATED -> t[3] = e.category();
+                    case CREATED -> t.category = e.category();
                     case DISPATCHED -> {
-                        t[0] = Integer.toString(Integer.parseInt(t[0]) + 1);
-                        t[2] = e.unitId();
+                        t.dispatches++;
+                        t.unit = e.unitId();
                     }
-                    case COMPLETED, RESOLVED_ONLINE -> t[1] = "1";
+                    case COMPLETED, RESOLVED_ONLINE -> t.done = true;
                     default -> { }
                 }
             }
             ticket.update(t);
             // the count only grows; the alert ends when the ticket is done
-            double value = t[1].equals("1") ? 0 : Integer.parseInt(t[0]);
+            double value = t.done ? 0 : t.dispatches;
             String id = ctx.getCurrentKey();
-            Alert about = new Alert(null, id, t[2], null, t[3], id, null, null, 0, 0, null, null, 0);
+            Alert about = new Alert(null, id, t.unit, null, t.category, id, null, null, 0, 0, null, null, 0);
             emit(evaluate("bouncing_ticket", AlertRules.higher(rules.settings("bouncing_ticket", null)), value, time, about), out);
         }
     }
@@ -408,7 +416,7 @@ public final class AlertFunctions {
         /** A minute is judged once complete (its last millisecond passed), not on the rows written while in progress. */
         @Override
         long timeOf(CallMinute m) {
-            return m.minuteStartMs() + 59_999L;
+            return m.minuteStartMs() + MinuteSlices.MINUTE - 1;
         }
 
         @Override
@@ -418,7 +426,7 @@ public final class AlertFunctions {
 
         @Override
         void apply(long time, List<CallMinute> rows, Context ctx, Collector<Alert> out) throws Exception {
-            long minuteStart = time - 59_999L;
+            long minuteStart = time - (MinuteSlices.MINUTE - 1);
             long[] previous = minutes.get(minuteStart);
             // a line's minute comes as one row per caller region, each rewritten with a higher version: the last wins
             Map<Long, long[]> byRegion = new java.util.TreeMap<>();
@@ -428,10 +436,11 @@ public final class AlertFunctions {
                 }
             }
             for (CallMinute m : rows) {
-                long[] known = byRegion.get((long) m.callerRegion().hashCode());
+                long region = m.callerRegion().hashCode();
+                long[] known = byRegion.get(region);
                 if (known == null || known[3] <= m.version()) {
-                    byRegion.put((long) m.callerRegion().hashCode(), new long[] {m.offered(), m.answered(),
-                            Math.max(m.answeredWaitMax(), m.abandonedWaitMax()), m.version()});
+                    byRegion.put(region, new long[] {m.offered(), m.answered(), Math.max(m.answeredWaitMax(), m.abandonedWaitMax()),
+                            m.version()});
                 }
             }
             long[] packed = new long[byRegion.size() * 5];
