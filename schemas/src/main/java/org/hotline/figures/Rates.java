@@ -41,6 +41,12 @@ public final class Rates {
 
     /** The smallest denominator that makes {@code numerator / denominator} published as {@code pct}. */
     public static long denominator(long numerator, BigDecimal pct) {
+        if (pct.signum() == 0) { // 0 % is published for nothing at all (0 of 0)
+            if (numerator == 0) {
+                return 0;
+            }
+            throw new IllegalArgumentException(numerator + " events cannot be published as 0 %");
+        }
         long guess = BigDecimal.valueOf(numerator).multiply(HUNDRED).divide(pct, 0, RoundingMode.HALF_UP).longValue();
         for (long d = Math.max(numerator, guess - 50); d <= guess + 50; d++) {
             if (d > 0 && matches(numerator, d, pct)) {
