@@ -1,9 +1,19 @@
 package org.hotline.cli;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.hotline.assessment.AssessmentCsv;
 import org.hotline.config.HotlineConfig;
+import org.hotline.simulator.MonthSimulator;
+import org.hotline.simulator.Profile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,14 +68,51 @@ public final class Hotline implements Callable<Integer> {
         String clickhouseUrl;
     }
 
-    /** The month to simulate: a profile, and the seed that makes it the same every time. */
+    /** The months to simulate: profiles of consecutive months, and the seed that makes them the same every time. */
     static final class ProfileOptions {
-        @Option(names = "--profile", required = true,
-                description = "A shipped profile (e.g. xiangtan-2023-09) or a folder with month.json and units.csv.")
-        String profile;
+        @Option(names = "--profile", required = true, paramLabel = "PROFILE",
+                description = "A shipped profile (e.g. xiangtan-2023-09), a folder with month.json and units.csv, or a "
+                        + "folder of such folders. Repeat it for consecutive months (--profile A --profile B): tickets "
+                        + "and callbacks then cross each month's end.")
+        List<String> profiles;
 
         @Option(names = "--seed", defaultValue = "2023", description = "Seed: the same seed gives the same events (default: ${DEFAULT-VALUE}).")
         long seed;
+
+        /** The profiles named, a folder of month folders opened, in month order. */
+        List<Profile> load() {
+            List<Profile> out = new ArrayList<>();
+            for (String p : profiles) {
+                Path dir = Path.of(p);
+                if (Files.isDirectory(dir) && !Files.exists(dir.resolve("month.json"))) {
+                    try (Stream<Path> months = Files.list(dir)) {
+                        months.filter(m -> Files.exists(m.resolve("month.json"))).sorted()
+                                .forEach(m -> out.add(Profile.load(m.toString())));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("could not read " + dir + ": " + e.getMessage(), e);
+                    }
+                } else {
+                    out.add(Profile.load(p));
+                }
+            }
+            if (out.isEmpty()) {
+                throw new IllegalArgumentException("no profile in " + profiles);
+            }
+            out.sort(Comparator.comparing(Profile::month));
+            return out;
+        }
+
+        /** The months' events, one stream (consecutive months carry tickets and callbacks over). */
+        static MonthSimulator.Month generate(List<Profile> months, long seed) {
+            return MonthSimulator.Month.concat(MonthSimulator.sequence(months, seed));
+        }
+
+        /** How the months are named: 2024-03, or 2024-03-to-2024-04. */
+        static String span(List<Profile> months) {
+            YearMonth first = months.get(0).month();
+            YearMonth last = months.get(months.size() - 1).month();
+            return first.equals(last) ? first.toString() : first + "-to-" + last;
+        }
     }
 
     /** The --config option, shared by the commands that read the configuration. */

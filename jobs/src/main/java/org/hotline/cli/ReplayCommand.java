@@ -2,6 +2,7 @@ package org.hotline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,8 +27,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Simulate a published month into Kafka and run the pipeline over it until every result is in "
-                + "ClickHouse; load the office's inputs for the month. A replayed month replaces an earlier replay of it.")
+        description = "Simulate a published month (or consecutive months) into Kafka and run the pipeline over it until "
+                + "every result is in ClickHouse; load the office's inputs for each month. A replayed month replaces an earlier "
+                + "replay of it.")
 final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
@@ -48,32 +50,39 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        Profile p = Profile.load(month.profile);
+        List<Profile> months = month.load();
         HotlineConfig c = config.load();
-        String monthName = p.month().toString();
-        c.kafka.callsTopic = "calls-" + monthName;
-        c.kafka.ticketsTopic = "tickets-" + monthName;
-        c.kafka.groupId = "replay-" + monthName;
-        c.kafka.alertsTopic = "alerts-" + monthName;
+        String span = Hotline.ProfileOptions.span(months);
+        c.kafka.callsTopic = "calls-" + span;
+        c.kafka.ticketsTopic = "tickets-" + span;
+        c.kafka.groupId = "replay-" + span;
+        c.kafka.alertsTopic = "alerts-" + span;
         if (database != null) {
             c.clickhouse.database = database;
         }
         try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl)
                         .kafka(c, servers.workDir, bootstrap, false);
                 ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, c.clickhouse.user, c.clickhouse.password)) {
-            System.out.printf("Simulating %s (%s, seed %d)...%n", p.name(), monthName, month.seed);
-            MonthSimulator.Month m = new MonthSimulator(p, month.seed).generate();
+            System.out.printf("Simulating %s (%s, seed %d)...%n", String.join(", ", months.stream().map(Profile::name).toList()),
+                    span, month.seed);
+            MonthSimulator.Month m = Hotline.ProfileOptions.generate(months, month.seed);
             System.out.printf("  %,d call events and %,d ticket events%n", m.calls().size(), m.tickets().size());
 
             String db = c.clickhouse.database;
             JobLauncher.migrate(c.clickhouse, System.out::println);
-            MonthReplay.refuseLiveData(ch, db, p.month());
-            MonthReplay.clear(ch, db, c.clickhouse.layout(), p.month(), monthName + "-T", List.of(c.kafka.callsTopic, c.kafka.ticketsTopic), System.out::println);
+            List<YearMonth> replayed = months.stream().map(Profile::month).toList();
+            MonthReplay.refuseLiveData(ch, db, replayed);
+            for (YearMonth ym : replayed) {
+                MonthReplay.clear(ch, db, c.clickhouse.layout(), ym, ym + "-T", List.of(c.kafka.callsTopic, c.kafka.ticketsTopic),
+                        System.out::println);
+            }
             freshTopics(c);
-            OfficeInputs.load(ch, db, p); // first: the alert rules read the units' groups
-            System.out.println("Writing the month to Kafka...");
+            for (Profile p : months) {
+                OfficeInputs.load(ch, db, p); // first: the alert rules read the units' groups
+            }
+            System.out.println("Writing " + (months.size() == 1 ? "the month" : "the months") + " to Kafka...");
             new KafkaPlayback(c.kafka.clientProperties(), c.kafka.bootstrapServers, c.kafka.callsTopic, c.kafka.ticketsTopic,
-                    p.zone()).play(m, 0, System.out::println); // throws, saying how many, if an event was not stored
+                    months.get(0).zone()).play(m, 0, System.out::println); // throws, saying how many, if an event was not stored
 
             System.out.println("Running the pipeline over it...");
             ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
@@ -85,8 +94,12 @@ final class ReplayCommand implements Callable<Integer> {
             } finally {
                 ticker.shutdownNow();
             }
-            long[] stored = stored(ch, c, p);
-            summary(ch, db, p, m, stored, started);
+            long[] stored = stored(ch, c, replayed);
+            System.out.printf("Replayed %s in %d s: %,d events generated, %,d stored in ClickHouse, %,d kept aside with a "
+                    + "reason.%n", span, (System.nanoTime() - started) / 1_000_000_000L, m.size(), stored[0], stored[1]);
+            for (Profile p : months) {
+                summary(ch, db, p);
+            }
             if (stored[0] + stored[1] != m.size()) {
                 throw new IllegalStateException(String.format("the replay generated %,d events but ClickHouse holds %,d and kept "
                         + "%,d aside: %,d unaccounted for", m.size(), stored[0], stored[1], m.size() - stored[0] - stored[1]));
@@ -122,26 +135,25 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    /** The month's events in ClickHouse's raw tables, and those of the replay's topics kept aside with a reason. */
-    private static long[] stored(ClickHouseSql ch, HotlineConfig c, Profile p) {
+    /** The months' events in ClickHouse's raw tables, and those of the replay's topics kept aside with a reason. */
+    private static long[] stored(ClickHouseSql ch, HotlineConfig c, List<YearMonth> months) {
         String db = c.clickhouse.database;
-        String inMonth = " FINAL WHERE toYYYYMM(event_time) = " + MonthReplay.partition(p.month());
-        long raw = ch.count("SELECT count() FROM " + db + ".call_events" + inMonth)
-                + ch.count("SELECT count() FROM " + db + ".ticket_events" + inMonth);
+        String inMonths = " FINAL WHERE toYYYYMM(event_time) IN (" + String.join(", ", months.stream().map(MonthReplay::partition)
+                .toList()) + ")";
+        long raw = ch.count("SELECT count() FROM " + db + ".call_events" + inMonths)
+                + ch.count("SELECT count() FROM " + db + ".ticket_events" + inMonths);
         long keptAside = ch.count("SELECT count() FROM " + db + ".dead_letters FINAL WHERE topic IN ('"
                 + c.kafka.callsTopic + "', '" + c.kafka.ticketsTopic + "')");
         return new long[] {raw, keptAside};
     }
 
-    private static void summary(ClickHouseSql ch, String db, Profile p, MonthSimulator.Month m, long[] stored, long started) {
+    private static void summary(ClickHouseSql ch, String db, Profile p) {
         JsonNode r = new MonthReport(ch, db).build(p.month(), 11);
         System.out.printf("""
-                Replayed %s in %d s: %,d events generated, %,d stored in ClickHouse, %,d kept aside with a reason.
-                  calls answered %,d, connection rate %s %%
-                  tickets %,d: resolved online %,d, dispatched %,d, completed on time %,d, callback satisfaction %s %%
-                  %d units assessed. See: ./hotline report --month %s --format json
-                """, p.name(), (System.nanoTime() - started) / 1_000_000_000L, m.size(), stored[0], stored[1],
-                r.at("/calls/answered").asLong(), r.at("/calls/connection_rate_pct").asText(),
+                  %s (%s): calls answered %,d, connection rate %s %%
+                    tickets %,d: resolved online %,d, dispatched %,d, completed on time %,d, callback satisfaction %s %%
+                    %d units assessed. See: ./hotline report --month %s --format json
+                """, p.month(), p.name(), r.at("/calls/answered").asLong(), r.at("/calls/connection_rate_pct").asText(),
                 r.at("/tickets/valid").asLong(), r.at("/tickets/resolved_online").asLong(), r.at("/tickets/dispatched").asLong(),
                 r.at("/tickets/dispatched_completed_on_time").asLong(), r.at("/tickets/callback_satisfaction_pct").asText(),
                 r.get("units").size(), p.month());

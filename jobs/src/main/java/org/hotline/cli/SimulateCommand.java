@@ -1,6 +1,7 @@
 package org.hotline.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.hotline.config.HotlineConfig;
@@ -37,9 +38,11 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Profile p = Profile.load(month.profile);
-        System.err.printf("Simulating %s (%s, seed %d)...%n", p.name(), p.month(), month.seed);
-        MonthSimulator.Month events = new MonthSimulator(p, month.seed).generate();
+        List<Profile> months = month.load();
+        Profile p = months.get(0);
+        System.err.printf("Simulating %s (%s, seed %d)...%n", months.stream().map(Profile::name).toList(),
+                Hotline.ProfileOptions.span(months), month.seed);
+        MonthSimulator.Month events = Hotline.ProfileOptions.generate(months, month.seed);
         if (out != null) {
             JsonLines.write(events, out, p.zone());
             System.out.printf("Wrote %,d call events and %,d ticket events to %s%n", events.calls().size(),

@@ -20,20 +20,23 @@ public final class MonthReplay {
     }
 
     /**
-     * Refuses to replay into a database holding events of the month that no replay wrote (a replay's ids start
-     * with the month, e.g. {@code 2023-09-C000001}): replacing the month would drop the live job's figures.
+     * Refuses to replay into a database holding events of the months that no replay of them wrote (a replay's ids start
+     * with the month they were created in, e.g. {@code 2023-09-C000001}; consecutive months replayed together hold each
+     * other's tickets): replacing the months would drop the live job's figures.
      */
-    public static void refuseLiveData(ClickHouseSql ch, String db, YearMonth month) {
-        String m = partition(month);
-        String prefix = month + "-";
-        long live = ch.count("SELECT count() FROM " + db + ".call_events WHERE toYYYYMM(event_time) = " + m
-                + " AND NOT startsWith(call_id, '" + prefix + "')")
-                + ch.count("SELECT count() FROM " + db + ".ticket_events WHERE toYYYYMM(event_time) = " + m
-                + " AND NOT startsWith(ticket_id, '" + prefix + "')");
-        if (live > 0) {
-            throw new IllegalStateException(String.format("ClickHouse database %s holds %,d event(s) of %s that no replay "
-                    + "wrote (the live job's?): a replay replaces the month and would drop them. Replay into a database of "
-                    + "its own: --database NAME", db, live, month));
+    public static void refuseLiveData(ClickHouseSql ch, String db, List<YearMonth> months) {
+        String replayed = months.stream().map(m -> "startsWith(%s, '" + m + "-')").reduce((x, y) -> x + " OR " + y).orElseThrow();
+        for (YearMonth month : months) {
+            String m = partition(month);
+            long live = ch.count("SELECT count() FROM " + db + ".call_events WHERE toYYYYMM(event_time) = " + m
+                    + " AND NOT (" + replayed.replace("%s", "call_id") + ")")
+                    + ch.count("SELECT count() FROM " + db + ".ticket_events WHERE toYYYYMM(event_time) = " + m
+                    + " AND NOT (" + replayed.replace("%s", "ticket_id") + ")");
+            if (live > 0) {
+                throw new IllegalStateException(String.format("ClickHouse database %s holds %,d event(s) of %s that no replay "
+                        + "wrote (the live job's?): a replay replaces the month and would drop them. Replay into a database of "
+                        + "its own: --database NAME", db, live, month));
+            }
         }
     }
 

@@ -123,6 +123,57 @@ class ReplayITCase {
         }
     }
 
+    /**
+     * Two consecutive months replayed together (a folder of months): tickets dispatched on March's last days are completed
+     * in April and callbacks on March's last tickets come in April, yet each month reports its own published figures,
+     * and April's month over month is March's, from the stream.
+     */
+    @org.junit.jupiter.api.Test
+    void consecutiveMonthsReplayedTogetherReportEachMonthsFigures() throws Exception {
+        Path months = Path.of(ReplayITCase.class.getResource("/profiles/two-months").toURI());
+        Path config = dir.resolve("hotline.yaml");
+        Files.writeString(config, "job:\n  checkpoint_interval_seconds: 2\n");
+        String said = Cli.stdout("replay", "--config", config.toString(), "--profile", months.toString(), "--database", "replay_two",
+                "--clickhouse-url", SharedServices.clickhouse().httpUrl(),
+                "--bootstrap-servers", SharedServices.kafka().bootstrapServers(), "--work-dir", dir.toString());
+
+        List<Profile> profiles = List.of(Profile.load(months.resolve("small-2024-03").toString()),
+                Profile.load(months.resolve("small-2024-04").toString()));
+        List<MonthSimulator.Month> generated = MonthSimulator.sequence(profiles, 2023);
+        int events = generated.stream().mapToInt(MonthSimulator.Month::size).sum();
+        assertThat(said).contains("Replayed 2024-03-to-2024-04")
+                .contains(String.format("%,d events generated, %,d stored in ClickHouse, 0 kept aside", events, events));
+        // the months' lives do cross the month's end: an April completion of a ticket created in March, and an April
+        // callback on one
+        assertThat(generated.get(1).tickets()).as("April's events of tickets created in March")
+                .filteredOn(e -> e.ticketId().startsWith("2024-03-"))
+                .extracting(e -> e.type().wire()).contains("completed", "callback");
+
+        JsonNode march;
+        try (InputStream in = Files.newInputStream(months.resolve("small-2024-03/month.json"))) {
+            march = JSON.readTree(in);
+        }
+        JsonNode april;
+        try (InputStream in = Files.newInputStream(months.resolve("small-2024-04/month.json"))) {
+            april = JSON.readTree(in);
+        }
+        // April publishes no previous month: month over month is March's, from the stream
+        com.fasterxml.jackson.databind.node.ObjectNode aprilWithPrevious = april.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode previous = aprilWithPrevious.putObject("previous_month");
+        previous.put("source", "stream");
+        previous.put("calls_answered", march.at("/calls/answered").asLong());
+        previous.set("connection_rate_pct", march.at("/calls/connection_rate_pct"));
+        previous.put("tickets_valid", march.at("/tickets/valid").asLong());
+        previous.put("tickets_dispatched", march.at("/tickets/dispatched").asLong());
+        previous.set("callback_satisfaction_pct", march.at("/tickets/callback_satisfaction_pct"));
+        for (JsonNode published : List.of(march, aprilWithPrevious)) {
+            String name = "two-months/small-" + published.get("month").asText();
+            JsonNode report = report("replay_two", YearMonth.parse(published.get("month").asText()),
+                    published.at("/tickets/hotspot_categories").size());
+            assertMatches(report, published, unitsCsv(name));
+        }
+    }
+
     /** The JSON alerts on a topic, read from its start until at least {@code expected} have come (or 30 s have passed) and it is quiet. */
     static List<JsonNode> alertsTopic(String topic, int expected) throws Exception {
         List<JsonNode> out = new ArrayList<>();
@@ -240,8 +291,12 @@ class ReplayITCase {
     }
 
     static JsonNode report(YearMonth month, int top) {
+        return report("replay_it", month, top);
+    }
+
+    static JsonNode report(String database, YearMonth month, int top) {
         try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {
-            return new MonthReport(ch, "replay_it").build(month, top);
+            return new MonthReport(ch, database).build(month, top);
         }
     }
 

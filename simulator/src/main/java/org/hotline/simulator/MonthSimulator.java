@@ -220,7 +220,13 @@ public final class MonthSimulator {
     /** Answered and abandoned calls per region; returns, per answered call, {end time, region index}. */
     private List<long[]> generateCalls() {
         long answered = profile.callsAnswered();
-        long offered = Rates.denominator(answered, profile.connectionRatePct());
+        long offered;
+        try {
+            offered = Rates.denominator(answered, profile.connectionRatePct());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("calls: " + answered + " answered cannot have a connection rate of "
+                    + profile.connectionRatePct() + " %: no whole number of calls offered gives it", e);
+        }
         Map<String, Long> byRegion = new LinkedHashMap<>(profile.callsByRegion());
         long rest = answered - byRegion.values().stream().mapToLong(Long::longValue).sum();
         if (rest < 0) {
