@@ -19,9 +19,13 @@ let lastOk = 0;
 
 function number(n) { return Number(n).toLocaleString("en-US"); }
 function pct(n) { return Number(n).toFixed(2) + "\u00a0%"; }
-function duration(s) { // a wait: m:ss
-  s = Number(s);
-  return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+function duration(s) { // a wait: 45 s, 1 min 05 s, 22 min, 1 h 05 min (never m:ss, which reads as a clock time)
+  s = Math.floor(Number(s));
+  const two = (n) => String(n).padStart(2, "0");
+  if (s < 60) return s + " s";
+  if (s < 600) return Math.floor(s / 60) + " min " + two(s % 60) + " s";
+  if (s < 3600) return Math.floor(s / 60) + " min";
+  return Math.floor(s / 3600) + " h " + two(Math.floor((s % 3600) / 60)) + " min";
 }
 function age(s) { // how long a ticket has been open
   s = Number(s);
@@ -49,7 +53,11 @@ function renderFields(board) {
     const key = el.dataset.field;
     if (key === "status") continue;
     const v = get(board, key);
-    if (v === undefined || v === null) continue;
+    if (v === undefined) continue;
+    if (v === null) { // no figure: a rate of 0 of 0
+      el.textContent = "—";
+      continue;
+    }
     const format = FORMATS[el.dataset.format] || (typeof v === "number" ? number : String);
     el.textContent = format(v);
   }

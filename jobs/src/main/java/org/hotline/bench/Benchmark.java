@@ -44,14 +44,16 @@ public final class Benchmark {
 
     /** What one run measured. */
     public record Result(long events, double ceiling1, double ceiling2, double engine1, double engine2, double engineReadableS,
-            double pipeline, double[] latencyMs) {
+            double pipeline, double rowsPerEvent, double[] latencyMs, double[] wallboardMs) {
 
         /** The figures on one line; one not measured reads {@code n/a}. */
         public String machineReadable() {
             return String.format("pipeline_events_per_s=%s ceiling_events_per_s=%s clickhouse_engine_rows_per_s=%s ratio=%s "
-                            + "latency_p50_ms=%s latency_p99_ms=%s", whole(pipeline), whole(ceiling2), whole(engine2),
+                            + "latency_p50_ms=%s latency_p99_ms=%s wallboard_read_ms_1m=%s wallboard_read_ms_36m=%s "
+                            + "rows_per_event=%s", whole(pipeline), whole(ceiling2), whole(engine2),
                     Double.isNaN(pipeline / ceiling2) ? "n/a" : String.format("%.3f", pipeline / ceiling2), whole(latencyMs[0]),
-                    whole(latencyMs[2]));
+                    whole(latencyMs[2]), whole(wallboardMs[0]), whole(wallboardMs[1]),
+                    Double.isNaN(rowsPerEvent) ? "n/a" : String.format("%.2f", rowsPerEvent));
         }
 
         private static String whole(double figure) {
@@ -72,7 +74,10 @@ public final class Benchmark {
     }
 
     /** What can be measured; a run measures all of them unless told otherwise. */
-    public enum Step { CEILING, ENGINE, PIPELINE, LATENCY }
+    public enum Step { CEILING, ENGINE, PIPELINE, LATENCY, WALLBOARD }
+
+    /** Months of history the wallboard step reads at last (the generated months, then earlier copies of them). */
+    static final int HISTORY_MONTHS = 36;
 
     /** Measures {@code steps} only (figures not measured are NaN): a quicker loop when working on one of them. */
     public Result run(int latencySeconds, int latencyRate, java.util.Set<Step> steps) throws Exception {
@@ -108,11 +113,17 @@ public final class Benchmark {
         }
 
         double pipeline = Double.NaN;
-        if (steps.contains(Step.PIPELINE)) {
-            pipeline = pipeline(events);
-            out.accept(String.format("Whole pipeline, Kafka -> Flink -> ClickHouse:     %,.0f events/s (all jobs, all sinks)", pipeline));
-            out.accept(String.format("  ratio to the two-consumer ceiling %.3f, to the ClickHouse engine %.3f", pipeline / ceiling2,
-                    pipeline / engine2[0]));
+        double rowsPerEvent = Double.NaN;
+        if (steps.contains(Step.PIPELINE) || steps.contains(Step.WALLBOARD)) { // the wallboard reads what the pipeline wrote
+            double[] p = pipeline(events);
+            rowsPerEvent = p[1];
+            if (steps.contains(Step.PIPELINE)) {
+                pipeline = p[0];
+                out.accept(String.format("Whole pipeline, Kafka -> Flink -> ClickHouse:     %,.0f events/s (all jobs, all sinks)", pipeline));
+                out.accept(String.format("  ratio to the two-consumer ceiling %.3f, to the ClickHouse engine %.3f", pipeline / ceiling2,
+                        pipeline / engine2[0]));
+            }
+            out.accept(String.format("  rows written to ClickHouse per event: %.2f (all tables, raw events included)", rowsPerEvent));
         }
 
         double[] latency = {Double.NaN, Double.NaN, Double.NaN};
@@ -121,7 +132,33 @@ public final class Benchmark {
             out.accept(String.format("Latency at %,d events/s live, production to readable in ClickHouse: p50 %.0f ms, p95 %.0f ms, "
                     + "p99 %.0f ms", latencyRate, latency[0], latency[1], latency[2]));
         }
-        return new Result(events, ceiling1, ceiling2, engine1[0], engine2[0], engine2[1], pipeline, latency);
+        double[] wallboard = {Double.NaN, Double.NaN};
+        if (steps.contains(Step.WALLBOARD)) {
+            wallboard = wallboard();
+        }
+        return new Result(events, ceiling1, ceiling2, engine1[0], engine2[0], engine2[1], pipeline, rowsPerEvent, latency,
+                wallboard);
+    }
+
+    /**
+     * One wallboard refresh (every query of the page, best of five) over the months the pipeline wrote, then over
+     * {@link #HISTORY_MONTHS} months of history.
+     */
+    double[] wallboard() {
+        HotlineConfig.ClickHouse ch = config.clickhouse;
+        try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
+            WallboardReads.merge(sql, ch.database);
+            double recent = WallboardReads.refreshMs(sql, ch.database, 5);
+            out.accept(String.format("Wallboard refresh over %d month(s) of history:      %,.0f ms (all its queries, best of 5)",
+                    months, recent));
+            out.accept("Adding history, " + HISTORY_MONTHS + " months in all...");
+            // copies of the generated months, each the span of them earlier, until 36 months are held
+            WallboardReads.addHistory(sql, ch.database, (HISTORY_MONTHS + months - 1) / months - 1, 30 * months, out);
+            WallboardReads.merge(sql, ch.database);
+            double long36 = WallboardReads.refreshMs(sql, ch.database, 5);
+            out.accept(String.format("Wallboard refresh over %d months of history:        %,.0f ms", HISTORY_MONTHS, long36));
+            return new double[] {recent, long36};
+        }
     }
 
     /**
@@ -178,17 +215,22 @@ public final class Benchmark {
         return events / seconds(start);
     }
 
-    /** Events per second of the whole job over the topics, from its start until every sink has written the last of them. */
-    double pipeline(long events) throws Exception {
+    /**
+     * Events per second of the whole job over the topics, from its start until every sink has written the last of them,
+     * and the rows it inserted into ClickHouse per event (the server's own count of rows inserted meanwhile).
+     */
+    double[] pipeline(long events) throws Exception {
         HotlineConfig.ClickHouse ch = config.clickhouse;
         JobLauncher.migrate(ch, s -> {});
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
             OfficeInputs.load(sql, ch.database, profile);
         }
+        long insertedBefore = insertedRows(ch);
         long start = System.nanoTime();
         JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), config, KafkaSources.Reading.REPLAY, s -> {})
                 .getJobExecutionResult().get();
         double rate = events / seconds(start);
+        long inserted = insertedRows(ch) - insertedBefore;
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
             long raw = sql.count("SELECT count() FROM " + ch.database + ".call_events FINAL")
                     + sql.count("SELECT count() FROM " + ch.database + ".ticket_events FINAL");
@@ -196,7 +238,14 @@ public final class Benchmark {
                 throw new IllegalStateException("the pipeline wrote " + raw + " raw events of " + events);
             }
         }
-        return rate;
+        return new double[] {rate, (double) inserted / events};
+    }
+
+    /** Rows ClickHouse has inserted since it started, all tables together. */
+    private static long insertedRows(HotlineConfig.ClickHouse ch) {
+        try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
+            return sql.count("SELECT sum(value) FROM system.events WHERE event = 'InsertedRows'");
+        }
     }
 
     /**

@@ -194,8 +194,7 @@ class WallboardBrowserITCase {
         t.put(p + "answered", String.valueOf(answered));
         t.put(p + "abandoned", String.valueOf(abandoned));
         t.put(p + "connection_rate_pct", pct(answered, ofCallsThatStoppedWaiting ? answered + abandoned : offered));
-        // Shown as m:ss: its digits are minutes then two digits of seconds.
-        t.put(p + "longest_wait_s", (wait / 60) + String.format("%02d", wait % 60));
+        t.put(p + "longest_wait_s", WallboardPage.Shown.digits(duration(wait)));
     }
 
     /** Ticket figures as ClickHouse holds them, read from the analysts' views (not the wallboard's queries). */
@@ -336,9 +335,24 @@ class WallboardBrowserITCase {
         return java.time.Instant.ofEpochMilli(epochMs).atZone(java.time.ZoneId.of("Asia/Shanghai")).toLocalDate();
     }
 
+    /** A wait as the page writes it: 45 s, 1 min 05 s, 22 min, 1 h 05 min. */
+    static String duration(long s) {
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 600) {
+            return String.format("%d min %02d s", s / 60, s % 60);
+        }
+        if (s < 3600) {
+            return s / 60 + " min";
+        }
+        return String.format("%d h %02d min", s / 3600, s % 3600 / 60);
+    }
+
+    /** A rate's digits as the page shows it; none for 0 of 0 (shown as "—"). */
     private static String pct(long part, long whole) {
         if (whole == 0) {
-            return "0.00";
+            return "";
         }
         return BigDecimal.valueOf(part * 100).divide(BigDecimal.valueOf(whole), 2, RoundingMode.HALF_UP).toPlainString();
     }

@@ -132,6 +132,22 @@ class WallboardQueriesITCase {
                 "concentrated_returns/warning/U1 · 路灯/2024-05-10 13:00:00");
     }
 
+    /** An empty database: every count 0, and no rate at all (0 of 0 is shown as "—", not 0.00 %). */
+    @Test
+    void ratesOfNothingAreNoRates() {
+        HotlineConfig c = SharedServices.config("wallboard_empty");
+        JobLauncher.migrate(c.clickhouse, s -> {});
+        ObjectNode empty;
+        try (ClickHouseSql reader = new ClickHouseSql(c.clickhouse.url, "default", "")) {
+            empty = new Board(reader, c.clickhouse.database, Duration.ofMinutes(5), Clock.systemUTC()).read();
+        }
+        assertThat(empty.at("/calls/today/offered").asLong()).isZero();
+        assertThat(empty.at("/calls/today/connection_rate_pct").isNull()).isTrue();
+        assertThat(empty.at("/calls/last_15_min/connection_rate_pct").isNull()).isTrue();
+        assertThat(empty.at("/tickets/month/on_time_pct").isNull()).isTrue();
+        assertThat(empty.at("/tickets/month/satisfaction_pct").isNull()).isTrue();
+    }
+
     @Test
     void boardIsFreshWhileFiguresAreNew() {
         assertThat(board.at("/status/stale").asBoolean()).isFalse();

@@ -24,6 +24,9 @@ import org.hotline.sql.ClickHouseSql;
  */
 public final class Board {
 
+    /** The page's queries, in {@code wallboard/queries/}: one refresh runs each once. */
+    public static final List<String> QUERIES = List.of("calls", "tickets", "units", "hotspots", "alerts");
+
     /** Rows shown in the unit table; the rest are counted. */
     static final int UNIT_ROWS = 15;
 
@@ -112,10 +115,10 @@ public final class Board {
         ObjectNode month = tickets.putObject("month");
         month.put("completed", c(t, "completed_month"));
         month.put("on_time", c(t, "on_time_month"));
-        month.put("on_time_pct", Rates.pct(c(t, "on_time_month"), c(t, "completed_month")));
+        rate(month, "on_time_pct", c(t, "on_time_month"), c(t, "completed_month"));
         month.put("callbacks", c(t, "callbacks_month"));
         month.put("satisfied", c(t, "satisfied_month"));
-        month.put("satisfaction_pct", Rates.pct(c(t, "satisfied_month"), c(t, "callbacks_month")));
+        rate(month, "satisfaction_pct", c(t, "satisfied_month"), c(t, "callbacks_month"));
 
         List<JsonNode> units = reader.rows(unitsSql);
         board.put("units_with_backlog", units.size());
@@ -166,8 +169,17 @@ public final class Board {
         out.put("offered", offered);
         out.put("answered", answered);
         out.put("abandoned", abandoned);
-        out.put("connection_rate_pct", Rates.pct(answered, ofCallsThatStoppedWaiting ? answered + abandoned : offered));
+        rate(out, "connection_rate_pct", answered, ofCallsThatStoppedWaiting ? answered + abandoned : offered);
         out.put("longest_wait_s", c(row, "longest_wait_" + suffix));
+    }
+
+    /** A rate in percent, or null when there is nothing to divide (0 of 0 is no rate at all: the page shows "—"). */
+    private static void rate(ObjectNode out, String field, long part, long whole) {
+        if (whole == 0) {
+            out.putNull(field);
+        } else {
+            out.put(field, Rates.pct(part, whole));
+        }
     }
 
     /** What an alert is about, in words: the unit (and category), the topic, the ticket, or the line. */

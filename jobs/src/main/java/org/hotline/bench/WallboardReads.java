@@ -1,0 +1,77 @@
+package org.hotline.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.hotline.sql.ClickHouseSql;
+import org.hotline.wallboard.Board;
+
+/**
+ * What one wallboard refresh costs as history grows: the wallboard's own queries (all of them, one after another, as
+ * one refresh runs them) timed over the months the pipeline wrote, then again after older months are added to the
+ * tables the wallboard reads (copies of what is there, 30 days earlier each, ids kept apart).
+ */
+final class WallboardReads {
+    private WallboardReads() {}
+
+    /** The tables the wallboard's queries read, directly or through views. */
+    static final List<String> READ = List.of("call_minute_metrics", "ticket_minute_metrics", "ticket_state", "alerts", "units");
+
+    /** The best of {@code tries} refreshes, in milliseconds, each running every wallboard query once. */
+    static double refreshMs(ClickHouseSql sql, String db, int tries) {
+        List<String> queries = Board.QUERIES.stream().map(q -> Board.query(q, db)).toList();
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < tries; i++) {
+            long start = System.nanoTime();
+            for (String q : queries) {
+                sql.rows(q);
+            }
+            best = Math.min(best, (System.nanoTime() - start) / 1e6);
+        }
+        return best;
+    }
+
+    /** Merges every table's parts, so that both measurements read merged data (as a server does once it is idle). */
+    static void merge(ClickHouseSql sql, String db) {
+        for (String table : READ) {
+            sql.execute("OPTIMIZE TABLE " + db + "." + table + " FINAL");
+        }
+    }
+
+    /**
+     * Adds {@code copies} earlier copies of the history the wallboard reads: every time column {@code days} earlier per
+     * copy, and ticket ids prefixed so that each copy's tickets are tickets of their own.
+     */
+    static void addHistory(ClickHouseSql sql, String db, int copies, int days, Consumer<String> out) {
+        for (String table : List.of("call_minute_metrics", "ticket_minute_metrics", "ticket_state", "alerts")) {
+            List<JsonNode> columns = sql.rows("SELECT name, type FROM system.columns WHERE database = '" + db + "' AND table = '"
+                    + table + "' AND default_kind NOT IN ('MATERIALIZED', 'ALIAS') ORDER BY position");
+            String original = db + ".bench_history_" + table;
+            sql.execute("DROP TABLE IF EXISTS " + original);
+            sql.execute("CREATE TABLE " + original + " ENGINE = Log AS SELECT * FROM " + db + "." + table);
+            List<String> names = new ArrayList<>();
+            columns.forEach(c -> names.add(c.get("name").asText()));
+            for (int k = 1; k <= copies; k++) {
+                List<String> shifted = new ArrayList<>();
+                for (JsonNode c : columns) {
+                    String name = c.get("name").asText();
+                    String type = c.get("type").asText();
+                    if (type.contains("DateTime")) {
+                        shifted.add(name + " - " + (k * days * 86_400L));
+                    } else if (type.contains("Date")) {
+                        shifted.add(name + " - " + (k * days));
+                    } else if (name.equals("ticket_id")) {
+                        shifted.add("concat('h" + k + "-', ticket_id)");
+                    } else {
+                        shifted.add(name);
+                    }
+                }
+                sql.execute("INSERT INTO " + db + "." + table + " (" + String.join(", ", names) + ") SELECT "
+                        + String.join(", ", shifted) + " FROM " + original);
+            }
+            sql.execute("DROP TABLE " + original);
+            out.accept(String.format("  %s: %,d rows", table, sql.count("SELECT count() FROM " + db + "." + table)));
+        }
+    }
+}
