@@ -148,14 +148,14 @@ public final class Benchmark {
         HotlineConfig.ClickHouse ch = config.clickhouse;
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
             WallboardReads.merge(sql, ch.database);
-            double recent = WallboardReads.refreshMs(sql, ch.database, 5);
+            double recent = WallboardReads.refreshMs(sql, ch.database, 5, out);
             out.accept(String.format("Wallboard refresh over %d month(s) of history:      %,.0f ms (all its queries, best of 5)",
                     months, recent));
             out.accept("Adding history, " + HISTORY_MONTHS + " months in all...");
             // copies of the generated months, each the span of them earlier, until 36 months are held
             WallboardReads.addHistory(sql, ch.database, (HISTORY_MONTHS + months - 1) / months - 1, 30 * months, out);
             WallboardReads.merge(sql, ch.database);
-            double long36 = WallboardReads.refreshMs(sql, ch.database, 5);
+            double long36 = WallboardReads.refreshMs(sql, ch.database, 5, out);
             out.accept(String.format("Wallboard refresh over %d months of history:        %,.0f ms", HISTORY_MONTHS, long36));
             return new double[] {recent, long36};
         }
