@@ -1,13 +1,29 @@
 -- Units with open tickets, worst first: most overdue, then largest backlog, then oldest waiting.
--- The oldest open ticket's age is counted to the last minute with tickets (seconds).
-WITH (SELECT max(minute) FROM ${db}.ticket_minute_metrics WHERE dimension = 'all') AS now_minute
+-- Open and overdue come from the rolling figures the job keeps (all time); the oldest open ticket's
+-- age from where each ticket stands, counted to the last minute with tickets (seconds).
+WITH (SELECT max(as_of) FROM ${db}.ticket_rolling WHERE dimension = 'all') AS now_minute
 SELECT
     unit_id,
     if(name = '', unit_id, name) AS unit_name,
     open_backlog,
     overdue,
     if(isNull(oldest_open_since), 0, toUInt32(now_minute) - toUInt32(assumeNotNull(oldest_open_since))) AS oldest_open_age_s
-FROM ${db}.unit_backlog
+FROM
+(
+    SELECT unit_id, open_backlog, overdue, oldest_open_since
+    FROM
+    (
+        SELECT value AS unit_id, opened - closed AS open_backlog, overdue_opened - overdue_closed AS overdue
+        FROM ${db}.ticket_rolling FINAL
+        WHERE dimension = 'unit' AND period = 'total' AND opened - closed > 0
+    )
+    ANY LEFT JOIN
+    (
+        SELECT unit_id, min(assigned_at) AS oldest_open_since
+        FROM ${db}.ticket_state FINAL
+        WHERE status = 'assigned'
+        GROUP BY unit_id
+    ) USING unit_id
+)
 ANY LEFT JOIN (SELECT unit_id, name FROM ${db}.units FINAL) USING unit_id
-WHERE open_backlog > 0
 ORDER BY overdue DESC, open_backlog DESC, oldest_open_age_s DESC, unit_id

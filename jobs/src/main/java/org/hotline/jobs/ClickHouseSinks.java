@@ -1,6 +1,7 @@
 package org.hotline.jobs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.hotline.events.CallEvent;
 import org.hotline.events.TicketEvent;
@@ -36,7 +37,9 @@ public final class ClickHouseSinks {
     /** Every output into ClickHouse; alerts also go to {@code alertEvents} (the Kafka topic). */
     public HotlineJob.Sinks all(org.apache.flink.api.connector.sink2.Sink<Alert> alertEvents) {
         return new HotlineJob.Sinks(callEvents(), ticketEvents(), callMinutes(), ticketMinutes(), ticketStates(), deadLetters(),
-                alerts(), alertEvents);
+                alerts(), alertEvents, rolling("call_rolling", List.of("offered", "answered", "abandoned", "answered_wait_sum",
+                        "answered_wait_max", "abandoned_wait_sum", "abandoned_wait_max", "talk_seconds_sum")),
+                rolling("ticket_rolling", Arrays.stream(FactKind.values()).map(FactKind::column).toList()));
     }
 
     ClickHouseSink<Alert> alerts() {
@@ -159,6 +162,20 @@ public final class ClickHouseSinks {
                 .flag(t.contacted())
                 .time(t.lastEventMs())
                 .number(t.version()));
+    }
+
+    /** Rolling figures: the scope, the period, as of when, then {@code values} in the row's order. */
+    ClickHouseSink<Rolling.Row> rolling(String table, List<String> values) {
+        List<String> columns = new ArrayList<>(List.of("dimension", "value", "period", "as_of"));
+        columns.addAll(values);
+        columns.add("version");
+        return sink(table, columns, (row, r) -> {
+            r.string(row.dimension()).string(row.value()).string(row.period()).time(row.asOfMs());
+            for (long v : row.values()) {
+                r.number(v);
+            }
+            r.number(row.version());
+        });
     }
 
     ClickHouseSink<DeadLetter> deadLetters() {

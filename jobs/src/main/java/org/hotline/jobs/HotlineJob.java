@@ -52,7 +52,9 @@ public final class HotlineJob {
             Sink<TicketState> ticketStates,
             Sink<DeadLetter> deadLetters,
             Sink<Alert> alerts,
-            Sink<Alert> alertEvents) {}
+            Sink<Alert> alertEvents,
+            Sink<Rolling.Row> callRolling,
+            Sink<Rolling.Row> ticketRolling) {}
 
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     private static final OutputTag<Sourced<CallEvent>> LATE_CALLS = new OutputTag<>("late-calls", CALLS) {};
@@ -117,6 +119,13 @@ public final class HotlineJob {
                         settings.allowedLateness()), TypeInformation.of(CallMinute.class))
                 .name("calls per minute").uid("call-minute-slices");
         minutes.sinkTo(sinks.callMinutes()).name("call minutes sink").uid("call-minutes-sink");
+        // Rolling call figures city-wide and per line (last 15 minutes, hour, today, month, all time) for the wallboard.
+        minutes.flatMap(HotlineJob::callScopes).returns(Rolling.In.class).name("call scopes").uid("call-rolling-scopes")
+                .keyBy(Rolling.In::scope)
+                .process(new Rolling(CALL_MAXIMA, CITY_ZONE, settings.earlyUpdates(), settings.allowedLateness()),
+                        TypeInformation.of(Rolling.Row.class))
+                .name("rolling call figures").uid("call-rolling")
+                .sinkTo(sinks.callRolling()).name("call rolling sink").uid("call-rolling-sink");
 
         // Each ticket's life in event time: facts for the counts, where it stands, and the steps it refuses
         // (repeated, too late, or not allowed at that point of its life).
@@ -142,6 +151,17 @@ public final class HotlineJob {
                         TypeInformation.of(TicketMinute.class))
                 .name("tickets per minute").uid("ticket-minute-slices");
         ticketMinutes.sinkTo(sinks.ticketMinutes()).name("ticket minutes sink").uid("ticket-minutes-sink");
+        // Rolling ticket figures city-wide and per unit (all time: the backlog) for the wallboard.
+        ticketMinutes.filter(m -> m.dimension().equals("all") || m.dimension().equals(TicketLife.UNIT))
+                .name("city and unit minutes").uid("ticket-rolling-scopes")
+                .map(m -> new Rolling.In(m.dimension(), m.value(), Rolling.slot(m.minuteStartMs(), ""), m.minuteStartMs(),
+                        m.counts()))
+                .returns(Rolling.In.class).name("ticket scopes").uid("ticket-rolling-in")
+                .keyBy(Rolling.In::scope)
+                .process(new Rolling(new boolean[FactKind.values().length], CITY_ZONE, settings.earlyUpdates(),
+                        settings.allowedLateness()), TypeInformation.of(Rolling.Row.class))
+                .name("rolling ticket figures").uid("ticket-rolling")
+                .sinkTo(sinks.ticketRolling()).name("ticket rolling sink").uid("ticket-rolling-sink");
         // Cannot happen (a late event only changes facts at or after its own time), but never drop silently.
         DataStream<DeadLetter> lateFacts = ticketMinutes.getSideOutput(LATE_FACTS)
                 .map(HotlineJob::lateFact).returns(DeadLetter.class).name("late facts").uid("ticket-facts-late");
@@ -178,6 +198,23 @@ public final class HotlineJob {
                         uniqueCalls.getSideOutput(DEAD_LETTERS),
                         facts.getSideOutput(DEAD_LETTERS), tooLate, lateFacts)
                 .sinkTo(sinks.deadLetters()).name("dead letters sink").uid("dead-letters-sink");
+    }
+
+    /** The call values as {@link Rolling} keeps them, in {@link #callValues} order; the waits' maxima combine by the greatest. */
+    static final boolean[] CALL_MAXIMA = {false, false, false, false, true, false, true, false};
+    static final java.time.ZoneId CITY_ZONE = java.time.ZoneId.of("Asia/Shanghai");
+
+    /** offered, answered, abandoned, answered wait sum and max, abandoned wait sum and max, talk seconds. */
+    static long[] callValues(CallMinute m) {
+        return new long[] {m.offered(), m.answered(), m.abandoned(), m.answeredWaitSum(), m.answeredWaitMax(),
+                m.abandonedWaitSum(), m.abandonedWaitMax(), m.talkSecondsSum()};
+    }
+
+    /** A minute row of one line and region counts city-wide and for its line. */
+    static void callScopes(CallMinute m, Collector<Rolling.In> out) {
+        String slot = Rolling.slot(m.minuteStartMs(), m.line() + '\u001f' + m.callerRegion());
+        out.collect(new Rolling.In("all", "", slot, m.minuteStartMs(), callValues(m)));
+        out.collect(new Rolling.In("line", m.line(), slot, m.minuteStartMs(), callValues(m)));
     }
 
     /** Bounded out-of-orderness on the event time, with idleness; parse failures carry no event time. */

@@ -463,6 +463,8 @@ class RecoveryITCase {
             JsonNode report = new MonthReport(ch, db).build(YearMonth.parse(published.get("month").asText()),
                     published.at("/tickets/hotspot_categories").size());
             assertMatches(report, published, unitsCsv(PROFILE));
+            // the rolling figures kept across the restarts: all time city-wide is the month (its tickets are all in it)
+            ReplayITCase.assertRollingTickets(ch, db, published, "total", 0);
             String inMonth = " FINAL WHERE event_time < toDateTime('2023-10-01 00:00:00', 'Asia/Shanghai')";
             assertThat(ch.count("SELECT count() FROM " + db + ".call_events" + inMonth)).isEqualTo(month.calls().size());
             assertThat(ch.count("SELECT count() FROM " + db + ".ticket_events" + inMonth)).isEqualTo(month.tickets().size());

@@ -77,6 +77,7 @@ class ReplayITCase {
                 .contains(String.format("%,d events generated, %,d stored in ClickHouse, 0 kept aside", generated, generated));
         JsonNode first = report(month, published.path("tickets").path("hotspot_categories").size());
         assertMatches(first, published, unitsCsv(name));
+        assertRollingMonth("replay_it", published, 0);
 
         assertThat(Hotline.commandLine().execute(replay)).as("a second replay of the month").isZero();
         assertThat(report(month, published.path("tickets").path("hotspot_categories").size())).isEqualTo(first);
@@ -172,6 +173,43 @@ class ReplayITCase {
                     published.at("/tickets/hotspot_categories").size());
             assertMatches(report, published, unitsCsv(name));
         }
+        // the job's rolling figures: April so far, and the tickets still open at its end (dispatched in April, or left
+        // by March, and not completed by a unit)
+        long openAtEnd = april.at("/tickets/dispatched").asLong() + march.at("/tickets/dispatched").asLong()
+                - unitsCsv("two-months/small-2024-03").stream().mapToLong(u -> Long.parseLong(u.get("tickets"))).sum()
+                - unitsCsv("two-months/small-2024-04").stream().mapToLong(u -> Long.parseLong(u.get("tickets"))).sum();
+        assertThat(openAtEnd).isEqualTo(5);
+        assertRollingMonth("replay_two", april, openAtEnd);
+    }
+
+    /**
+     * The rolling figures the job keeps for the wallboard, after a replay: the month so far city-wide is the month's
+     * published figures, and the units' open backlog adds up to the tickets the profiles leave open.
+     */
+    static void assertRollingMonth(String db, JsonNode published, long openAtEnd) {
+        try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {
+            assertRollingTickets(ch, db, published, "month", openAtEnd);
+            JsonNode c = ch.rows("SELECT * FROM " + db + ".call_rolling FINAL WHERE dimension = 'all' AND period = 'month'").get(0);
+            assertThat(c.get("answered").asLong()).isEqualTo(published.at("/calls/answered").asLong());
+            assertThat(org.hotline.figures.Rates.pct(c.get("answered").asLong(), c.get("offered").asLong()))
+                    .isEqualByComparingTo(published.at("/calls/connection_rate_pct").decimalValue());
+        }
+    }
+
+    /** The rolling ticket figures of {@code period} city-wide are the month's published ones; the units' backlog adds up. */
+    static void assertRollingTickets(ClickHouseSql ch, String db, JsonNode published, String period, long openAtEnd) {
+        JsonNode t = ch.rows("SELECT * FROM " + db + ".ticket_rolling FINAL WHERE dimension = 'all' AND period = '" + period
+                + "'").get(0);
+        JsonNode p = published.get("tickets");
+        assertThat(List.of(t.get("created").asLong(), t.get("resolved_online").asLong(), t.get("dispatched_tickets").asLong(),
+                t.get("completed_on_time").asLong())).as("%s: valid, online, dispatched, on time", period)
+                .containsExactly(p.get("valid").asLong(), p.get("resolved_online").asLong(), p.get("dispatched").asLong(),
+                        p.get("dispatched_completed_on_time").asLong());
+        assertThat(org.hotline.figures.Rates.pct(t.get("sys_satisfied").asLong() + t.get("spot_satisfied").asLong(),
+                t.get("sys_callbacks").asLong() + t.get("spot_callbacks").asLong()))
+                .isEqualByComparingTo(p.get("callback_satisfaction_pct").decimalValue());
+        assertThat(ch.count("SELECT sum(opened - closed) FROM " + db + ".ticket_rolling FINAL WHERE dimension = 'unit' "
+                + "AND period = 'total'")).as("tickets open at the end").isEqualTo(openAtEnd);
     }
 
     /** The JSON alerts on a topic, read from its start until at least {@code expected} have come (or 30 s have passed) and it is quiet. */

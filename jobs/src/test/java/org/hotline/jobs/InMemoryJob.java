@@ -33,6 +33,8 @@ final class InMemoryJob {
     final CollectingSink<TicketState> ticketStates = new CollectingSink<>();
     final CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
     final CollectingSink<Alert> alerts = new CollectingSink<>();
+    final CollectingSink<Rolling.Row> callRolling = new CollectingSink<>();
+    final CollectingSink<Rolling.Row> ticketRolling = new CollectingSink<>();
 
     /** Only complete minutes, so the rows written depend on the events alone, not on how fast the test runs. */
     JobSettings settings = JobSettings.defaults().withEarlyUpdates(Duration.ZERO);
@@ -52,7 +54,7 @@ final class InMemoryJob {
         env.setParallelism(1);
         new HotlineJob(fromList(env, calls, HotlineJob.CALLS), fromList(env, tickets, HotlineJob.TICKETS),
                 new HotlineJob.Sinks(callEvents, ticketEvents, callMinutes, ticketMinutes, ticketStates, deadLetters, alerts,
-                        new CollectingSink<>()),
+                        new CollectingSink<>(), callRolling, ticketRolling),
                 settings, AlertRules.load(null, Map.of())).build(env);
         env.execute("in-memory hotline job");
     }

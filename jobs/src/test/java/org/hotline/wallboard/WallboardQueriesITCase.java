@@ -42,31 +42,36 @@ class WallboardQueriesITCase {
         db = c.clickhouse.database;
         JobLauncher.migrate(c.clickhouse, s -> {});
         ch = new ClickHouseSql(c.clickhouse.url, "default", "");
-        // Calls: yesterday (not today), this morning, and the last quarter hour (one minute written twice: the later version counts).
-        insert("call_minute_metrics (minute, line, caller_region, offered, answered, abandoned, answered_wait_max, abandoned_wait_max, version)",
-                "('2024-05-09 23:55:00', '12345', 'A', 10, 9, 1, 30, 900, 1)",
-                "('2024-05-10 09:00:00', '12345', 'A', 20, 18, 2, 100, 400, 1)",
-                "('2024-05-10 14:20:00', '12345', 'A', 7, 6, 1, 40, 70, 1)",
-                "('2024-05-10 14:30:00', '12345', 'B', 1, 1, 0, 20, 0, 1)",
-                "('2024-05-10 14:30:00', '12345', 'B', 3, 3, 0, 20, 0, 2)");
-        // Tickets city-wide: April (not this month), May 2nd, and today.
-        insert("ticket_minute_metrics (minute, dimension, value, created, resolved_online, dispatched_tickets, completed, completed_on_time, "
-                        + "sys_callbacks, sys_satisfied, spot_callbacks, spot_satisfied, version)",
-                "('2024-04-30 10:00:00', 'all', '', 50, 30, 20, 100, 10, 9, 0, 0, 0, 1)",
-                "('2024-05-02 08:00:00', 'all', '', 9, 5, 4, 2, 2, 1, 0, 0, 0, 1)",
-                "('2024-05-10 10:00:00', 'all', '', 5, 3, 2, 4, 3, 2, 1, 1, 1, 1)",
-                "('2024-05-10 14:29:00', 'all', '', 1, 1, 0, 0, 0, 0, 0, 0, 0, 1)");
+        // Calls, as the job's rolling figures: today and the last quarter hour city-wide (each rewritten: the highest
+        // version counts), and a line's (not read).
+        insert("call_rolling (dimension, value, period, as_of, offered, answered, abandoned, answered_wait_max, abandoned_wait_max, "
+                        + "version)",
+                "('all', '', 'today', '2024-05-10 14:29:00', 26, 23, 3, 100, 400, 1)",
+                "('all', '', 'today', '2024-05-10 14:30:00', 30, 27, 3, 100, 400, 2)",
+                "('all', '', '15m', '2024-05-10 14:30:00', 10, 9, 1, 40, 70, 2)",
+                "('all', '', 'month', '2024-05-10 14:30:00', 40, 36, 4, 100, 900, 2)",
+                "('line', '12345', 'today', '2024-05-10 14:30:00', 99, 99, 0, 1, 1, 2)");
+        // Tickets city-wide: today and the month so far.
+        insert("ticket_rolling (dimension, value, period, as_of, created, resolved_online, dispatched_tickets, completed, "
+                        + "completed_on_time, sys_callbacks, sys_satisfied, spot_callbacks, spot_satisfied, version)",
+                "('all', '', 'today', '2024-05-10 14:29:00', 6, 4, 2, 4, 3, 2, 1, 1, 1, 1)",
+                "('all', '', 'month', '2024-05-10 14:29:00', 15, 9, 6, 6, 5, 3, 1, 1, 1, 1)",
+                "('all', '', 'total', '2024-05-10 14:29:00', 65, 39, 26, 106, 15, 12, 1, 1, 1, 1)");
+        // Per minute: what the hotspots read (their "now" is the last minute with tickets city-wide).
+        insert("ticket_minute_metrics (minute, dimension, value, created, version)",
+                "('2024-05-10 14:29:00', 'all', '', 1, 1)");
         insert("ticket_minute_metrics (minute, dimension, value, created, version)",
                 "('2024-05-09 09:00:00', 'category', '路灯', 1, 1)",
                 "('2024-05-10 10:00:00', 'category', '路灯', 4, 1)",
                 "('2024-05-10 10:00:00', 'category', '供水', 2, 1)",
                 "('2024-05-09 10:00:00', 'category', '供水', 5, 1)",
                 "('2024-05-10 10:00:00', 'topic', '认房不认贷', 3, 1)");
-        // Backlog: U1 4 open (2 overdue, the oldest open two days), U2 3 open, U3 none.
-        insert("ticket_minute_metrics (minute, dimension, value, opened, closed, overdue_opened, overdue_closed, version)",
-                "('2024-05-08 14:30:00', 'unit', 'U1', 5, 1, 2, 0, 1)",
-                "('2024-05-10 12:30:00', 'unit', 'U2', 3, 0, 0, 0, 1)",
-                "('2024-05-10 12:30:00', 'unit', 'U3', 2, 2, 1, 1, 1)");
+        // Backlog, all time: U1 4 open (2 overdue, the oldest open two days), U2 3 open, U3 none.
+        insert("ticket_rolling (dimension, value, period, as_of, opened, closed, overdue_opened, overdue_closed, version)",
+                "('unit', 'U1', 'total', '2024-05-10 14:29:00', 5, 1, 2, 0, 1)",
+                "('unit', 'U1', 'today', '2024-05-10 14:29:00', 0, 0, 0, 0, 1)",
+                "('unit', 'U2', 'total', '2024-05-10 14:29:00', 3, 0, 0, 0, 1)",
+                "('unit', 'U3', 'total', '2024-05-10 14:29:00', 2, 2, 1, 1, 1)");
         insert("ticket_state (ticket_id, status, unit_id, assigned_at, last_event_at, version)",
                 "('t1', 'assigned', 'U1', '2024-05-08 14:29:00', '2024-05-08 14:29:00', 1)",
                 "('t2', 'assigned', 'U1', '2024-05-10 10:00:00', '2024-05-10 10:00:00', 1)",

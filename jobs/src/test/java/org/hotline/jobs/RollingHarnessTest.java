@@ -1,0 +1,198 @@
+package org.hotline.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rolling figures with the clock in the test's hands. The truth is computed here by brute force from the latest row
+ * of every slot: sums over the minutes of each period (the greatest for a maximum), as of the latest minute with data.
+ */
+class RollingHarnessTest {
+
+    static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+    static final long FLUSH_MS = 1_000;
+    /** Two values: a count, and a maximum. */
+    static final boolean[] MAX = {false, true};
+
+    Rolling rolling;
+    KeyedOneInputStreamOperatorTestHarness<String, Rolling.In, Rolling.Row> harness;
+    /** The latest row of each slot, per scope: what the truth is computed from. */
+    final Map<String, Map<String, Rolling.In>> latest = new HashMap<>();
+    long processingTime;
+
+    @BeforeEach
+    void open() throws Exception {
+        rolling = new Rolling(MAX, ZONE, Duration.ofMillis(FLUSH_MS), Duration.ofHours(1));
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(rolling), Rolling.In::scope, Types.STRING);
+        harness.open();
+        harness.setProcessingTime(0);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    static long t(int day, int hour, int minute) {
+        return LocalDateTime.of(2024, 5, day, hour, minute).atZone(ZONE).toInstant().toEpochMilli();
+    }
+
+    /** A minute's row; its maximum never falls below an earlier row's of the same slot (a minute's maximum only grows). */
+    void row(String unit, String slice, long minute, long count, long max) throws Exception {
+        Rolling.In earlier = latest.getOrDefault("unit\u001f" + unit, Map.of()).get(Rolling.slot(minute, slice));
+        max = earlier == null ? max : Math.max(max, earlier.values()[1]);
+        Rolling.In in = new Rolling.In("unit", unit, Rolling.slot(minute, slice), minute, new long[] {count, max});
+        latest.computeIfAbsent(in.scope(), k -> new LinkedHashMap<>()).put(in.slot(), in);
+        harness.processElement(new StreamRecord<>(in, minute));
+    }
+
+    /** The rows written since the last call, per "unit period" (the last of each). */
+    Map<String, Rolling.Row> flush() throws Exception {
+        processingTime += FLUSH_MS;
+        harness.setProcessingTime(processingTime);
+        Map<String, Rolling.Row> out = new LinkedHashMap<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Rolling.Row row) {
+                out.put(row.value() + " " + row.period(), row);
+            }
+        }
+        harness.getOutput().clear();
+        return out;
+    }
+
+    /** The truth for one scope as of {@code now}: period -> {count, max}. */
+    Map<String, long[]> truth(String unit, long now) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        java.time.LocalDate today = java.time.Instant.ofEpochMilli(now).atZone(ZONE).toLocalDate();
+        for (String period : Rolling.PERIODS) {
+            long[] f = new long[2];
+            for (Rolling.In in : latest.getOrDefault("unit\u001f" + unit, Map.of()).values()) {
+                java.time.LocalDate day = java.time.Instant.ofEpochMilli(in.minute()).atZone(ZONE).toLocalDate();
+                boolean counts = switch (period) {
+                    case "15m" -> in.minute() <= now && in.minute() > now - 15 * 60_000;
+                    case "1h" -> in.minute() <= now && in.minute() > now - 60 * 60_000;
+                    case "today" -> day.equals(today);
+                    case "month" -> day.getMonth() == today.getMonth() && !day.isAfter(today);
+                    default -> true;
+                };
+                if (counts) {
+                    f[0] += in.values()[0];
+                    f[1] = Math.max(f[1], in.values()[1]);
+                }
+            }
+            out.put(period, f);
+        }
+        return out;
+    }
+
+    static Map<String, long[]> shown(Map<String, Rolling.Row> rows, String unit, long asOf) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (String period : Rolling.PERIODS) {
+            Rolling.Row r = rows.get(unit + " " + period);
+            assertThat(r).as("%s %s written", unit, period).isNotNull();
+            assertThat(r.asOfMs()).as("as of").isEqualTo(asOf);
+            out.put(period, r.values());
+        }
+        return out;
+    }
+
+    @Test
+    void eachPeriodIsTheSumOfItsMinutesRowsReplacedByLaterOnes() throws Exception {
+        row("U1", "a", t(1, 9, 0), 5, 30);
+        row("U1", "a", t(2, 9, 0), 2, 10);
+        row("U1", "b", t(2, 9, 50), 1, 70);
+        row("U1", "a", t(2, 10, 0), 3, 20);
+        row("U1", "a", t(2, 10, 0), 4, 25); // the same minute again, with a late event: replaces, not adds
+        Map<String, Rolling.Row> rows = flush();
+        assertThat(shown(rows, "U1", t(2, 10, 0))).usingRecursiveComparison().isEqualTo(truth("U1", t(2, 10, 0)));
+        assertThat(rows.get("U1 15m").values()).as("10:00 and 9:50").containsExactly(5, 70);
+        assertThat(rows.get("U1 today").values()).containsExactly(7, 70);
+        assertThat(rows.get("U1 month").values()).containsExactly(12, 70);
+        assertThat(flush()).as("nothing changed, nothing written").isEmpty();
+    }
+
+    @Test
+    void anIdleScopesWindowsMoveWithTheOthersTime() throws Exception {
+        row("U1", "a", t(2, 10, 0), 3, 5);
+        flush();
+        row("U2", "a", t(2, 10, 30), 1, 1); // the subtask's now moves to 10:30
+        harness.processWatermark(new Watermark(t(2, 10, 29)));
+        Map<String, Rolling.Row> rows = flush();
+        assertThat(rows.get("U1 15m").values()).as("10:00 left the quarter hour").containsExactly(0, 0);
+        assertThat(rows.get("U1 1h").values()).containsExactly(3, 5);
+        assertThat(shown(rows, "U1", t(2, 10, 30))).usingRecursiveComparison().isEqualTo(truth("U1", t(2, 10, 30)));
+
+        row("U2", "a", t(3, 0, 5), 1, 1); // the next day: U1's today is empty, its month is not
+        harness.processWatermark(new Watermark(t(3, 0, 4)));
+        rows = flush();
+        assertThat(rows.get("U1 today").values()).containsExactly(0, 0);
+        assertThat(rows.get("U1 month").values()).containsExactly(3, 5);
+    }
+
+    @Test
+    void randomRowsAgreeWithTheTruthAtEveryFlushAndTheEndOfTheInputWritesEveryScope() throws Exception {
+        Random random = new Random(7);
+        long minute = t(30, 20, 0); // across a day's and a month's end
+        for (int i = 0; i < 600; i++) {
+            minute += random.nextInt(3) * 60_000L;
+            long at = minute - random.nextInt(30) * 60_000L; // some rows for earlier minutes, within the lateness
+            row("U" + random.nextInt(3), "s" + random.nextInt(2), at, random.nextInt(10), random.nextInt(100));
+            if (i % 50 == 49) {
+                Map<String, Rolling.Row> rows = flush();
+                for (String unit : List.of("U0", "U1", "U2")) {
+                    if (rows.containsKey(unit + " total")) {
+                        long asOf = rows.get(unit + " total").asOfMs();
+                        assertThat(shown(rows, unit, asOf)).as("%s at row %d", unit, i).usingRecursiveComparison()
+                                .isEqualTo(truth(unit, asOf));
+                    }
+                }
+            }
+        }
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        List<String> written = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Rolling.Row row && row.period().equals("total")) {
+                written.add(row.value());
+                assertThat(shown(Map.of(row.value() + " total", row), row.value(), row.asOfMs(), "total"))
+                        .isEqualTo(truth(row.value(), row.asOfMs()).get("total"));
+            }
+        }
+        assertThat(written).containsExactlyInAnyOrder("U0", "U1", "U2");
+    }
+
+    static long[] shown(Map<String, Rolling.Row> rows, String unit, long asOf, String period) {
+        return rows.get(unit + " " + period).values();
+    }
+
+    @Test
+    void minutesOutOfEveryWindowAndPastTheLatenessAreForgotten() throws Exception {
+        for (int m = 0; m < 120; m++) {
+            row("U1", "a", t(2, 8, 0) + m * 60_000L, 1, 1);
+        }
+        flush();
+        harness.getOperator().setCurrentKey("unit\u001fU1");
+        assertThat(rolling.minutesHeld()).as("the last hour and the lateness: 8:58 to 9:59, a slot and a minute each")
+                .isEqualTo(2 * 62);
+        row("U1", "a", t(3, 12, 0), 1, 1); // a day later: the minute rows of the day before go
+        flush();
+        harness.getOperator().setCurrentKey("unit\u001fU1");
+        assertThat(rolling.minutesHeld()).as("only the new minute's slot and minute").isEqualTo(2);
+    }
+}
