@@ -56,3 +56,21 @@ CREATE TABLE IF NOT EXISTS ${db}.ticket_rolling
 )
 ENGINE = ReplacingMergeTree(version)
 ORDER BY (dimension, value, period);
+
+-- Hotspots ranked by the job: per dimension ('category', 'topic') and period ('hour', 'today',
+-- 'month') ten rank slots, each rewritten at every flush (value '' when fewer count); current is the
+-- new tickets in the period, previous in the window before (the hour before; yesterday up to the
+-- same time; the month before, its days before today's date).
+CREATE TABLE IF NOT EXISTS ${db}.hotspot_ranks
+(
+    dimension String,
+    period    String,
+    rank      UInt16,
+    value     String,
+    current   Int64,
+    previous  Int64,
+    as_of     DateTime('Asia/Shanghai'),
+    version   UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY (dimension, period, rank);

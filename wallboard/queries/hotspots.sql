@@ -1,7 +1,7 @@
 -- Today's hotspots: the categories and topics with the most new tickets, and the rise over the
--- same part of yesterday. Six of each.
+-- same part of yesterday, as the job ranks them (a few rows however much history is kept). Six of each.
 SELECT dimension, value, current, previous, toInt64(current) - toInt64(previous) AS rise
-FROM ${db}.hotspots
+FROM ${db}.hotspot_ranks FINAL
 WHERE period = 'today' AND current > 0
-ORDER BY dimension, current DESC, value
+ORDER BY dimension, rank
 LIMIT 6 BY dimension

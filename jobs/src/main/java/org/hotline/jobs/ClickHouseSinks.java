@@ -39,7 +39,7 @@ public final class ClickHouseSinks {
         return new HotlineJob.Sinks(callEvents(), ticketEvents(), callMinutes(), ticketMinutes(), ticketStates(), deadLetters(),
                 alerts(), alertEvents, rolling("call_rolling", List.of("offered", "answered", "abandoned", "answered_wait_sum",
                         "answered_wait_max", "abandoned_wait_sum", "abandoned_wait_max", "talk_seconds_sum")),
-                rolling("ticket_rolling", Arrays.stream(FactKind.values()).map(FactKind::column).toList()));
+                rolling("ticket_rolling", Arrays.stream(FactKind.values()).map(FactKind::column).toList()), hotspots());
     }
 
     ClickHouseSink<Alert> alerts() {
@@ -176,6 +176,12 @@ public final class ClickHouseSinks {
             }
             r.number(row.version());
         });
+    }
+
+    ClickHouseSink<HotspotRanks.Rank> hotspots() {
+        return sink("hotspot_ranks", List.of("dimension", "period", "rank", "value", "current", "previous", "as_of", "version"),
+                (h, r) -> r.string(h.dimension()).string(h.period()).number(h.rank()).string(h.value()).number(h.current())
+                        .number(h.previous()).time(h.asOfMs()).number(h.version()));
     }
 
     ClickHouseSink<DeadLetter> deadLetters() {

@@ -54,7 +54,8 @@ public final class HotlineJob {
             Sink<Alert> alerts,
             Sink<Alert> alertEvents,
             Sink<Rolling.Row> callRolling,
-            Sink<Rolling.Row> ticketRolling) {}
+            Sink<Rolling.Row> ticketRolling,
+            Sink<HotspotRanks.Rank> hotspots) {}
 
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     private static final OutputTag<Sourced<CallEvent>> LATE_CALLS = new OutputTag<>("late-calls", CALLS) {};
@@ -162,6 +163,22 @@ public final class HotlineJob {
                         settings.allowedLateness()), TypeInformation.of(Rolling.Row.class))
                 .name("rolling ticket figures").uid("ticket-rolling")
                 .sinkTo(sinks.ticketRolling()).name("ticket rolling sink").uid("ticket-rolling-sink");
+        // Hotspots: per category and topic the new tickets of the last hour, today and the month, each with the window
+        // before, ranked in Flink. One subtask: the counts are few, and with the city's rows beside them "now" is the
+        // city's last minute with tickets, as the analysts' views have it.
+        ticketMinutes.filter(m -> HOTSPOT_DIMENSIONS.contains(m.dimension())).name("hotspot minutes").uid("hotspot-scopes")
+                .map(m -> new Rolling.In(m.dimension(), m.value(), Rolling.slot(m.minuteStartMs(), ""), m.minuteStartMs(),
+                        new long[] {m.counts()[FactKind.CREATED.ordinal()]}))
+                .returns(Rolling.In.class).name("hotspot counts").uid("hotspot-rolling-in")
+                .keyBy(Rolling.In::scope)
+                .process(new Rolling(Rolling.HOTSPOT_PERIODS, new boolean[1], CITY_ZONE, settings.earlyUpdates(),
+                        settings.allowedLateness()), TypeInformation.of(Rolling.Row.class))
+                .setParallelism(1).name("rolling hotspot counts").uid("hotspot-rolling")
+                .filter(r -> !r.dimension().equals("all")).setParallelism(1).name("hotspot rows").uid("hotspot-rows")
+                .keyBy(Rolling.Row::dimension)
+                .process(new HotspotRanks(HOTSPOTS_RANKED, settings.earlyUpdates()), TypeInformation.of(HotspotRanks.Rank.class))
+                .setParallelism(1).name("hotspot ranks").uid("hotspot-ranks")
+                .sinkTo(sinks.hotspots()).name("hotspots sink").uid("hotspots-sink");
         // Cannot happen (a late event only changes facts at or after its own time), but never drop silently.
         DataStream<DeadLetter> lateFacts = ticketMinutes.getSideOutput(LATE_FACTS)
                 .map(HotlineJob::lateFact).returns(DeadLetter.class).name("late facts").uid("ticket-facts-late");
@@ -203,6 +220,9 @@ public final class HotlineJob {
     /** The call values as {@link Rolling} keeps them, in {@link #callValues} order; the waits' maxima combine by the greatest. */
     static final boolean[] CALL_MAXIMA = {false, false, false, false, true, false, true, false};
     static final java.time.ZoneId CITY_ZONE = java.time.ZoneId.of("Asia/Shanghai");
+    /** The city's rows (for "now") and the dimensions ranked as hotspots; how many of each are ranked. */
+    static final Set<String> HOTSPOT_DIMENSIONS = Set.of("all", "category", "topic");
+    static final int HOTSPOTS_RANKED = 10;
 
     /** offered, answered, abandoned, answered wait sum and max, abandoned wait sum and max, talk seconds. */
     static long[] callValues(CallMinute m) {

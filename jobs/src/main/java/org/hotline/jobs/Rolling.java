@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -26,15 +27,20 @@ import org.apache.flink.util.Collector;
  * longest waits) combine by the greatest, which holds because a minute's maximum only grows.
  * <p>
  * "Now" is the latest minute with rows in this subtask (or this scope's, if later), so a replayed month reads as it did
- * live. A scope's windows move with it: event-time timers at the minutes a row leaves a window and at the day's and
- * month's ends mark it for the next flush, and the end of the input writes every scope once more.
+ * live. A scope's windows move with it: while they hold anything, the scope is looked at every flush and its rows that
+ * changed are written; the end of the input writes every scope once more.
  */
 public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Rolling.Row> {
 
     public static final long MINUTE = 60_000L;
     static final long DAY = 24 * 60 * MINUTE;
-    /** The periods, one row each. */
+    /** The periods the wallboard's panels read, one row each. */
     public static final List<String> PERIODS = List.of("15m", "1h", "today", "month", "total");
+    /**
+     * The periods a hotspot is judged on, each with the window before it: the hour before the last; the same part of
+     * yesterday (its minutes up to 24 hours ago); the month before, by whole days (its days before today's date).
+     */
+    public static final List<String> HOTSPOT_PERIODS = List.of("1h", "prev_1h", "today", "yesterday", "month", "prev_month");
 
     /**
      * What the rolling figures are made of: a minute row's values, the scope it counts in ({@code dimension} and
@@ -55,6 +61,7 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     private static final org.apache.flink.api.common.typeinfo.TypeInformation<long[]> LONGS =
             org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO;
 
+    private final List<String> periods;
     private final boolean[] max;
     private final ZoneId zone;
     private final long flushMs;
@@ -66,6 +73,10 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     private transient ValueState<long[]> total;
     private transient ValueState<Long> scopeNow;
     private transient ValueState<Long> flushAt;
+    /** The figures last written, every period's one after another: a row is written again only when they change. */
+    private transient ValueState<long[]> written;
+    /** The now the figures were last worked out for; cleared by a new row. */
+    private transient ValueState<Long> lookedAt;
     private transient long subtaskNow;
     private transient long lastVersion;
 
@@ -74,9 +85,15 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
      * @param flush how often a changed scope is written (wall clock); zero: only at the end of the input
      */
     public Rolling(boolean[] max, ZoneId zone, java.time.Duration flush, java.time.Duration allowedLateness) {
+        this(PERIODS, max, zone, flush, allowedLateness);
+    }
+
+    /** With {@code periods} of {@link #PERIODS} and {@link #HOTSPOT_PERIODS}. */
+    public Rolling(List<String> periods, boolean[] max, ZoneId zone, java.time.Duration flush, java.time.Duration allowedLateness) {
         if (allowedLateness.toMillis() >= DAY) {
             throw new IllegalArgumentException("rolling figures need an allowed lateness under a day, not " + allowedLateness);
         }
+        this.periods = List.copyOf(periods);
         this.max = max.clone();
         this.zone = zone;
         this.flushMs = flush.toMillis();
@@ -93,6 +110,8 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         total = getRuntimeContext().getState(new ValueStateDescriptor<>("total", LONGS));
         scopeNow = getRuntimeContext().getState(new ValueStateDescriptor<>("now", Types.LONG));
         flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
+        written = getRuntimeContext().getState(new ValueStateDescriptor<>("written", LONGS));
+        lookedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("looked-at", Types.LONG));
     }
 
     @Override
@@ -116,11 +135,7 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
             scopeNow.update(minute);
         }
         subtaskNow = Math.max(subtaskNow, minute);
-        // the scope's windows move when this minute leaves the quarter hour and the hour, and at the day's and month's end
-        ctx.timerService().registerEventTimeTimer(minute + 15 * MINUTE);
-        ctx.timerService().registerEventTimeTimer(minute + 60 * MINUTE);
-        ctx.timerService().registerEventTimeTimer(day + DAY);
-        ctx.timerService().registerEventTimeTimer(nextMonth(minute));
+        lookedAt.clear();
         ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE - 1); // the end of the input
         scheduleFlush(ctx);
     }
@@ -128,14 +143,18 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Row> out) throws Exception {
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            // Every flush while the scope's windows hold anything: "now" moves with the other scopes' rows, and its
+            // windows with it; a row is written only when its figures changed.
             flushAt.clear();
-            write(ctx.getCurrentKey(), out);
-        } else if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
-            if (timestamp == Long.MAX_VALUE - 1) {
-                write(ctx.getCurrentKey(), out); // the input ended: every scope written once more, as it stands
+            Long own = scopeNow.value();
+            Long looked = lookedAt.value();
+            if (own != null && looked != null && Math.max(own, subtaskNow) == looked) {
+                scheduleFlush(ctx); // no new row here, and now has not moved: nothing can have changed
+            } else if (write(ctx.getCurrentKey(), out, false)) {
+                scheduleFlush(ctx);
             }
-        } else {
-            scheduleFlush(ctx);
+        } else if (timestamp == Long.MAX_VALUE - 1) {
+            write(ctx.getCurrentKey(), out, true); // the input ended: every scope written once more, as it stands
         }
     }
 
@@ -148,46 +167,95 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         flushAt.update(at);
     }
 
-    /** The scope's rows as of now, then what no window needs any more is forgotten. */
-    private void write(String key, Collector<Row> out) throws Exception {
+    /**
+     * The scope's rows as of now (all of them, or only those changed since last written), then what no window needs any
+     * more is forgotten. Says whether a window still holds anything, so that it moves at later flushes.
+     */
+    private boolean write(String key, Collector<Row> out, boolean all) throws Exception {
         Long own = scopeNow.value();
         if (own == null) {
-            return;
+            return false;
         }
         long now = Math.max(own, subtaskNow);
-        long today = dayOf(now);
-        long month = monthOf(now);
+        String dimension = key.substring(0, key.indexOf('\u001f'));
+        String value = key.substring(key.indexOf('\u001f') + 1);
         int n = total.value().length;
-        long[] quarter = new long[n];
-        long[] hour = new long[n];
-        for (Map.Entry<Long, long[]> e : slotMinute.entries()) {
-            long minute = e.getKey();
-            if (minute <= now && minute > now - 60 * MINUTE) {
-                combine(hour, e.getValue());
-                if (minute > now - 15 * MINUTE) {
-                    combine(quarter, e.getValue());
+        long[] shown = written.value();
+        long[] figures = new long[periods.size() * n];
+        boolean moving = false;
+        for (int p = 0; p < periods.size(); p++) {
+            long[] f = figures(periods.get(p), now);
+            System.arraycopy(f, 0, figures, p * n, n);
+            boolean changed = shown == null || !Arrays.equals(shown, p * n, p * n + n, f, 0, n);
+            if (all || changed) {
+                out.collect(new Row(dimension, value, periods.get(p), now, f, nextVersion()));
+            }
+            if (!periods.get(p).equals("total")) {
+                for (long v : f) {
+                    moving |= v != 0;
                 }
             }
         }
-        long[] monthSoFar = new long[n];
-        for (Map.Entry<Long, long[]> e : days.entries()) {
-            if (e.getKey() >= month && e.getKey() <= today) {
-                combine(monthSoFar, e.getValue());
-            }
-        }
-        long[] day = days.get(today);
-        String dimension = key.substring(0, key.indexOf('\u001f'));
-        String value = key.substring(key.indexOf('\u001f') + 1);
-        List<long[]> figures = List.of(quarter, hour, day == null ? new long[n] : day, monthSoFar, total.value());
-        for (int i = 0; i < PERIODS.size(); i++) {
-            out.collect(new Row(dimension, value, PERIODS.get(i), now, figures.get(i).clone(), nextVersion()));
-        }
+        written.update(figures);
+        lookedAt.update(now);
         forget(now);
+        return moving;
+    }
+
+    /** One period's figures as of {@code now}: its minutes (the last hours, yesterday) or its days. */
+    private long[] figures(String period, long now) throws Exception {
+        long[] out = new long[total.value().length];
+        long today = dayOf(now);
+        long month = monthOf(now);
+        switch (period) {
+            case "15m", "1h", "prev_1h", "yesterday" -> {
+                long from = switch (period) {
+                    case "15m" -> now - 15 * MINUTE;
+                    case "1h" -> now - 60 * MINUTE;
+                    case "prev_1h" -> now - 120 * MINUTE;
+                    default -> dayOf(today - 1) - 1;
+                };
+                long to = switch (period) {
+                    case "prev_1h" -> now - 60 * MINUTE;
+                    case "yesterday" -> Math.min(now - DAY, today - 1);
+                    default -> now;
+                };
+                for (Map.Entry<Long, long[]> e : slotMinute.entries()) {
+                    if (e.getKey() > from && e.getKey() <= to) {
+                        combine(out, e.getValue());
+                    }
+                }
+            }
+            case "today" -> {
+                long[] day = days.get(today);
+                if (day != null) {
+                    combine(out, day);
+                }
+            }
+            case "month", "prev_month" -> {
+                long from = period.equals("month") ? month : monthOf(month - 1);
+                // the month before: its days before today's date (a shorter month: all of them)
+                int date = Instant.ofEpochMilli(now).atZone(zone).getDayOfMonth();
+                long to = period.equals("month") ? today
+                        : Math.min(month - 1, Instant.ofEpochMilli(from).atZone(zone).plusDays(date - 1).toInstant().toEpochMilli() - 1);
+                for (Map.Entry<Long, long[]> e : days.entries()) {
+                    if (e.getKey() >= from && e.getKey() <= to) {
+                        combine(out, e.getValue());
+                    }
+                }
+            }
+            case "total" -> combine(out, total.value());
+            default -> throw new IllegalArgumentException("unknown period " + period);
+        }
+        return out;
     }
 
     /** Slots past the allowed lateness and out of every window; days before the previous month. */
     private void forget(long now) throws Exception {
-        long keepFrom = Math.min(now - 60 * MINUTE, now - latenessMs - MINUTE);
+        long keepFrom = Math.min(now - (periods.contains("prev_1h") ? 120 : 60) * MINUTE, now - latenessMs - MINUTE);
+        if (periods.contains("yesterday")) {
+            keepFrom = Math.min(keepFrom, dayOf(dayOf(now) - 1));
+        }
         List<String> oldSlots = new ArrayList<>();
         for (String slot : slots.keys()) {
             if (slotMinuteOf(slot) < keepFrom) {
@@ -260,9 +328,6 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         return t.toLocalDate().withDayOfMonth(1).atStartOfDay(zone).toInstant().toEpochMilli();
     }
 
-    private long nextMonth(long ms) {
-        return Instant.ofEpochMilli(monthOf(ms)).atZone(zone).plusMonths(1).toInstant().toEpochMilli();
-    }
 
     /** Orders every row this task writes, across restarts (as {@link MinuteSlices} does). */
     private long nextVersion() {

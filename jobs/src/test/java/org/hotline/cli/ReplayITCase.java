@@ -190,6 +190,17 @@ class ReplayITCase {
         try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {
             assertRollingTickets(ch, db, published, "month", openAtEnd);
             JsonNode c = ch.rows("SELECT * FROM " + db + ".call_rolling FINAL WHERE dimension = 'all' AND period = 'month'").get(0);
+            // the month's hotspots as the job ranks them: the published top categories, most first
+            List<String> ranked = ch.rows("SELECT value, current FROM " + db + ".hotspot_ranks FINAL WHERE dimension = 'category' "
+                    + "AND period = 'month' AND current > 0 ORDER BY rank").stream()
+                    .map(r -> r.get("value").asText() + " " + r.get("current").asLong()).toList();
+            List<String> top = new ArrayList<>();
+            published.at("/tickets/hotspot_categories").fields().forEachRemaining(e -> top.add(e.getKey() + " " + e.getValue().asLong()));
+            top.sort(java.util.Comparator.comparingLong((String x) -> -Long.parseLong(x.substring(x.lastIndexOf(' ') + 1)))
+                    .thenComparing(x -> x.substring(0, x.lastIndexOf(' '))));
+            int n = Math.min(10, top.size()); // the profile publishes its top ones; the rest rank below them
+            assertThat(ranked).hasSizeGreaterThanOrEqualTo(n);
+            assertThat(ranked.subList(0, n)).as("the month's top categories").isEqualTo(top.subList(0, n));
             assertThat(c.get("answered").asLong()).isEqualTo(published.at("/calls/answered").asLong());
             assertThat(org.hotline.figures.Rates.pct(c.get("answered").asLong(), c.get("offered").asLong()))
                     .isEqualByComparingTo(published.at("/calls/connection_rate_pct").decimalValue());

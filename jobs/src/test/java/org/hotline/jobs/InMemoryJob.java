@@ -35,6 +35,7 @@ final class InMemoryJob {
     final CollectingSink<Alert> alerts = new CollectingSink<>();
     final CollectingSink<Rolling.Row> callRolling = new CollectingSink<>();
     final CollectingSink<Rolling.Row> ticketRolling = new CollectingSink<>();
+    final CollectingSink<HotspotRanks.Rank> hotspots = new CollectingSink<>();
 
     /** Only complete minutes, so the rows written depend on the events alone, not on how fast the test runs. */
     JobSettings settings = JobSettings.defaults().withEarlyUpdates(Duration.ZERO);
@@ -54,7 +55,7 @@ final class InMemoryJob {
         env.setParallelism(1);
         new HotlineJob(fromList(env, calls, HotlineJob.CALLS), fromList(env, tickets, HotlineJob.TICKETS),
                 new HotlineJob.Sinks(callEvents, ticketEvents, callMinutes, ticketMinutes, ticketStates, deadLetters, alerts,
-                        new CollectingSink<>(), callRolling, ticketRolling),
+                        new CollectingSink<>(), callRolling, ticketRolling, hotspots),
                 settings, AlertRules.load(null, Map.of())).build(env);
         env.execute("in-memory hotline job");
     }

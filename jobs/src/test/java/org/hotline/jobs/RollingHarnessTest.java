@@ -63,7 +63,10 @@ class RollingHarnessTest {
         harness.processElement(new StreamRecord<>(in, minute));
     }
 
-    /** The rows written since the last call, per "unit period" (the last of each). */
+    /** Every row written so far, the last of each "unit period" (as a read with FINAL sees them). */
+    final Map<String, Rolling.Row> board = new LinkedHashMap<>();
+
+    /** The rows written at the next flush, per "unit period"; they also go on the {@link #board}. */
     Map<String, Rolling.Row> flush() throws Exception {
         processingTime += FLUSH_MS;
         harness.setProcessingTime(processingTime);
@@ -74,6 +77,7 @@ class RollingHarnessTest {
             }
         }
         harness.getOutput().clear();
+        board.putAll(out);
         return out;
     }
 
@@ -102,12 +106,12 @@ class RollingHarnessTest {
         return out;
     }
 
-    static Map<String, long[]> shown(Map<String, Rolling.Row> rows, String unit, long asOf) {
+    /** What the board shows for a scope: each period's figures, written when they changed. */
+    Map<String, long[]> shown(String unit) {
         Map<String, long[]> out = new LinkedHashMap<>();
         for (String period : Rolling.PERIODS) {
-            Rolling.Row r = rows.get(unit + " " + period);
+            Rolling.Row r = board.get(unit + " " + period);
             assertThat(r).as("%s %s written", unit, period).isNotNull();
-            assertThat(r.asOfMs()).as("as of").isEqualTo(asOf);
             out.put(period, r.values());
         }
         return out;
@@ -121,7 +125,8 @@ class RollingHarnessTest {
         row("U1", "a", t(2, 10, 0), 3, 20);
         row("U1", "a", t(2, 10, 0), 4, 25); // the same minute again, with a late event: replaces, not adds
         Map<String, Rolling.Row> rows = flush();
-        assertThat(shown(rows, "U1", t(2, 10, 0))).usingRecursiveComparison().isEqualTo(truth("U1", t(2, 10, 0)));
+        assertThat(rows.get("U1 total").asOfMs()).isEqualTo(t(2, 10, 0));
+        assertThat(shown("U1")).usingRecursiveComparison().isEqualTo(truth("U1", t(2, 10, 0)));
         assertThat(rows.get("U1 15m").values()).as("10:00 and 9:50").containsExactly(5, 70);
         assertThat(rows.get("U1 today").values()).containsExactly(7, 70);
         assertThat(rows.get("U1 month").values()).containsExactly(12, 70);
@@ -132,18 +137,19 @@ class RollingHarnessTest {
     void anIdleScopesWindowsMoveWithTheOthersTime() throws Exception {
         row("U1", "a", t(2, 10, 0), 3, 5);
         flush();
-        row("U2", "a", t(2, 10, 30), 1, 1); // the subtask's now moves to 10:30
-        harness.processWatermark(new Watermark(t(2, 10, 29)));
+        row("U2", "a", t(2, 10, 30), 1, 1); // the subtask's now moves to 10:30, with no watermark at all
         Map<String, Rolling.Row> rows = flush();
         assertThat(rows.get("U1 15m").values()).as("10:00 left the quarter hour").containsExactly(0, 0);
-        assertThat(rows.get("U1 1h").values()).containsExactly(3, 5);
-        assertThat(shown(rows, "U1", t(2, 10, 30))).usingRecursiveComparison().isEqualTo(truth("U1", t(2, 10, 30)));
+        assertThat(rows).as("the hour did not change: not written again").doesNotContainKey("U1 1h");
+        assertThat(shown("U1")).usingRecursiveComparison().isEqualTo(truth("U1", t(2, 10, 30)));
 
         row("U2", "a", t(3, 0, 5), 1, 1); // the next day: U1's today is empty, its month is not
-        harness.processWatermark(new Watermark(t(3, 0, 4)));
         rows = flush();
         assertThat(rows.get("U1 today").values()).containsExactly(0, 0);
-        assertThat(rows.get("U1 month").values()).containsExactly(3, 5);
+        assertThat(shown("U1").get("month")).containsExactly(3, 5);
+
+        row("U2", "a", t(3, 2, 0), 1, 1); // U1's windows are empty but the month and all time: not looked at again
+        assertThat(flush()).doesNotContainKeys("U1 15m", "U1 1h", "U1 today", "U1 month", "U1 total");
     }
 
     @Test
@@ -155,12 +161,12 @@ class RollingHarnessTest {
             long at = minute - random.nextInt(30) * 60_000L; // some rows for earlier minutes, within the lateness
             row("U" + random.nextInt(3), "s" + random.nextInt(2), at, random.nextInt(10), random.nextInt(100));
             if (i % 50 == 49) {
-                Map<String, Rolling.Row> rows = flush();
+                flush();
+                long now = latest.values().stream().flatMap(m -> m.values().stream()).mapToLong(Rolling.In::minute).max()
+                        .orElseThrow();
                 for (String unit : List.of("U0", "U1", "U2")) {
-                    if (rows.containsKey(unit + " total")) {
-                        long asOf = rows.get(unit + " total").asOfMs();
-                        assertThat(shown(rows, unit, asOf)).as("%s at row %d", unit, i).usingRecursiveComparison()
-                                .isEqualTo(truth(unit, asOf));
+                    if (latest.containsKey("unit\u001f" + unit)) {
+                        assertThat(shown(unit)).as("%s at row %d", unit, i).usingRecursiveComparison().isEqualTo(truth(unit, now));
                     }
                 }
             }
@@ -168,17 +174,66 @@ class RollingHarnessTest {
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
         List<String> written = new ArrayList<>();
         for (Object o : harness.getOutput()) {
-            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Rolling.Row row && row.period().equals("total")) {
-                written.add(row.value());
-                assertThat(shown(Map.of(row.value() + " total", row), row.value(), row.asOfMs(), "total"))
-                        .isEqualTo(truth(row.value(), row.asOfMs()).get("total"));
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Rolling.Row row) {
+                written.add(row.value() + " " + row.period());
+                assertThat(row.values()).as("%s %s at the end", row.value(), row.period())
+                        .isEqualTo(truth(row.value(), row.asOfMs()).get(row.period()));
             }
         }
-        assertThat(written).containsExactlyInAnyOrder("U0", "U1", "U2");
+        assertThat(written).as("every period of every scope, once").hasSize(3 * Rolling.PERIODS.size()).doesNotHaveDuplicates();
     }
 
-    static long[] shown(Map<String, Rolling.Row> rows, String unit, long asOf, String period) {
-        return rows.get(unit + " " + period).values();
+    /** The hotspots' periods, each with the window before it, across a month's end. */
+    @Test
+    void hotspotPeriodsAndTheWindowsBeforeThem() throws Exception {
+        harness.close();
+        rolling = new Rolling(Rolling.HOTSPOT_PERIODS, MAX, ZONE, Duration.ofMillis(FLUSH_MS), Duration.ofHours(1));
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(rolling), Rolling.In::scope, Types.STRING);
+        harness.open();
+        Random random = new Random(11);
+        long minute = t(29, 6, 0) - 30L * 24 * 60 * 60_000; // from the end of March to the start of May
+        int checked = 0;
+        for (int i = 0; i < 3000; i++) {
+            minute += random.nextInt(40) * 60_000L;
+            row("U" + random.nextInt(2), "s", minute, 1 + random.nextInt(5), 0);
+            if (i % 100 == 99) {
+                flush();
+                for (String unit : List.of("U0", "U1")) {
+                    if (latest.containsKey("unit\u001f" + unit)) {
+                        for (String period : Rolling.HOTSPOT_PERIODS) {
+                            Rolling.Row r = board.get(unit + " " + period);
+                            assertThat(r == null ? 0 : r.values()[0]).as("%s %s as of %s", unit, period,
+                                    java.time.Instant.ofEpochMilli(minute).atZone(ZONE))
+                                    .isEqualTo(hotspotTruth(unit, period, minute));
+                        }
+                        checked++;
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(40);
+    }
+
+    long hotspotTruth(String unit, String period, long now) {
+        java.time.ZonedDateTime at = java.time.Instant.ofEpochMilli(now).atZone(ZONE);
+        long sum = 0;
+        for (Rolling.In in : latest.get("unit\u001f" + unit).values()) {
+            long m = in.minute();
+            java.time.LocalDate day = java.time.Instant.ofEpochMilli(m).atZone(ZONE).toLocalDate();
+            java.time.YearMonth month = java.time.YearMonth.from(day);
+            boolean counts = switch (period) {
+                case "1h" -> m <= now && m > now - 60 * 60_000;
+                case "prev_1h" -> m <= now - 60 * 60_000 && m > now - 120 * 60_000;
+                case "today" -> day.equals(at.toLocalDate());
+                case "yesterday" -> day.equals(at.toLocalDate().minusDays(1)) && m <= now - 24 * 60 * 60_000L;
+                case "month" -> month.equals(java.time.YearMonth.from(at)) && !day.isAfter(at.toLocalDate());
+                case "prev_month" -> month.equals(java.time.YearMonth.from(at).minusMonths(1))
+                        && day.getDayOfMonth() < at.getDayOfMonth();
+                default -> throw new IllegalArgumentException(period);
+            };
+            sum += counts ? in.values()[0] : 0;
+        }
+        return sum;
     }
 
     @Test

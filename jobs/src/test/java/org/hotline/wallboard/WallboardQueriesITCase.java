@@ -57,15 +57,14 @@ class WallboardQueriesITCase {
                 "('all', '', 'today', '2024-05-10 14:29:00', 6, 4, 2, 4, 3, 2, 1, 1, 1, 1)",
                 "('all', '', 'month', '2024-05-10 14:29:00', 15, 9, 6, 6, 5, 3, 1, 1, 1, 1)",
                 "('all', '', 'total', '2024-05-10 14:29:00', 65, 39, 26, 106, 15, 12, 1, 1, 1, 1)");
-        // Per minute: what the hotspots read (their "now" is the last minute with tickets city-wide).
-        insert("ticket_minute_metrics (minute, dimension, value, created, version)",
-                "('2024-05-10 14:29:00', 'all', '', 1, 1)");
-        insert("ticket_minute_metrics (minute, dimension, value, created, version)",
-                "('2024-05-09 09:00:00', 'category', '路灯', 1, 1)",
-                "('2024-05-10 10:00:00', 'category', '路灯', 4, 1)",
-                "('2024-05-10 10:00:00', 'category', '供水', 2, 1)",
-                "('2024-05-09 10:00:00', 'category', '供水', 5, 1)",
-                "('2024-05-10 10:00:00', 'topic', '认房不认贷', 3, 1)");
+        // Hotspots as the job ranks them: today's two categories and a topic, and an older ranking (a lower version).
+        insert("hotspot_ranks (dimension, period, rank, value, current, previous, as_of, version)",
+                "('category', 'today', 1, '供水', 1, 0, '2024-05-10 09:00:00', 1)",
+                "('category', 'today', 1, '路灯', 4, 1, '2024-05-10 14:29:00', 2)",
+                "('category', 'today', 2, '供水', 2, 5, '2024-05-10 14:29:00', 2)",
+                "('category', 'today', 3, '', 0, 0, '2024-05-10 14:29:00', 2)",
+                "('category', 'hour', 1, '停车管理', 9, 0, '2024-05-10 14:29:00', 2)",
+                "('topic', 'today', 1, '认房不认贷', 3, 0, '2024-05-10 14:29:00', 2)");
         // Backlog, all time: U1 4 open (2 overdue, the oldest open two days), U2 3 open, U3 none.
         insert("ticket_rolling (dimension, value, period, as_of, opened, closed, overdue_opened, overdue_closed, version)",
                 "('unit', 'U1', 'total', '2024-05-10 14:29:00', 5, 1, 2, 0, 1)",
