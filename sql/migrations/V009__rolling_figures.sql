@@ -74,3 +74,14 @@ CREATE TABLE IF NOT EXISTS ${db}.hotspot_ranks
 )
 ENGINE = ReplacingMergeTree(version)
 ORDER BY (dimension, period, rank);
+
+-- Since when each unit's oldest open ticket has waited (NULL: none open), kept by the job from
+-- where each ticket stands; rewritten when it changes.
+CREATE TABLE IF NOT EXISTS ${db}.unit_open_since
+(
+    unit_id           String,
+    oldest_open_since Nullable(DateTime('Asia/Shanghai')),
+    version           UInt64
+)
+ENGINE = ReplacingMergeTree(version)
+ORDER BY unit_id;

@@ -1,6 +1,7 @@
 -- Units with open tickets, worst first: most overdue, then largest backlog, then oldest waiting.
--- Open and overdue come from the rolling figures the job keeps (all time); the oldest open ticket's
--- age from where each ticket stands, counted to the last minute with tickets (seconds).
+-- Open and overdue (all time) and since when the oldest open ticket has waited come from what the
+-- job keeps per unit: a few rows however much history is kept. The age is counted to the last
+-- minute with tickets (seconds).
 WITH (SELECT max(as_of) FROM ${db}.ticket_rolling WHERE dimension = 'all') AS now_minute
 SELECT
     unit_id,
@@ -17,13 +18,7 @@ FROM
         FROM ${db}.ticket_rolling FINAL
         WHERE dimension = 'unit' AND period = 'total' AND opened - closed > 0
     )
-    ANY LEFT JOIN
-    (
-        SELECT unit_id, min(assigned_at) AS oldest_open_since
-        FROM ${db}.ticket_state FINAL
-        WHERE status = 'assigned'
-        GROUP BY unit_id
-    ) USING unit_id
+    ANY LEFT JOIN (SELECT unit_id, oldest_open_since FROM ${db}.unit_open_since FINAL) USING unit_id
 )
 ANY LEFT JOIN (SELECT unit_id, name FROM ${db}.units FINAL) USING unit_id
 ORDER BY overdue DESC, open_backlog DESC, oldest_open_age_s DESC, unit_id

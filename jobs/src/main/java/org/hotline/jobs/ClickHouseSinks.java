@@ -8,6 +8,7 @@ import org.hotline.events.TicketEvent;
 import org.hotline.events.Wire;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.tickets.FactKind;
+import org.hotline.jobs.tickets.OldestOpen;
 import org.hotline.jobs.tickets.TicketMinute;
 import org.hotline.jobs.tickets.TicketState;
 
@@ -39,7 +40,9 @@ public final class ClickHouseSinks {
         return new HotlineJob.Sinks(callEvents(), ticketEvents(), callMinutes(), ticketMinutes(), ticketStates(), deadLetters(),
                 alerts(), alertEvents, rolling("call_rolling", List.of("offered", "answered", "abandoned", "answered_wait_sum",
                         "answered_wait_max", "abandoned_wait_sum", "abandoned_wait_max", "talk_seconds_sum")),
-                rolling("ticket_rolling", Arrays.stream(FactKind.values()).map(FactKind::column).toList()), hotspots());
+                rolling("ticket_rolling", Arrays.stream(FactKind.values()).map(FactKind::column).toList()), hotspots(),
+                sink("unit_open_since", List.of("unit_id", "oldest_open_since", "version"),
+                        (o, r) -> r.string(o.unit()).time(o.sinceMs()).number(o.version())));
     }
 
     ClickHouseSink<Alert> alerts() {

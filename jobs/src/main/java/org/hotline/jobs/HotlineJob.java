@@ -26,6 +26,7 @@ import org.hotline.jobs.alerts.AlertFunctions;
 import org.hotline.jobs.alerts.AlertRules;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactKind;
+import org.hotline.jobs.tickets.OldestOpen;
 import org.hotline.jobs.tickets.TicketLife;
 import org.hotline.jobs.tickets.FactCounts;
 import org.hotline.jobs.tickets.TicketLifecycle;
@@ -55,7 +56,8 @@ public final class HotlineJob {
             Sink<Alert> alertEvents,
             Sink<Rolling.Row> callRolling,
             Sink<Rolling.Row> ticketRolling,
-            Sink<HotspotRanks.Rank> hotspots) {}
+            Sink<HotspotRanks.Rank> hotspots,
+            Sink<OldestOpen.Row> oldestOpen) {}
 
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     private static final OutputTag<Sourced<CallEvent>> LATE_CALLS = new OutputTag<>("late-calls", CALLS) {};
@@ -142,6 +144,16 @@ public final class HotlineJob {
                         settings.ticketRetention(), CANONICAL, TICKETS), TypeInformation.of(Fact.class))
                 .name("ticket lifecycle").uid("ticket-lifecycle");
         facts.getSideOutput(TICKET_STATES).sinkTo(sinks.ticketStates()).name("ticket states sink").uid("ticket-states-sink");
+        // Since when each unit's oldest open ticket has waited (for the wallboard): the assignments tickets enter and
+        // leave, counted per unit.
+        facts.getSideOutput(TICKET_STATES)
+                .keyBy(TicketState::ticketId)
+                .process(new OldestOpen.Changes(), TypeInformation.of(OldestOpen.Change.class))
+                .name("open assignments").uid("open-assignments")
+                .keyBy(OldestOpen.Change::unit)
+                .process(new OldestOpen.Since(settings.earlyUpdates()), TypeInformation.of(OldestOpen.Row.class))
+                .name("oldest open ticket").uid("oldest-open")
+                .sinkTo(sinks.oldestOpen()).name("oldest open sink").uid("oldest-open-sink");
         facts.getSideOutput(ACCEPTED_TICKETS).sinkTo(sinks.ticketEvents()).name("ticket events sink").uid("ticket-events-sink");
 
         // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts.

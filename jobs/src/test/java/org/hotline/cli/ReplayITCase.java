@@ -180,6 +180,31 @@ class ReplayITCase {
                 - unitsCsv("two-months/small-2024-04").stream().mapToLong(u -> Long.parseLong(u.get("tickets"))).sum();
         assertThat(openAtEnd).isEqualTo(5);
         assertRollingMonth("replay_two", april, openAtEnd);
+        // and since when each unit's oldest open ticket has waited, worked out from the generated events
+        Map<String, String> assignment = new HashMap<>();
+        Map<String, Long> assignedAt = new HashMap<>();
+        for (MonthSimulator.Month m : generated) {
+            for (org.hotline.events.TicketEvent e : m.tickets()) {
+                switch (e.type()) {
+                    case DISPATCHED -> {
+                        assignment.put(e.ticketId(), e.unitId());
+                        assignedAt.put(e.ticketId(), e.eventTimeMs());
+                    }
+                    case REJECTED, RETURNED, COMPLETED -> assignment.remove(e.ticketId());
+                    default -> { }
+                }
+            }
+        }
+        Map<String, String> oldest = new java.util.TreeMap<>();
+        assignment.forEach((ticket, unit) -> oldest.merge(unit, java.time.Instant.ofEpochMilli(assignedAt.get(ticket))
+                .atZone(java.time.ZoneId.of("Asia/Shanghai")).format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")),
+                (x, y) -> x.compareTo(y) <= 0 ? x : y));
+        try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {
+            Map<String, String> kept = new java.util.TreeMap<>();
+            ch.rows("SELECT unit_id, toString(oldest_open_since) AS since FROM replay_two.unit_open_since FINAL "
+                    + "WHERE oldest_open_since IS NOT NULL").forEach(r -> kept.put(r.get("unit_id").asText(), r.get("since").asText()));
+            assertThat(kept).as("each unit's oldest open ticket").isEqualTo(oldest).hasSizeGreaterThan(0);
+        }
     }
 
     /**

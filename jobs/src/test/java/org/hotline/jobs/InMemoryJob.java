@@ -36,6 +36,7 @@ final class InMemoryJob {
     final CollectingSink<Rolling.Row> callRolling = new CollectingSink<>();
     final CollectingSink<Rolling.Row> ticketRolling = new CollectingSink<>();
     final CollectingSink<HotspotRanks.Rank> hotspots = new CollectingSink<>();
+    final CollectingSink<org.hotline.jobs.tickets.OldestOpen.Row> oldestOpen = new CollectingSink<>();
 
     /** Only complete minutes, so the rows written depend on the events alone, not on how fast the test runs. */
     JobSettings settings = JobSettings.defaults().withEarlyUpdates(Duration.ZERO);
@@ -55,7 +56,7 @@ final class InMemoryJob {
         env.setParallelism(1);
         new HotlineJob(fromList(env, calls, HotlineJob.CALLS), fromList(env, tickets, HotlineJob.TICKETS),
                 new HotlineJob.Sinks(callEvents, ticketEvents, callMinutes, ticketMinutes, ticketStates, deadLetters, alerts,
-                        new CollectingSink<>(), callRolling, ticketRolling, hotspots),
+                        new CollectingSink<>(), callRolling, ticketRolling, hotspots, oldestOpen),
                 settings, AlertRules.load(null, Map.of())).build(env);
         env.execute("in-memory hotline job");
     }

@@ -71,11 +71,11 @@ class WallboardQueriesITCase {
                 "('unit', 'U1', 'today', '2024-05-10 14:29:00', 0, 0, 0, 0, 1)",
                 "('unit', 'U2', 'total', '2024-05-10 14:29:00', 3, 0, 0, 0, 1)",
                 "('unit', 'U3', 'total', '2024-05-10 14:29:00', 2, 2, 1, 1, 1)");
-        insert("ticket_state (ticket_id, status, unit_id, assigned_at, last_event_at, version)",
-                "('t1', 'assigned', 'U1', '2024-05-08 14:29:00', '2024-05-08 14:29:00', 1)",
-                "('t2', 'assigned', 'U1', '2024-05-10 10:00:00', '2024-05-10 10:00:00', 1)",
-                "('t3', 'assigned', 'U2', '2024-05-10 12:29:00', '2024-05-10 12:29:00', 1)",
-                "('t4', 'completed', 'U3', '2024-05-01 12:00:00', '2024-05-10 12:00:00', 1)");
+        insert("unit_open_since (unit_id, oldest_open_since, version)",
+                "('U1', '2024-05-10 10:00:00', 1)",
+                "('U1', '2024-05-08 14:29:00', 2)",
+                "('U2', '2024-05-10 12:29:00', 1)",
+                "('U3', NULL, 1)");
         insert("units (unit_id, name, unit_group, updated_at)",
                 "('U1', '市城管局', 'department', now())",
                 "('U2', '<b>岳塘区</b>', 'district', now())");
