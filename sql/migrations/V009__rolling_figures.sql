@@ -85,3 +85,24 @@ CREATE TABLE IF NOT EXISTS ${db}.unit_open_since
 )
 ENGINE = ReplacingMergeTree(version)
 ORDER BY unit_id;
+
+-- The latest change of each alert (the row with the latest event_time per rule and alert_key, read
+-- FINAL): the alerts in force are those not resolved. A row per alert, not per change.
+CREATE TABLE IF NOT EXISTS ${db}.alerts_latest
+(
+    rule         String,
+    alert_key    String,
+    unit         String,
+    topic        String,
+    category     String,
+    ticket_id    String,
+    severity     String,
+    state        String,
+    value        Float64,
+    threshold    Float64,
+    window_start Nullable(DateTime('Asia/Shanghai')),
+    window_end   Nullable(DateTime('Asia/Shanghai')),
+    event_time   DateTime('Asia/Shanghai')
+)
+ENGINE = ReplacingMergeTree(event_time)
+ORDER BY (rule, alert_key);

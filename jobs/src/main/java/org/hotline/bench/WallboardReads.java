@@ -16,7 +16,8 @@ final class WallboardReads {
     private WallboardReads() {}
 
     /** The tables the wallboard's queries read, directly or through views. */
-    static final List<String> READ = List.of("call_minute_metrics", "ticket_minute_metrics", "ticket_state", "alerts", "units");
+    static final List<String> READ = List.of("call_minute_metrics", "ticket_minute_metrics", "ticket_state", "alerts", "units",
+            "call_rolling", "ticket_rolling", "hotspot_ranks", "unit_open_since", "alerts_latest");
 
     /**
      * The best of {@code tries} refreshes, in milliseconds, each running every wallboard query once; {@code out} hears
@@ -52,11 +53,13 @@ final class WallboardReads {
     }
 
     /**
-     * Adds {@code copies} earlier copies of the history the wallboard reads: every time column {@code days} earlier per
-     * copy, and ticket ids prefixed so that each copy's tickets are tickets of their own.
+     * Adds {@code copies} earlier copies of the history: every time column {@code days} earlier per copy, and ticket ids
+     * prefixed so that each copy's tickets are tickets of their own. The latest change of each alert is copied with its
+     * key made new too (as if every alert of every month were about something new: the most rows that table can hold).
+     * What the job keeps as current figures (rolling figures, ranks, oldest open tickets) holds no history to copy.
      */
     static void addHistory(ClickHouseSql sql, String db, int copies, int days, Consumer<String> out) {
-        for (String table : List.of("call_minute_metrics", "ticket_minute_metrics", "ticket_state", "alerts")) {
+        for (String table : List.of("call_minute_metrics", "ticket_minute_metrics", "ticket_state", "alerts", "alerts_latest")) {
             List<JsonNode> columns = sql.rows("SELECT name, type FROM system.columns WHERE database = '" + db + "' AND table = '"
                     + table + "' AND default_kind NOT IN ('MATERIALIZED', 'ALIAS')");
             String original = db + ".bench_history_" + table;
@@ -73,8 +76,8 @@ final class WallboardReads {
                         shifted.add(name + " - " + (k * days * 86_400L));
                     } else if (type.contains("Date")) {
                         shifted.add(name + " - " + (k * days));
-                    } else if (name.equals("ticket_id")) {
-                        shifted.add("concat('h" + k + "-', ticket_id)");
+                    } else if (name.equals("ticket_id") || name.equals("alert_key") && table.equals("alerts_latest")) {
+                        shifted.add("concat('h" + k + "-', " + name + ")");
                     } else {
                         shifted.add(name);
                     }

@@ -42,11 +42,16 @@ public final class ClickHouseSinks {
                         "answered_wait_max", "abandoned_wait_sum", "abandoned_wait_max", "talk_seconds_sum")),
                 rolling("ticket_rolling", Arrays.stream(FactKind.values()).map(FactKind::column).toList()), hotspots(),
                 sink("unit_open_since", List.of("unit_id", "oldest_open_since", "version"),
-                        (o, r) -> r.string(o.unit()).time(o.sinceMs()).number(o.version())));
+                        (o, r) -> r.string(o.unit()).time(o.sinceMs()).number(o.version())), alerts("alerts_latest"));
     }
 
     ClickHouseSink<Alert> alerts() {
-        return sink("alerts", List.of("rule", "alert_key", "unit", "topic", "category", "ticket_id", "severity", "state",
+        return alerts("alerts");
+    }
+
+    /** Alerts into {@code table}: every change ({@code alerts}), or the latest of each alert ({@code alerts_latest}). */
+    ClickHouseSink<Alert> alerts(String table) {
+        return sink(table, List.of("rule", "alert_key", "unit", "topic", "category", "ticket_id", "severity", "state",
                 "value", "threshold", "window_start", "window_end", "event_time"), (a, r) -> r
                 .string(a.rule())
                 .string(a.key())

@@ -57,7 +57,8 @@ public final class HotlineJob {
             Sink<Rolling.Row> callRolling,
             Sink<Rolling.Row> ticketRolling,
             Sink<HotspotRanks.Rank> hotspots,
-            Sink<OldestOpen.Row> oldestOpen) {}
+            Sink<OldestOpen.Row> oldestOpen,
+            Sink<Alert> alertsLatest) {}
 
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     private static final OutputTag<Sourced<CallEvent>> LATE_CALLS = new OutputTag<>("late-calls", CALLS) {};
@@ -216,6 +217,8 @@ public final class HotlineJob {
                                 .name("call alerts").uid("alerts-calls"));
         alerts.sinkTo(sinks.alerts()).name("alerts sink").uid("alerts-sink");
         alerts.sinkTo(sinks.alertEvents()).name("alerts topic").uid("alerts-topic");
+        // and the latest change of each alert, which the wallboard reads (a row per alert, not per change)
+        alerts.sinkTo(sinks.alertsLatest()).name("latest alerts sink").uid("alerts-latest-sink");
 
         // Everything not counted, with its reason: invalid, duplicate or too late.
         String lateMessage = "later than the allowed lateness of " + settings.allowedLateness() + " for its minute";

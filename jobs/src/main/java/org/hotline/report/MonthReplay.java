@@ -47,13 +47,15 @@ public final class MonthReplay {
         for (String table : MONTHLY_TABLES) {
             ch.execute("ALTER TABLE " + db + "." + layout.local(table) + layout.onCluster() + " DROP PARTITION " + partition);
         }
-        long stale = ch.count("SELECT count() FROM " + db + ".ticket_state WHERE startsWith(ticket_id, '" + ticketPrefix + "')")
+        long stale = ch.count("SELECT count() FROM " + db + ".alerts_latest WHERE toYYYYMM(event_time) = " + partition)
+                + ch.count("SELECT count() FROM " + db + ".ticket_state WHERE startsWith(ticket_id, '" + ticketPrefix + "')")
                 + ch.count("SELECT count() FROM " + db + ".dead_letters WHERE topic IN ('" + String.join("', '", topics) + "')");
         if (stale == 0) {
             return;
         }
         progress.accept("Removing the previous replay of " + month + "...");
         ch.execute("ALTER TABLE " + db + "." + layout.local("ticket_state") + layout.onCluster() + " DELETE WHERE startsWith(ticket_id, '" + ticketPrefix + "')");
+        ch.execute("ALTER TABLE " + db + "." + layout.local("alerts_latest") + layout.onCluster() + " DELETE WHERE toYYYYMM(event_time) = " + partition);
         ch.execute("ALTER TABLE " + db + "." + layout.local("dead_letters") + layout.onCluster() + " DELETE WHERE topic IN ('" + String.join("', '", topics) + "')");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (ch.count("SELECT count() FROM system.mutations WHERE database = '" + db + "' AND is_done = 0") > 0) {

@@ -56,7 +56,8 @@ final class InMemoryJob {
         env.setParallelism(1);
         new HotlineJob(fromList(env, calls, HotlineJob.CALLS), fromList(env, tickets, HotlineJob.TICKETS),
                 new HotlineJob.Sinks(callEvents, ticketEvents, callMinutes, ticketMinutes, ticketStates, deadLetters, alerts,
-                        new CollectingSink<>(), callRolling, ticketRolling, hotspots, oldestOpen),
+                        new CollectingSink<>(), callRolling, ticketRolling, hotspots, oldestOpen,
+                        new CollectingSink<>()),
                 settings, AlertRules.load(null, Map.of())).build(env);
         env.execute("in-memory hotline job");
     }

@@ -80,7 +80,7 @@ class WallboardQueriesITCase {
                 "('U1', '市城管局', 'department', now())",
                 "('U2', '<b>岳塘区</b>', 'district', now())");
         // Alerts: one in force per rule below, and one that fired and resolved.
-        insert("alerts (rule, alert_key, unit, topic, category, ticket_id, severity, state, value, threshold, event_time)",
+        insert("alerts_latest (rule, alert_key, unit, topic, category, ticket_id, severity, state, value, threshold, event_time)",
                 "('long_wait', '12345', '', '', '', '', 'critical', 'firing', 1320, 1200, '2024-05-10 14:21:00')",
                 "('backlog', 'U2', 'U2', '', '', '', 'warning', 'firing', 5, 5, '2024-05-10 11:00:00')",
                 "('backlog', 'U2', 'U2', '', '', '', 'warning', 'resolved', 2, 5, '2024-05-10 12:00:00')",
