@@ -97,6 +97,40 @@ function renderHotspots(hotspots) {
   }
 }
 
+const GROUPS = { district: "县市区 districts", park: "园区 parks", department: "市直部门 departments",
+  enterprise: "公共企业 companies" };
+
+function renderStanding(standing) { // a table per group (and tier), as the bulletin ranks them
+  const box = document.getElementById("standing");
+  box.replaceChildren();
+  let cohort = null;
+  let body = null;
+  for (const s of standing) {
+    const name = (GROUPS[s.group] || s.group) + (s.tier ? " · " + s.tier : "");
+    if (name !== cohort) {
+      cohort = name;
+      const table = document.createElement("table");
+      table.className = "list";
+      table.createCaption().textContent = name;
+      const head = table.createTHead().insertRow();
+      for (const h of ["名次 rank", "单位 unit", "总分 total", "工单 tickets"]) {
+        const th = document.createElement("th");
+        th.textContent = h;
+        head.appendChild(th);
+      }
+      body = table.createTBody();
+      box.appendChild(table);
+    }
+    const tr = document.createElement("tr");
+    tr.dataset.unit = s.unit_id;
+    cell(tr, String(s.rank), "rank");
+    cell(tr, s.name, "name");
+    cell(tr, Number(s.total).toFixed(2), "total");
+    cell(tr, number(s.tickets), "tickets");
+    body.appendChild(tr);
+  }
+}
+
 function renderAlerts(alerts) {
   const list = document.getElementById("alerts");
   list.replaceChildren();
@@ -137,6 +171,7 @@ function render(board) {
   renderUnits(board.units || []);
   renderHotspots(board.hotspots || {});
   renderAlerts(board.alerts || []);
+  renderStanding(board.standing || []);
   const s = board.status || {};
   let reason = "";
   if (s.error) reason = s.error;

@@ -23,7 +23,8 @@ import org.apache.flink.util.Collector;
  * wallboard reads a handful of rows however much history is kept, and they are the same numbers as the minute rows.
  * <p>
  * A minute row is the latest full count of its minute and slice (written again with late events, within the allowed
- * lateness): it replaces the row of the same slot, and what it adds is the difference. Columns marked {@code max} (the
+ * lateness): it replaces the row of the same slot, and what it adds is the difference. A slot is kept until its minute
+ * is final by the watermark, so that no row of it can come after it is forgotten. Columns marked {@code max} (the
  * longest waits) combine by the greatest, which holds because a minute's maximum only grows.
  * <p>
  * "Now" is the latest minute with rows in this subtask (or this scope's, if later), so a replayed month reads as it did
@@ -90,9 +91,6 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
 
     /** With {@code periods} of {@link #PERIODS} and {@link #HOTSPOT_PERIODS}. */
     public Rolling(List<String> periods, boolean[] max, ZoneId zone, java.time.Duration flush, java.time.Duration allowedLateness) {
-        if (allowedLateness.toMillis() >= DAY) {
-            throw new IllegalArgumentException("rolling figures need an allowed lateness under a day, not " + allowedLateness);
-        }
         this.periods = List.copyOf(periods);
         this.max = max.clone();
         this.zone = zone;
@@ -150,11 +148,11 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
             Long looked = lookedAt.value();
             if (own != null && looked != null && Math.max(own, subtaskNow) == looked) {
                 scheduleFlush(ctx); // no new row here, and now has not moved: nothing can have changed
-            } else if (write(ctx.getCurrentKey(), out, false)) {
+            } else if (write(ctx.getCurrentKey(), out, false, ctx.timerService().currentWatermark())) {
                 scheduleFlush(ctx);
             }
         } else if (timestamp == Long.MAX_VALUE - 1) {
-            write(ctx.getCurrentKey(), out, true); // the input ended: every scope written once more, as it stands
+            write(ctx.getCurrentKey(), out, true, Long.MAX_VALUE); // the input ended: every scope written once more, as it stands
         }
     }
 
@@ -171,7 +169,7 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
      * The scope's rows as of now (all of them, or only those changed since last written), then what no window needs any
      * more is forgotten. Says whether a window still holds anything, so that it moves at later flushes.
      */
-    private boolean write(String key, Collector<Row> out, boolean all) throws Exception {
+    private boolean write(String key, Collector<Row> out, boolean all, long watermark) throws Exception {
         Long own = scopeNow.value();
         if (own == null) {
             return false;
@@ -198,7 +196,7 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         }
         written.update(figures);
         lookedAt.update(now);
-        forget(now);
+        forget(now, watermark);
         return moving;
     }
 
@@ -250,15 +248,19 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         return out;
     }
 
-    /** Slots past the allowed lateness and out of every window; days before the previous month. */
-    private void forget(long now) throws Exception {
-        long keepFrom = Math.min(now - (periods.contains("prev_1h") ? 120 : 60) * MINUTE, now - latenessMs - MINUTE);
+    /**
+     * Minutes out of every window; slots also final (no row can come for them any more: their minute is past the allowed
+     * lateness by the watermark, which a partition read behind the others holds back); days before the previous month.
+     */
+    private void forget(long now, long watermark) throws Exception {
+        long keepFrom = now - (periods.contains("prev_1h") ? 120 : 60) * MINUTE;
         if (periods.contains("yesterday")) {
             keepFrom = Math.min(keepFrom, dayOf(dayOf(now) - 1));
         }
         List<String> oldSlots = new ArrayList<>();
         for (String slot : slots.keys()) {
-            if (slotMinuteOf(slot) < keepFrom) {
+            long minute = slotMinuteOf(slot);
+            if (minute < keepFrom && MinuteSlices.closed(minute, latenessMs, watermark)) {
                 oldSlots.add(slot);
             }
         }

@@ -243,11 +243,17 @@ class RollingHarnessTest {
         }
         flush();
         harness.getOperator().setCurrentKey("unit\u001fU1");
-        assertThat(rolling.minutesHeld()).as("the last hour and the lateness: 8:58 to 9:59, a slot and a minute each")
-                .isEqualTo(2 * 62);
-        row("U1", "a", t(3, 12, 0), 1, 1); // a day later: the minute rows of the day before go
+        assertThat(rolling.minutesHeld()).as("every slot (no watermark yet); the minutes of the last hour, 8:59 to 9:59")
+                .isEqualTo(120 + 61);
+        row("U1", "a", t(3, 12, 0), 1, 1); // a day later: the minutes of the day before leave every window
         flush();
         harness.getOperator().setCurrentKey("unit\u001fU1");
-        assertThat(rolling.minutesHeld()).as("only the new minute's slot and minute").isEqualTo(2);
+        assertThat(rolling.minutesHeld()).as("their slots kept (the watermark has not made them final): 121 slots, 1 minute")
+                .isEqualTo(121 + 1);
+        harness.processWatermark(new Watermark(t(3, 11, 59)));
+        row("U1", "a", t(3, 12, 1), 1, 1);
+        flush();
+        harness.getOperator().setCurrentKey("unit\u001fU1");
+        assertThat(rolling.minutesHeld()).as("only the new minutes' slots and minutes").isEqualTo(4);
     }
 }

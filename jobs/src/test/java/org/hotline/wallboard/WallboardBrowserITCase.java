@@ -167,6 +167,7 @@ class WallboardBrowserITCase {
             assertThat(actual).isEqualTo(expected);
             assertBacklog(shown, db);
             assertHotspots(shown, db);
+            assertStanding(shown, db, played);
             assertAlerts(shown, db);
             assertThat(shown.staleBanner()).isFalse();
         });
@@ -232,6 +233,23 @@ class WallboardBrowserITCase {
             assertThat(overdue).as("worst first").isLessThanOrEqualTo(previousOverdue);
             previousOverdue = overdue;
         }
+    }
+
+    /**
+     * The month's standing so far: every unit's rank and total as the assessment ranks the month's report (which reads
+     * the analysts' views over the minute rows, where the page reads what the job keeps).
+     */
+    private void assertStanding(WallboardPage.Shown shown, String db, MonthSimulator.Month played) {
+        long last = played.tickets().stream().mapToLong(org.hotline.events.TicketEvent::eventTimeMs).max().orElseThrow();
+        java.time.YearMonth month = java.time.YearMonth.from(day(last));
+        List<org.hotline.assessment.Assessment.Score> ranking = org.hotline.assessment.Assessment.rank(
+                org.hotline.assessment.Assessment.fromReport(new org.hotline.report.MonthReport(ch, db).build(month, 11), w -> {}));
+        Map<String, List<String>> truth = new LinkedHashMap<>();
+        ranking.forEach(s -> truth.put(s.unit().unit(), List.of(String.valueOf(s.rank()),
+                s.total().setScale(2, RoundingMode.HALF_UP).toPlainString(), String.valueOf(s.unit().tickets()))));
+        Map<String, List<String>> page = new LinkedHashMap<>();
+        shown.standing().forEach(r -> page.put(r.get(0), List.of(r.get(1), r.get(3), WallboardPage.Shown.digits(r.get(4)))));
+        assertThat(page).as("the month's standing").isNotEmpty().isEqualTo(truth);
     }
 
     /** Today's top categories and topics: each shown with ClickHouse's count and rise, and none left out that counts more. */

@@ -28,6 +28,8 @@ final class WallboardPage implements AutoCloseable {
               unitIds: Array.from(document.querySelectorAll('#units tr')).map(tr => tr.dataset.unit),
               hotspots: Array.from(document.querySelectorAll('#hotspots tr')).map(tr =>
                   [tr.dataset.dimension].concat(Array.from(tr.children).map(td => td.textContent))),
+              standing: Array.from(document.querySelectorAll('#standing tbody tr')).map(tr =>
+                  [tr.dataset.unit].concat(Array.from(tr.children).map(td => td.textContent))),
               alerts: Array.from(document.querySelectorAll('#alerts li')).map(li =>
                   [li.dataset.rule, li.className, li.querySelector('.subject').textContent]),
               staleBanner: !document.getElementById('stale-banner').hidden,
@@ -64,7 +66,8 @@ final class WallboardPage implements AutoCloseable {
     Shown read() {
         Map<String, Object> m = (Map<String, Object>) driver.executeScript(READ);
         return new Shown((Map<String, String>) m.get("fields"), (List<List<String>>) m.get("units"),
-                (List<String>) m.get("unitIds"), (List<List<String>>) m.get("hotspots"), (List<List<String>>) m.get("alerts"),
+                (List<String>) m.get("unitIds"), (List<List<String>>) m.get("hotspots"), (List<List<String>>) m.get("standing"),
+                (List<List<String>>) m.get("alerts"),
                 (Boolean) m.get("staleBanner"), (String) m.get("status"), ((Number) m.get("elementsInUnits")).intValue(),
                 (String) m.get("title"), (Boolean) m.get("injected"), (Boolean) m.get("loadedOnce"));
     }
@@ -80,7 +83,7 @@ final class WallboardPage implements AutoCloseable {
     }
 
     record Shown(Map<String, String> fields, List<List<String>> units, List<String> unitIds, List<List<String>> hotspots,
-            List<List<String>> alerts, boolean staleBanner, String status, int elementsInUnits, String title,
+            List<List<String>> standing, List<List<String>> alerts, boolean staleBanner, String status, int elementsInUnits, String title,
             boolean injected, boolean loadedOnce) {
 
         /** A figure as a number: the digits (and sign and decimal point) of its text. */

@@ -11,8 +11,16 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.hotline.assessment.Assessment;
+import org.hotline.events.UnitGroup;
+import org.hotline.events.Wire;
 import org.hotline.figures.Rates;
 import org.hotline.sql.ClickHouseSql;
 
@@ -25,7 +33,7 @@ import org.hotline.sql.ClickHouseSql;
 public final class Board {
 
     /** The page's queries, in {@code wallboard/queries/}: one refresh runs each once. */
-    public static final List<String> QUERIES = List.of("calls", "tickets", "units", "hotspots", "alerts");
+    public static final List<String> QUERIES = List.of("calls", "tickets", "units", "hotspots", "alerts", "standing");
 
     /** Rows shown in the unit table; the rest are counted. */
     static final int UNIT_ROWS = 15;
@@ -40,6 +48,7 @@ public final class Board {
     private final String unitsSql;
     private final String hotspotsSql;
     private final String alertsSql;
+    private final String standingSql;
 
     private ObjectNode lastFigures;
     private String lastFingerprint;
@@ -55,6 +64,7 @@ public final class Board {
         this.unitsSql = query("units", database);
         this.hotspotsSql = query("hotspots", database);
         this.alertsSql = query("alerts", database);
+        this.standingSql = query("standing", database);
     }
 
     /** One of the page's queries, with the database filled in (the only thing that varies: no input reaches SQL). */
@@ -143,6 +153,8 @@ public final class Board {
                     .put("rise", c(h, "rise"));
         }
 
+        standing(board.putArray("standing"));
+
         ArrayNode alerts = board.putArray("alerts");
         for (JsonNode a : reader.rows(alertsSql)) {
             alerts.addObject()
@@ -171,6 +183,42 @@ public final class Board {
         out.put("abandoned", abandoned);
         rate(out, "connection_rate_pct", answered, ofCallsThatStoppedWaiting ? answered + abandoned : offered);
         out.put("longest_wait_s", c(row, "longest_wait_" + suffix));
+    }
+
+    /**
+     * The month's standing so far: every unit of a known group scored and ranked within its group and tier by the
+     * assessment's rules, from its figures for the month so far and the office's inputs where entered.
+     */
+    private void standing(ArrayNode out) {
+        List<Assessment.UnitMonth> units = new ArrayList<>();
+        Map<String, String> names = new HashMap<>();
+        for (JsonNode u : reader.rows(standingSql)) {
+            UnitGroup group = Wire.parse(UnitGroup.class, u.path("unit_group").asText().toLowerCase(Locale.ROOT));
+            if (group == null) {
+                continue; // not assessed, as by the assessment
+            }
+            names.put(u.path("unit_id").asText(), u.path("name").asText());
+            units.add(new Assessment.UnitMonth(u.path("unit_id").asText(), group, c(u, "tickets"), c(u, "on_time"),
+                    c(u, "extensions"), c(u, "contacted"), Rates.pct(c(u, "sys_satisfied"), c(u, "sys_callbacks")),
+                    Rates.pct(c(u, "spot_satisfied"), c(u, "spot_callbacks")), c(u, "rejects"), decimal(u, "knowledge_base"),
+                    decimal(u, "cooperation"), decimal(u, "bonus")));
+        }
+        for (Assessment.Score s : Assessment.rank(units)) {
+            String name = names.get(s.unit().unit());
+            out.addObject()
+                    .put("group", s.unit().group().wire())
+                    .put("tier", s.tier())
+                    .put("rank", s.rank())
+                    .put("unit_id", s.unit().unit())
+                    .put("name", name == null || name.isEmpty() ? s.unit().unit() : name)
+                    .put("tickets", s.unit().tickets())
+                    .put("total", s.total());
+        }
+    }
+
+    private static BigDecimal decimal(JsonNode row, String field) {
+        JsonNode v = row.path(field);
+        return v.isMissingNode() || v.isNull() || v.asText().isEmpty() ? BigDecimal.ZERO : new BigDecimal(v.asText());
     }
 
     /** A rate in percent, or null when there is nothing to divide (0 of 0 is no rate at all: the page shows "—"). */

@@ -65,7 +65,7 @@ public final class Assessment {
     }
 
     /**
-     * The units of a month report ({@link org.hotline.report.MonthReport}): the stream's figures and the
+     * The units of a month report (the report command's JSON): the stream's figures and the
      * office's inputs. A unit without a known group is left out, and one without office inputs counts 0
      * for them; {@code warnings} hears of both.
      */
