@@ -37,7 +37,7 @@ public final class HotspotRanks extends KeyedProcessFunction<String, Rolling.Row
     private transient MapState<String, long[]> counts;
     private transient ValueState<Long> asOf;
     private transient ValueState<Long> flushAt;
-    private transient long lastVersion;
+    private transient RowVersions versions;
 
     public HotspotRanks(int top, java.time.Duration flush) {
         this.top = top;
@@ -50,6 +50,7 @@ public final class HotspotRanks extends KeyedProcessFunction<String, Rolling.Row
                 PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         asOf = getRuntimeContext().getState(new ValueStateDescriptor<>("as-of", Types.LONG));
         flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
+        versions = new RowVersions();
     }
 
     @Override
@@ -64,11 +65,7 @@ public final class HotspotRanks extends KeyedProcessFunction<String, Rolling.Row
         Long seen = asOf.value();
         asOf.update(seen == null ? row.asOfMs() : Math.max(seen, row.asOfMs()));
         ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE - 1); // the end of the input
-        if (flushMs > 0 && flushAt.value() == null) {
-            long at = ctx.timerService().currentProcessingTime() / flushMs * flushMs + flushMs;
-            ctx.timerService().registerProcessingTimeTimer(at);
-            flushAt.update(at);
-        }
+        RowVersions.scheduleFlush(ctx.timerService(), flushAt, flushMs);
     }
 
     @Override
@@ -102,7 +99,7 @@ public final class HotspotRanks extends KeyedProcessFunction<String, Rolling.Row
             for (int rank = 1; rank <= top; rank++) {
                 Map.Entry<String, long[]> e = rank <= ranked.size() ? ranked.get(rank - 1) : null;
                 out.collect(new Rank(dimension, period, rank, e == null ? "" : e.getKey(), e == null ? 0 : e.getValue()[current],
-                        e == null ? 0 : e.getValue()[current + 1], asOf.value(), nextVersion()));
+                        e == null ? 0 : e.getValue()[current + 1], asOf.value(), versions.next()));
             }
         }
     }
@@ -114,10 +111,5 @@ public final class HotspotRanks extends KeyedProcessFunction<String, Rolling.Row
             n++;
         }
         return n;
-    }
-
-    private long nextVersion() {
-        lastVersion = Math.max(lastVersion + 1, System.currentTimeMillis() * 1000);
-        return lastVersion;
     }
 }

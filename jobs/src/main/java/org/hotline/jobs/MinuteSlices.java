@@ -54,7 +54,7 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
     private transient MapState<String, ACC> slices;
     private transient MapState<String, Boolean> changed;
     private transient ValueState<Long> earlyAt;
-    private transient long lastVersion;
+    private transient RowVersions versions;
 
     public MinuteSlices(AggregateFunction<IN, ACC, ACC> counts, SerializableFunction<IN, String> slice, Emit<ACC, OUT> emit,
             TypeInformation<ACC> accType, OutputTag<IN> late, Duration early, Duration allowedLateness) {
@@ -82,6 +82,7 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
         slices = getRuntimeContext().getMapState(new MapStateDescriptor<>("slices", Types.STRING, accType));
         changed = getRuntimeContext().getMapState(new MapStateDescriptor<>("changed-slices", Types.STRING, Types.BOOLEAN));
         earlyAt = getRuntimeContext().getState(new ValueStateDescriptor<>("early-update-at", Types.LONG));
+        versions = new RowVersions();
     }
 
     @Override
@@ -134,18 +135,8 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
 
     private void writeChanged(long minute, Collector<OUT> out) throws Exception {
         for (String s : changed.keys()) {
-            out.collect(emit.row(minute, slices.get(s), nextVersion()));
+            out.collect(emit.row(minute, slices.get(s), versions.next()));
         }
         changed.clear();
-    }
-
-    /**
-     * Greater than every version written before, in this run or (by the clock) in any earlier one: a restart takes
-     * longer than a millisecond, and a task writes far fewer than a thousand rows a millisecond, so it never runs
-     * ahead of the clock. (On a cluster, the TaskManagers' clocks are kept in step by NTP.)
-     */
-    private long nextVersion() {
-        lastVersion = Math.max(lastVersion + 1, System.currentTimeMillis() * 1000);
-        return lastVersion;
     }
 }

@@ -79,7 +79,7 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     /** The now the figures were last worked out for; cleared by a new row. */
     private transient ValueState<Long> lookedAt;
     private transient long subtaskNow;
-    private transient long lastVersion;
+    private transient RowVersions versions;
 
     /**
      * @param max which of the values combine by their greatest (the others add up)
@@ -110,6 +110,7 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
         written = getRuntimeContext().getState(new ValueStateDescriptor<>("written", LONGS));
         lookedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("looked-at", Types.LONG));
+        versions = new RowVersions();
     }
 
     @Override
@@ -157,12 +158,7 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     }
 
     private void scheduleFlush(Context ctx) throws Exception {
-        if (flushMs <= 0 || flushAt.value() != null) {
-            return;
-        }
-        long at = ctx.timerService().currentProcessingTime() / flushMs * flushMs + flushMs;
-        ctx.timerService().registerProcessingTimeTimer(at);
-        flushAt.update(at);
+        RowVersions.scheduleFlush(ctx.timerService(), flushAt, flushMs);
     }
 
     /**
@@ -186,7 +182,7 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
             System.arraycopy(f, 0, figures, p * n, n);
             boolean changed = shown == null || !Arrays.equals(shown, p * n, p * n + n, f, 0, n);
             if (all || changed) {
-                out.collect(new Row(dimension, value, periods.get(p), now, f, nextVersion()));
+                out.collect(new Row(dimension, value, periods.get(p), now, f, versions.next()));
             }
             if (!periods.get(p).equals("total")) {
                 for (long v : f) {
@@ -328,12 +324,5 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     private long monthOf(long ms) {
         ZonedDateTime t = Instant.ofEpochMilli(ms).atZone(zone);
         return t.toLocalDate().withDayOfMonth(1).atStartOfDay(zone).toInstant().toEpochMilli();
-    }
-
-
-    /** Orders every row this task writes, across restarts (as {@link MinuteSlices} does). */
-    private long nextVersion() {
-        lastVersion = Math.max(lastVersion + 1, System.currentTimeMillis() * 1000);
-        return lastVersion;
     }
 }

@@ -11,6 +11,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.hotline.jobs.RowVersions;
 
 /**
  * Since when each unit's oldest open ticket has been waiting, kept by the job so that the wallboard reads a row per unit
@@ -66,7 +67,7 @@ public final class OldestOpen {
         private transient ValueState<Long> written;
         private transient ValueState<Boolean> writtenAny;
         private transient ValueState<Long> flushAt;
-        private transient long lastVersion;
+        private transient RowVersions versions;
 
         /** @param flush how often a changed unit is written; zero: only at the end of the input */
         public Since(Duration flush) {
@@ -79,6 +80,7 @@ public final class OldestOpen {
             written = getRuntimeContext().getState(new ValueStateDescriptor<>("written-since", Types.LONG));
             writtenAny = getRuntimeContext().getState(new ValueStateDescriptor<>("written-any", Types.BOOLEAN));
             flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
+            versions = new RowVersions();
         }
 
         @Override
@@ -91,11 +93,7 @@ public final class OldestOpen {
                 open.put(c.sinceMs(), now);
             }
             ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE - 1); // the end of the input
-            if (flushMs > 0 && flushAt.value() == null) {
-                long at = ctx.timerService().currentProcessingTime() / flushMs * flushMs + flushMs;
-                ctx.timerService().registerProcessingTimeTimer(at);
-                flushAt.update(at);
-            }
+            RowVersions.scheduleFlush(ctx.timerService(), flushAt, flushMs);
         }
 
         @Override
@@ -113,15 +111,10 @@ public final class OldestOpen {
                 }
             }
             if (writtenAny.value() == null || !Objects.equals(written.value(), earliest)) {
-                out.collect(new Row(ctx.getCurrentKey(), earliest, nextVersion()));
+                out.collect(new Row(ctx.getCurrentKey(), earliest, versions.next()));
                 written.update(earliest);
                 writtenAny.update(true);
             }
-        }
-
-        private long nextVersion() {
-            lastVersion = Math.max(lastVersion + 1, System.currentTimeMillis() * 1000);
-            return lastVersion;
         }
     }
 }

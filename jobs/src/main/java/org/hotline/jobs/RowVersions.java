@@ -1,0 +1,33 @@
+package org.hotline.jobs;
+
+import java.io.IOException;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.streaming.api.TimerService;
+
+/**
+ * What the operators that rewrite rows share: a version that orders every row a task writes, and a flush at the next
+ * multiple of an interval.
+ * <p>
+ * The version is the wall clock in microseconds, or one more than the last when the clock has not moved on: greater than
+ * every version written before, in this run or (by the clock) in any earlier one, since a restart takes longer than a
+ * millisecond and a task writes far fewer than a thousand rows a millisecond. (On a cluster, the TaskManagers' clocks
+ * are kept in step by NTP.) The store keeps the highest, which is the last written.
+ */
+public final class RowVersions {
+    private long last;
+
+    public long next() {
+        last = Math.max(last + 1, System.currentTimeMillis() * 1000);
+        return last;
+    }
+
+    /** A processing-time timer at the next multiple of {@code flushMs}, unless one is pending ({@code flushAt}) or 0. */
+    public static void scheduleFlush(TimerService timers, ValueState<Long> flushAt, long flushMs) throws IOException {
+        if (flushMs <= 0 || flushAt.value() != null) {
+            return;
+        }
+        long at = timers.currentProcessingTime() / flushMs * flushMs + flushMs;
+        timers.registerProcessingTimeTimer(at);
+        flushAt.update(at);
+    }
+}
