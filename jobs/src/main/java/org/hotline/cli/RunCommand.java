@@ -1,5 +1,6 @@
 package org.hotline.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,7 @@ final class RunCommand implements Callable<Integer> {
         boolean decide(StreamExecutionEnvironment env, HotlineConfig c, Consumer<String> say) {
             if (path != null) {
                 say.accept("Resuming from " + path);
+                requireState(localFolder(path));
                 apply(env);
                 return false;
             }
@@ -88,6 +90,7 @@ final class RunCommand implements Callable<Integer> {
             Checkpoints.Found newest = Checkpoints.newest(dir);
             if (newest != null) {
                 say.accept("Resuming from the newest checkpoint, " + newest.path() + " (completed " + newest.completed() + ")");
+                requireState(newest.path());
                 path = newest.path().toUri().toString();
                 apply(env);
                 return false;
@@ -102,6 +105,31 @@ final class RunCommand implements Callable<Integer> {
             }
             say.accept("Starting: no checkpoint in " + dir + " and no offsets committed; the topics are read from their start.");
             return true;
+        }
+
+        /**
+         * Refuses a checkpoint or savepoint (a local folder; others are not read here) without the state of every
+         * operator that keeps what came before: one added to the job since it was taken would start empty and its
+         * figures count only from now on, with no error ever showing it.
+         */
+        static void requireState(Path folder) {
+            if (folder == null || !Files.exists(folder.resolve("_metadata"))) {
+                return;
+            }
+            java.util.Set<String> missing = Checkpoints.missing(folder, org.hotline.jobs.HotlineJob.KEEPS_HISTORY);
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException(String.format("%s holds no state for %s, which this version of the job "
+                        + "keeps (added since it was taken): resuming would start them empty and their figures would count "
+                        + "only from now on. Use --fresh to rebuild every figure from the start of the topics.", folder,
+                        String.join(", ", missing)));
+            }
+        }
+
+        private static Path localFolder(String path) {
+            if (path.startsWith("file:")) {
+                return Path.of(java.net.URI.create(path));
+            }
+            return path.contains("://") ? null : Path.of(path);
         }
 
         /** Restores from {@link #path} when it is set. */

@@ -33,6 +33,26 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * Of {@code uids}, the operators a checkpoint or savepoint folder holds no state entry for (an operator added to the
+     * job after it was taken would start empty). Empty when the folder's metadata names no operator uids at all.
+     */
+    public static java.util.Set<String> missing(Path checkpoint, java.util.Set<String> uids) {
+        Path metadata = checkpoint.resolve("_metadata");
+        try (java.io.DataInputStream in = new java.io.DataInputStream(Files.newInputStream(metadata))) {
+            java.util.Set<String> held = new java.util.HashSet<>();
+            for (var s : org.apache.flink.runtime.checkpoint.Checkpoints.loadCheckpointMetadata(in,
+                    Checkpoints.class.getClassLoader(), checkpoint.toString()).getOperatorStates()) {
+                s.getOperatorUid().ifPresent(held::add);
+            }
+            java.util.Set<String> out = new java.util.TreeSet<>(uids);
+            out.removeAll(held);
+            return held.isEmpty() ? java.util.Set.of() : out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + metadata + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Instant modified(Path p) {
         try {
             return Files.getLastModifiedTime(p).toInstant();

@@ -232,6 +232,15 @@ public final class HotlineJob {
                 .sinkTo(sinks.deadLetters()).name("dead letters sink").uid("dead-letters-sink");
     }
 
+    /**
+     * The operators whose state holds what came before (counts over history, tickets' lives, what was seen): a job
+     * resumed from a checkpoint without one of them would start it empty and count on from there, silently wrong.
+     */
+    public static final Set<String> KEEPS_HISTORY = Set.of("calls-dedup", "call-minute-slices", "tickets-unit-gate",
+            "ticket-lifecycle", "ticket-minute-slices", "call-rolling", "ticket-rolling", "hotspot-rolling", "hotspot-ranks",
+            "open-assignments", "oldest-open", "alerts-backlog", "alerts-returns", "alerts-bouncing", "alerts-hotspots",
+            "alerts-calls");
+
     /** The call values as {@link Rolling} keeps them, in {@link #callValues} order; the waits' maxima combine by the greatest. */
     static final boolean[] CALL_MAXIMA = {false, false, false, false, true, false, true, false};
     static final java.time.ZoneId CITY_ZONE = java.time.ZoneId.of("Asia/Shanghai");

@@ -38,28 +38,38 @@ final class InMemoryJob {
     final CollectingSink<HotspotRanks.Rank> hotspots = new CollectingSink<>();
     final CollectingSink<org.hotline.jobs.tickets.OldestOpen.Row> oldestOpen = new CollectingSink<>();
 
+    /** A call and a ticket that stand in for no events (a generator source cannot be empty). */
+    static final Sourced<CallEvent> PROBE_CALL = new Sourced<>("calls", 0, 0, new CallEvent("probe-o", 1, CallEventType.OFFERED,
+            0L, "probe", "12345", "probe", null, null, null), null, null);
+    static final Sourced<TicketEvent> PROBE_TICKET = new Sourced<>("tickets", 0, 0, new TicketEvent("probe-1", 1,
+            org.hotline.events.TicketEventType.CREATED, 0L, "probe", null, org.hotline.events.Channel.PHONE,
+            org.hotline.events.RequestType.OTHER, "probe", null, "probe", new String[0], null, null, null, null, null, null, null),
+            null, null);
+
     /** Only complete minutes, so the rows written depend on the events alone, not on how fast the test runs. */
     JobSettings settings = JobSettings.defaults().withEarlyUpdates(Duration.ZERO);
 
     void run(List<Sourced<CallEvent>> calls, List<Sourced<TicketEvent>> tickets) throws Exception {
         if (calls.isEmpty()) {
             // A generator source cannot be empty: one call that only the call outputs see.
-            calls = List.of(new Sourced<>("calls", 0, 0, new CallEvent("probe-o", 1, CallEventType.OFFERED, 0L, "probe",
-                    "12345", "probe", null, null, null), null, null));
+            calls = List.of(PROBE_CALL);
         }
         if (tickets.isEmpty()) {
-            tickets = List.of(new Sourced<>("tickets", 0, 0, new TicketEvent("probe-1", 1, org.hotline.events.TicketEventType.CREATED,
-                    0L, "probe", null, org.hotline.events.Channel.PHONE, org.hotline.events.RequestType.OTHER, "probe", null, "probe",
-                    new String[0], null, null, null, null, null, null, null), null, null));
+            tickets = List.of(PROBE_TICKET);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        build(env, calls, tickets);
+        env.execute("in-memory hotline job");
+    }
+
+    /** The job's topology on {@code env}, with these events as its sources and the collecting sinks. */
+    void build(StreamExecutionEnvironment env, List<Sourced<CallEvent>> calls, List<Sourced<TicketEvent>> tickets) {
         env.setParallelism(1);
         new HotlineJob(fromList(env, calls, HotlineJob.CALLS), fromList(env, tickets, HotlineJob.TICKETS),
                 new HotlineJob.Sinks(callEvents, ticketEvents, callMinutes, ticketMinutes, ticketStates, deadLetters, alerts,
                         new CollectingSink<>(), callRolling, ticketRolling, hotspots, oldestOpen,
                         new CollectingSink<>()),
                 settings, AlertRules.load(null, Map.of())).build(env);
-        env.execute("in-memory hotline job");
     }
 
     static <T> Source<T, ?, ?> fromList(StreamExecutionEnvironment env, List<T> items, TypeInformation<T> type) {
