@@ -1,5 +1,8 @@
 package org.hotline.cli;
 
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +40,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--no-traffic", description = "Play nothing: send your own events with ./hotline produce.")
     boolean noTraffic;
+
+    @Option(names = "--start-day", description = "The day of the month the live play starts on (default: its first working "
+            + "day); what comes before is sent at once, so the board starts busy.")
+    Integer startDay;
+
+    @Option(names = "--start-hour", defaultValue = "9", description = "The hour the live play starts at (default: ${DEFAULT-VALUE}, "
+            + "office hours).")
+    int startHour;
 
     @Option(names = "--database", defaultValue = "hotline_demo",
             description = "The ClickHouse database of the demo, emptied at each start so the month plays from its first day "
@@ -87,7 +98,9 @@ final class DemoCommand implements Callable<Integer> {
                     Press Ctrl-C to stop.
                     """, wallboard.url(), c.kafka.bootstrapServers, c.kafka.callsTopic, c.kafka.ticketsTopic, c.clickhouse.url,
                     c.clickhouse.database, job.getJobID(),
-                    noTraffic ? "none (--no-traffic)" : profile + " played live at " + speed + " times real time",
+                    noTraffic ? "none (--no-traffic)" : profile + " played live from " + startOf(month).toLocalDateTime()
+                            + " (what comes before it sent at once) at " + speed + " times real time; --start-day, "
+                            + "--start-hour and --speed change it",
                     c.kafka.bootstrapServers, c.kafka.callsTopic, c.clickhouse.url, c.clickhouse.database);
             stopped.await();
         }
@@ -104,13 +117,29 @@ final class DemoCommand implements Callable<Integer> {
         return new MonthSimulator(p, 2023).generate();
     }
 
-    /** Plays the month into Kafka at the chosen speed, in the background. */
+    /** When the live play starts: the chosen day (else the month's first working day) at the chosen hour. */
+    ZonedDateTime startOf(MonthSimulator.Month month) {
+        Profile p = month.profile();
+        LocalDate day = p.month().atDay(1);
+        while (startDay == null && (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY)) {
+            day = day.plusDays(1);
+        }
+        if (startDay != null) {
+            day = p.month().atDay(startDay);
+        }
+        return day.atTime(startHour, 0).atZone(p.zone());
+    }
+
+    /** Plays the month into Kafka in the background: up to the start at once, then at the chosen speed. */
     private Thread traffic(HotlineConfig c, MonthSimulator.Month month) {
         Profile p = month.profile();
+        long start = startOf(month).toInstant().toEpochMilli();
         Thread t = new Thread(() -> {
             try {
-                new KafkaPlayback(c.kafka.clientProperties(), c.kafka.bootstrapServers, c.kafka.callsTopic,
-                        c.kafka.ticketsTopic, p.zone()).play(month, speed, s -> {});
+                KafkaPlayback playback = new KafkaPlayback(c.kafka.clientProperties(), c.kafka.bootstrapServers,
+                        c.kafka.callsTopic, c.kafka.ticketsTopic, p.zone());
+                playback.play(month.between(Long.MIN_VALUE, start), 0, s -> {});
+                playback.play(month.between(start, Long.MAX_VALUE), speed, s -> {});
                 System.out.println("The simulated month has been played to its end.");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
