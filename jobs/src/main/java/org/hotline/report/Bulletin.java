@@ -47,6 +47,77 @@ public final class Bulletin {
 
     static final List<String> ALERT_COLUMNS = List.of("Time", "Rule", "About", "Severity", "State", "Value");
 
+    /** The codes of channels, request types, tags and desks as the published bulletin writes them, English beside. */
+    static final Map<String, String> LABELS = Map.ofEntries(
+            Map.entry("phone", "电话 Phone"),
+            Map.entry("provincial_12345_transfer", "省12345转办 Provincial 12345 transfers"),
+            Map.entry("mayor_mailbox", "市长信箱 Mayor's mailbox"),
+            Map.entry("governor_mailbox", "省长信箱 Governor's mailbox"),
+            Map.entry("city_app_12345", "12345 App 市级 City 12345 app"),
+            Map.entry("national_gov_website", "国务院网站 National government website"),
+            Map.entry("national_gov_service_platform", "国家政务服务平台 National government service platform"),
+            Map.entry("help", "求助 Help"),
+            Map.entry("consultation", "咨询 Consultation"),
+            Map.entry("complaint", "投诉 Complaint"),
+            Map.entry("suggestion", "建议 Suggestion"),
+            Map.entry("other", "其他 Other"),
+            Map.entry("invalid", "无效 Invalid"),
+            Map.entry("tag: civilised_city", "文明城市创建 Civilised city"),
+            Map.entry("desk: deputy_desk", "人大代表专线 Deputies' desk"),
+            Map.entry("desk: business_desk", "营商环境专线 Business desk"));
+
+    /** A code as the bulletin writes it (a code it does not know, and every name from the data, as it is). */
+    static String label(String code) {
+        return LABELS.getOrDefault(code, code);
+    }
+
+    /**
+     * The month in a few sentences, in the published bulletin's manner (Chinese, then English): calls and the connection
+     * rate, tickets, on-time completion and satisfaction with their changes, the top categories, and the units that did
+     * best and worst in each group.
+     */
+    List<String> summary() {
+        List<Figure> f = overview();
+        Map<String, Figure> by = new LinkedHashMap<>();
+        f.forEach(x -> by.put(x.id(), x));
+        List<String> top = new ArrayList<>(counts(report.at("/tickets/hotspot_categories")).keySet()).subList(0,
+                Math.min(3, report.at("/tickets/hotspot_categories").size()));
+        String zh = String.format("本月共接听来电 %s 个%s，接通率 %s%s；受理有效工单 %s 件%s，其中网上派单 %s 件，按时办结 %s；"
+                        + "回访满意率 %s%s。", by.get("calls-answered").value(), change(by.get("calls-answered").change(), "环比"),
+                by.get("connection-rate").value(), change(by.get("connection-rate").change().replace(" points", " 个百分点"), "环比"),
+                by.get("tickets-valid").value(), change(by.get("tickets-valid").change(), "环比"), by.get("dispatched").value(),
+                by.get("on-time").value(), by.get("satisfaction").value(),
+                change(by.get("satisfaction").change().replace(" points", " 个百分点"), "环比"));
+        String en = String.format("This month %s calls were answered%s at a connection rate of %s%s; %s valid tickets were "
+                        + "taken%s, %s dispatched to units, completed on time %s; callback satisfaction %s%s.",
+                by.get("calls-answered").value(), change(by.get("calls-answered").change(), "month over month"),
+                by.get("connection-rate").value(), change(by.get("connection-rate").change(), "month over month"),
+                by.get("tickets-valid").value(), change(by.get("tickets-valid").change(), "month over month"),
+                by.get("dispatched").value(), by.get("on-time").value(), by.get("satisfaction").value(),
+                change(by.get("satisfaction").change(), "month over month"));
+        List<String> out = new ArrayList<>(List.of(zh, en));
+        if (!top.isEmpty()) {
+            out.add("热点问题前列为" + String.join("、", top) + "。 The top categories: " + String.join(", ", top) + ".");
+        }
+        rankingTables().forEach((cohort, scores) -> {
+            if (scores.size() > 1) {
+                Assessment.Score first = scores.get(0);
+                Assessment.Score last = scores.get(scores.size() - 1);
+                out.add(String.format("%s：第一名 %s（%s 分），末位 %s（%s 分）。 %s: first %s (%s), last %s (%s).", cohort,
+                        first.unit().unit(), first.total().setScale(2, RoundingMode.HALF_UP).toPlainString(), last.unit().unit(),
+                        last.total().setScale(2, RoundingMode.HALF_UP).toPlainString(), cohort, first.unit().unit(),
+                        first.total().setScale(2, RoundingMode.HALF_UP).toPlainString(), last.unit().unit(),
+                        last.total().setScale(2, RoundingMode.HALF_UP).toPlainString()));
+            }
+        });
+        return out;
+    }
+
+    /** " (环比 +1.20 %)", or nothing when there is no previous month. */
+    private static String change(String change, String word) {
+        return change.isEmpty() ? "" : " (" + word + " " + change + ")";
+    }
+
     /** One row of the overview: a figure, its value and its change from the previous month. */
     record Figure(String id, String label, String value, String change) {}
 
@@ -142,8 +213,15 @@ public final class Bulletin {
                 .append("<style>body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;max-width:1100px;margin:2em auto;color:#222}"
                         + "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em}"
                         + "td.n,th.n{text-align:right}h2{border-bottom:2px solid #c00;padding-bottom:.2em}"
-                        + "svg text{font-size:12px}tr.critical td{background:#fdd}tr.warning td{background:#ffd}</style></head><body>\n");
+                        + "svg text{font-size:12px}tr.critical td{background:#fdd}tr.warning td{background:#ffd}"
+                        // printed (or saved as a PDF) on A4: full width, no section split across pages where it fits
+                        + "@media print{@page{size:A4;margin:14mm}body{max-width:none;margin:0;font-size:10.5pt}"
+                        + "section{break-inside:avoid}h2{break-after:avoid}svg{max-width:100%;height:auto}}"
+                        + "</style></head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");
+        h.append("<section id=\"summary\"><h2>综述 Summary</h2>\n");
+        summary().forEach(p -> h.append("<p>").append(esc(p)).append("</p>\n"));
+        h.append("</section>\n");
 
         h.append("<section id=\"overview\"><h2>总体情况 Overview</h2><table><tr><th>Figure</th><th class=\"n\">Value</th>"
                 + "<th class=\"n\">Month over month</th></tr>\n");
@@ -215,10 +293,12 @@ public final class Bulletin {
     }
 
     private static void countsSection(StringBuilder h, String id, String title, Map<String, Long> counts) {
-        h.append("<section id=\"").append(id).append("\"><h2>").append(esc(title)).append("</h2>\n").append(bars(counts))
+        Map<String, Long> labelled = new LinkedHashMap<>();
+        counts.forEach((k, v) -> labelled.put(label(k), v));
+        h.append("<section id=\"").append(id).append("\"><h2>").append(esc(title)).append("</h2>\n").append(bars(labelled))
                 .append("<table><tr><th>").append("Item").append("</th><th class=\"n\">Count</th></tr>\n");
-        counts.forEach((k, v) -> h.append("<tr><td class=\"label\">").append(esc(k)).append("</td><td class=\"n value\">")
-                .append(count(v)).append("</td></tr>\n"));
+        counts.forEach((k, v) -> h.append("<tr><td class=\"label\" data-code=\"").append(esc(k)).append("\">").append(esc(label(k)))
+                .append("</td><td class=\"n value\">").append(count(v)).append("</td></tr>\n"));
         h.append("</table></section>\n");
     }
 
@@ -226,14 +306,14 @@ public final class Bulletin {
     static String bars(Map<String, Long> counts) {
         long max = counts.values().stream().mapToLong(Long::longValue).max().orElse(1);
         int rowHeight = 20;
-        StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"700\" height=\"")
+        StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"")
                 .append(counts.size() * rowHeight + 10).append("\" role=\"img\">");
         int y = 5;
         for (Map.Entry<String, Long> e : counts.entrySet()) {
             long width = max == 0 ? 0 : Math.round(440.0 * e.getValue() / max);
             s.append("<text x=\"0\" y=\"").append(y + 14).append("\">").append(esc(e.getKey())).append("</text>")
-                    .append("<rect x=\"200\" y=\"").append(y + 3).append("\" width=\"").append(width)
-                    .append("\" height=\"14\" fill=\"#c33\"/>").append("<text x=\"").append(205 + width).append("\" y=\"")
+                    .append("<rect x=\"380\" y=\"").append(y + 3).append("\" width=\"").append(width)
+                    .append("\" height=\"14\" fill=\"#c33\"/>").append("<text x=\"").append(385 + width).append("\" y=\"")
                     .append(y + 14).append("\">").append(count(e.getValue())).append("</text>");
             y += rowHeight;
         }
@@ -283,6 +363,8 @@ public final class Bulletin {
         for (Figure f : overview()) {
             m.append("| ").append(f.label()).append(" | ").append(f.value()).append(" | ").append(f.change()).append(" |\n");
         }
+        m.append("\n## 综述 Summary\n\n");
+        summary().forEach(p -> m.append(md(p)).append("\n\n"));
         mdCounts(m, "受理渠道 Channels", counts(report.at("/tickets/by_channel")));
         mdCounts(m, "来电地区 Calls by caller region", counts(report.at("/calls/by_caller_region")));
         mdCounts(m, "诉求类型 Request types", counts(report.at("/tickets/by_request_type")));
@@ -323,7 +405,7 @@ public final class Bulletin {
 
     private static void mdCounts(StringBuilder m, String title, Map<String, Long> counts) {
         m.append("\n## ").append(title).append("\n\n| Item | Count |\n|---|---:|\n");
-        counts.forEach((k, v) -> m.append("| ").append(md(k)).append(" | ").append(count(v)).append(" |\n"));
+        counts.forEach((k, v) -> m.append("| ").append(md(label(k))).append(" | ").append(count(v)).append(" |\n"));
     }
 
     /** Text from the data in a Markdown table: no pipes, no HTML. */

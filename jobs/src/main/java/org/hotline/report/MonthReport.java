@@ -33,7 +33,9 @@ public final class MonthReport {
     public ObjectNode build(YearMonth month, int topCategories) {
         String m = "toDate('" + month.atDay(1) + "')";
         ObjectNode out = JSON.createObjectNode();
-        JsonNode city = first(ch.rows("SELECT city FROM " + db + ".published_months FINAL WHERE city != '' ORDER BY month DESC LIMIT 1"));
+        // the city of the published month nearest to this one (a database may hold more than one city's replays)
+        JsonNode city = first(ch.rows("SELECT city FROM " + db + ".published_months FINAL WHERE city != '' ORDER BY "
+                + "abs(toInt32(month) - toInt32(" + m + ")), month DESC LIMIT 1"));
         if (city != null) {
             out.put("city", city.get("city").asText());
         }

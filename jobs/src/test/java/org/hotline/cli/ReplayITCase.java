@@ -114,6 +114,7 @@ class ReplayITCase {
                     .isZero();
         }
         assertBulletin(dir.resolve("bulletin-" + month + ".html"), published, fromStream);
+        screenshot(dir.resolve("bulletin-" + month + ".html"), Path.of("target", "bulletin-" + name + ".png"));
         assertThat(Jsoup.parse(dir.resolve("bulletin-" + month + ".html").toFile(), "UTF-8").select("#alerts td").eachText())
                 .as("the month's alerts in the bulletin").contains("concentrated_returns", "bouncing_ticket", "emerging_hotspot");
         assertThat(Files.readString(dir.resolve("bulletin-" + month + ".md")))
@@ -248,6 +249,17 @@ class ReplayITCase {
                 + "AND period = 'total'")).as("tickets open at the end").isEqualTo(openAtEnd);
     }
 
+    /** The page as headless Chromium prints it on screen, for a person to look at (target/bulletin-*.png). */
+    static void screenshot(Path html, Path png) throws Exception {
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        Process p = new ProcessBuilder("/usr/bin/chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
+                "--user-data-dir=" + html.getParent().resolve("chromium").toAbsolutePath(), "--window-size=1200,2400",
+                "--screenshot=" + png.toAbsolutePath(), html.toUri().toString()).redirectErrorStream(true)
+                .redirectOutput(html.getParent().resolve("chromium.log").toFile()).start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("chromium took the screenshot").isTrue();
+        assertThat(png).exists();
+    }
+
     /** The JSON alerts on a topic, read from its start until at least {@code expected} have come (or 30 s have passed) and it is quiet. */
     static List<JsonNode> alertsTopic(String topic, int expected) throws Exception {
         List<JsonNode> out = new ArrayList<>();
@@ -323,6 +335,14 @@ class ReplayITCase {
         assertThat(table(page, "#special-lines")).containsEntry("tag: civilised_city", tickets.at("/tags/civilised_city").asLong())
                 .containsEntry("desk: business_desk", tickets.at("/desks/business_desk").asLong());
         assertThat(page.select("#connection-by-day tr:gt(0)")).hasSizeGreaterThanOrEqualTo(28);
+        // codes as the published bulletin writes them, and the month in words with its figures
+        assertThat(page.select("#channels td[data-code=phone]").text()).isEqualTo("电话 Phone");
+        assertThat(page.select("#request-types td[data-code=consultation]").text()).isEqualTo("咨询 Consultation");
+        String summary = page.select("#summary").text();
+        assertThat(summary).contains(String.format("本月共接听来电 %,d 个", calls.get("answered").asLong()))
+                .contains(tickets.get("callback_satisfaction_pct").decimalValue().setScale(2) + " %")
+                .contains("热点问题前列为" + tickets.get("hotspot_categories").fieldNames().next())
+                .contains(String.format("%,d valid tickets", tickets.get("valid").asLong()));
         assertThat(page.select("#channels svg rect")).hasSize(tickets.get("by_channel").size());
         // every unit's rank and total as the assessment of the published figures has them
         Map<String, String> expected = new HashMap<>();
@@ -344,7 +364,9 @@ class ReplayITCase {
     static Map<String, Long> table(Document page, String section) {
         Map<String, Long> out = new java.util.LinkedHashMap<>();
         for (Element row : page.select(section + " table tr:gt(0)")) {
-            out.put(row.select("td.label").text(), Long.parseLong(row.select("td.value").text().replace(",", "")));
+            Element label = row.selectFirst("td.label");
+            out.put(label.hasAttr("data-code") ? label.attr("data-code") : label.text(),
+                    Long.parseLong(row.select("td.value").text().replace(",", "")));
         }
         return out;
     }
