@@ -35,6 +35,11 @@ public final class LocalClickHouse implements AutoCloseable {
     private final int httpPort;
     private final int tcpPort;
 
+    /** The server's process (for its CPU time, say). */
+    public ProcessHandle process() {
+        return process.toHandle();
+    }
+
     private LocalClickHouse(Process process, FileChannel lockFile, FileLock lock, Path dir, int httpPort, int tcpPort) {
         this.process = process;
         this.lockFile = lockFile;

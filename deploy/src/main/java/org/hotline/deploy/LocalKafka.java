@@ -43,6 +43,11 @@ public final class LocalKafka implements AutoCloseable {
     private final Process process;
     private final String bootstrap;
 
+    /** The broker's process when it runs in one of its own, else this one's. */
+    public ProcessHandle process() {
+        return process != null ? process.toHandle() : ProcessHandle.current();
+    }
+
     private LocalKafka(KafkaRaftServer server, Process process, String bootstrap) {
         this.server = server;
         this.process = process;

@@ -44,13 +44,14 @@ public final class Benchmark {
 
     /** What one run measured. */
     public record Result(long events, double ceiling1, double ceiling2, double engine1, double engine2, double engineReadableS,
-            double pipeline, double rowsPerEvent, double[] latencyMs, double[] wallboardMs) {
+            double pipeline, double pipelineSteady, double rowsPerEvent, double[] latencyMs, double[] wallboardMs) {
 
         /** The figures on one line; one not measured reads {@code n/a}. */
         public String machineReadable() {
-            return String.format("pipeline_events_per_s=%s ceiling_events_per_s=%s clickhouse_engine_rows_per_s=%s ratio=%s "
-                            + "latency_p50_ms=%s latency_p99_ms=%s wallboard_read_ms_1m=%s wallboard_read_ms_36m=%s "
-                            + "rows_per_event=%s", whole(pipeline), whole(ceiling2), whole(engine2),
+            return String.format("pipeline_events_per_s=%s pipeline_steady_events_per_s=%s ceiling_events_per_s=%s "
+                            + "clickhouse_engine_rows_per_s=%s ratio=%s latency_p50_ms=%s latency_p99_ms=%s wallboard_read_ms_1m=%s "
+                            + "wallboard_read_ms_36m=%s rows_per_event=%s", whole(pipeline), whole(pipelineSteady), whole(ceiling2),
+                    whole(engine2),
                     Double.isNaN(pipeline / ceiling2) ? "n/a" : String.format("%.3f", pipeline / ceiling2), whole(latencyMs[0]),
                     whole(latencyMs[2]), whole(wallboardMs[0]), whole(wallboardMs[1]),
                     Double.isNaN(rowsPerEvent) ? "n/a" : String.format("%.2f", rowsPerEvent));
@@ -66,7 +67,15 @@ public final class Benchmark {
     private final int months;
     private final Consumer<String> out;
 
+    /** The processes whose CPU time the pipeline's measurement reports, by name. */
+    private final Map<String, ProcessHandle> processes;
+
     public Benchmark(HotlineConfig config, Profile profile, int months, Consumer<String> out) {
+        this(config, profile, months, out, Map.of("flink", ProcessHandle.current()));
+    }
+
+    public Benchmark(HotlineConfig config, Profile profile, int months, Consumer<String> out, Map<String, ProcessHandle> processes) {
+        this.processes = processes;
         this.config = config;
         this.profile = profile;
         this.months = months;
@@ -113,12 +122,14 @@ public final class Benchmark {
         }
 
         double pipeline = Double.NaN;
+        double pipelineSteady = Double.NaN;
         double rowsPerEvent = Double.NaN;
         if (steps.contains(Step.PIPELINE) || steps.contains(Step.WALLBOARD)) { // the wallboard reads what the pipeline wrote
             double[] p = pipeline(events);
             rowsPerEvent = p[1];
             if (steps.contains(Step.PIPELINE)) {
                 pipeline = p[0];
+                pipelineSteady = p[2];
                 out.accept(String.format("Whole pipeline, Kafka -> Flink -> ClickHouse:     %,.0f events/s (all jobs, all sinks)", pipeline));
                 out.accept(String.format("  ratio to the two-consumer ceiling %.3f, to the ClickHouse engine %.3f", pipeline / ceiling2,
                         pipeline / engine2[0]));
@@ -136,8 +147,8 @@ public final class Benchmark {
         if (steps.contains(Step.WALLBOARD)) {
             wallboard = wallboard();
         }
-        return new Result(events, ceiling1, ceiling2, engine1[0], engine2[0], engine2[1], pipeline, rowsPerEvent, latency,
-                wallboard);
+        return new Result(events, ceiling1, ceiling2, engine1[0], engine2[0], engine2[1], pipeline, pipelineSteady, rowsPerEvent,
+                latency, wallboard);
     }
 
     /**
@@ -217,7 +228,8 @@ public final class Benchmark {
 
     /**
      * Events per second of the whole job over the topics, from its start until every sink has written the last of them,
-     * and the rows it inserted into ClickHouse per event (the server's own count of rows inserted meanwhile).
+     * the rows it inserted into ClickHouse per event (the server's own count of rows inserted meanwhile), and its rate in
+     * steady state ({@link SteadyState}); says each process's CPU seconds per million events.
      */
     double[] pipeline(long events) throws Exception {
         HotlineConfig.ClickHouse ch = config.clickhouse;
@@ -226,11 +238,29 @@ public final class Benchmark {
             OfficeInputs.load(sql, ch.database, profile);
         }
         long insertedBefore = insertedRows(ch);
+        Map<String, Long> cpuBefore = cpuMillis();
         long start = System.nanoTime();
-        JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), config, KafkaSources.Reading.REPLAY, s -> {})
-                .getJobExecutionResult().get();
+        SteadyState steady = new SteadyState(ch, events);
+        Thread sampler = new Thread(steady, "bench-steady-state");
+        sampler.setDaemon(true);
+        sampler.start();
+        try {
+            JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), config, KafkaSources.Reading.REPLAY, s -> {})
+                    .getJobExecutionResult().get();
+        } finally {
+            sampler.interrupt();
+            sampler.join(5_000);
+        }
         double rate = events / seconds(start);
         long inserted = insertedRows(ch) - insertedBefore;
+        Map<String, Long> cpuAfter = cpuMillis();
+        StringBuilder cpu = new StringBuilder("  CPU seconds per million events:");
+        cpuAfter.forEach((name, ms) -> cpu.append(String.format(" %s %.1f", name,
+                (ms - cpuBefore.getOrDefault(name, 0L)) / 1000.0 * 1_000_000 / events)));
+        out.accept(cpu.toString());
+        out.accept(String.format("  steady state (10 %% to 90 %% of the raw events stored): %s events/s; start-up and the end "
+                + "took the rest of the %.0f s", Double.isNaN(steady.rate()) ? "n/a" : String.format("%,.0f", steady.rate()),
+                seconds(start)));
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
             long raw = sql.count("SELECT count() FROM " + ch.database + ".call_events FINAL")
                     + sql.count("SELECT count() FROM " + ch.database + ".ticket_events FINAL");
@@ -238,7 +268,57 @@ public final class Benchmark {
                 throw new IllegalStateException("the pipeline wrote " + raw + " raw events of " + events);
             }
         }
-        return new double[] {rate, (double) inserted / events};
+        return new double[] {rate, (double) inserted / events, steady.rate()};
+    }
+
+    /** CPU time used so far by each process, in milliseconds (0 for one that cannot be read). */
+    private Map<String, Long> cpuMillis() {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        processes.forEach((name, p) -> out.put(name, p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L)));
+        return out;
+    }
+
+    /**
+     * The pipeline's rate in steady state: the raw events stored, counted every half second, between the moments 10 %
+     * and 90 % of them were there (start-up, the migration and the last checkpoint fall outside).
+     */
+    static final class SteadyState implements Runnable {
+        private final HotlineConfig.ClickHouse ch;
+        private final long events;
+        private volatile double rate = Double.NaN;
+
+        SteadyState(HotlineConfig.ClickHouse ch, long events) {
+            this.ch = ch;
+            this.events = events;
+        }
+
+        double rate() {
+            return rate;
+        }
+
+        @Override
+        public void run() {
+            long at10 = 0;
+            try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    long stored = sql.count("SELECT count() FROM " + ch.database + ".call_events")
+                            + sql.count("SELECT count() FROM " + ch.database + ".ticket_events");
+                    long now = System.nanoTime();
+                    if (at10 == 0 && stored >= events / 10) {
+                        at10 = now;
+                    }
+                    if (at10 != 0 && stored >= events * 9 / 10) {
+                        rate = events * 0.8 / ((now - at10) / 1e9);
+                        return;
+                    }
+                    Thread.sleep(500);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                rate = Double.NaN; // not measured: the figure says n/a
+            }
+        }
     }
 
     /** Rows ClickHouse has inserted since it started, all tables together. */

@@ -48,7 +48,8 @@ final class BenchCommand implements Callable<Integer> {
         c.kafka.groupId = "bench";
         try (LocalRuntime runtime = LocalRuntime.clickhouse(c, workDir, null).kafka(c, workDir, null, true)) {
             LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
-            Benchmark.Result r = new Benchmark(c, Profile.load(profile), months, System.out::println).run(latencySeconds, latencyRate, java.util.EnumSet.copyOf(only));
+            Benchmark.Result r = new Benchmark(c, Profile.load(profile), months, System.out::println, runtime.processes())
+                    .run(latencySeconds, latencyRate, java.util.EnumSet.copyOf(only));
             System.out.println(r.machineReadable());
         }
         return 0;

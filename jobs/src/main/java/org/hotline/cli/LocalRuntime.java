@@ -72,6 +72,19 @@ final class LocalRuntime implements AutoCloseable {
         return this;
     }
 
+    /** The processes this runtime started, by name (for their CPU time), and this one as "flink" (the job runs here). */
+    java.util.Map<String, ProcessHandle> processes() {
+        java.util.Map<String, ProcessHandle> out = new java.util.LinkedHashMap<>();
+        out.put("flink", ProcessHandle.current());
+        if (kafka != null) {
+            out.put("kafka", kafka.process());
+        }
+        if (clickhouse != null) {
+            out.put("clickhouse", clickhouse.process());
+        }
+        return out;
+    }
+
     boolean startedKafka() {
         return kafka != null;
     }
