@@ -29,14 +29,19 @@ public final class Rates {
             return new long[] {0, 0};
         }
         for (long n = 1; n <= max; n++) {
-            long k = pct.multiply(BigDecimal.valueOf(n)).divide(HUNDRED, 0, RoundingMode.HALF_UP).longValue();
-            for (long c = Math.max(0, k - 1); c <= Math.min(n, k + 1); c++) {
-                if (matches(c, n, pct)) {
-                    return new long[] {c, n};
-                }
+            long[] k = numerators(pct, n);
+            if (k.length > 0) {
+                return new long[] {k[0], n};
             }
         }
         throw new IllegalArgumentException(pct + " % cannot be made of at most " + max + " events");
+    }
+
+    /** Every {@code k} of 0 to {@code n} such that {@code k / n} is published as {@code pct}, smallest first. */
+    public static long[] numerators(BigDecimal pct, long n) {
+        long k = pct.multiply(BigDecimal.valueOf(n)).divide(HUNDRED, 0, RoundingMode.HALF_UP).longValue();
+        return java.util.stream.LongStream.rangeClosed(Math.max(0, k - 1), Math.min(n, k + 1)).filter(c -> matches(c, n, pct))
+                .toArray();
     }
 
     /** The smallest denominator that makes {@code numerator / denominator} published as {@code pct}. */

@@ -917,10 +917,9 @@ public final class MonthSimulator {
             tries.add(n);
         }
         for (long n : tries) {
-            long k = target.multiply(BigDecimal.valueOf(callbacks + n)).divide(Rates.HUNDRED, 0, java.math.RoundingMode.HALF_UP)
-                    .longValue() - satisfied;
-            for (long c = Math.max(0, k - 1); c <= Math.min(n, k + 1); c++) {
-                if (Rates.matches(satisfied + c, callbacks + n, target)) {
+            for (long all : Rates.numerators(target, callbacks + n)) {
+                long c = all - satisfied; // satisfied among the n new ones
+                if (c >= 0 && c <= n) {
                     return new long[] {c, n};
                 }
             }
@@ -1036,11 +1035,8 @@ public final class MonthSimulator {
             out.add(new long[] {0, 0});
         }
         for (long n = 1; n <= tickets; n++) {
-            long k = pct.multiply(BigDecimal.valueOf(n)).divide(Rates.HUNDRED, 0, java.math.RoundingMode.HALF_UP).longValue();
-            for (long c = Math.max(0, k - 1); c <= Math.min(n, k + 1); c++) {
-                if (Rates.matches(c, n, pct)) {
-                    out.add(new long[] {c, n});
-                }
+            for (long c : Rates.numerators(pct, n)) {
+                out.add(new long[] {c, n});
             }
         }
         return out;
