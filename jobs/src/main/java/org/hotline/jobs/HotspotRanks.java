@@ -64,8 +64,7 @@ public final class HotspotRanks extends KeyedProcessFunction<String, Rolling.Row
         counts.put(row.value(), c);
         Long seen = asOf.value();
         asOf.update(seen == null ? row.asOfMs() : Math.max(seen, row.asOfMs()));
-        ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE - 1); // the end of the input
-        RowVersions.scheduleFlush(ctx.timerService(), flushAt, flushMs);
+        RowVersions.flushLater(ctx.timerService(), flushAt, flushMs);
     }
 
     @Override

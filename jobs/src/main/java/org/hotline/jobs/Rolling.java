@@ -135,8 +135,7 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         }
         subtaskNow = Math.max(subtaskNow, minute);
         lookedAt.clear();
-        ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE - 1); // the end of the input
-        scheduleFlush(ctx);
+        RowVersions.flushLater(ctx.timerService(), flushAt, flushMs);
     }
 
     @Override
@@ -152,7 +151,7 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
             } else if (write(ctx.getCurrentKey(), out, false, ctx.timerService().currentWatermark())) {
                 scheduleFlush(ctx);
             }
-        } else if (timestamp == Long.MAX_VALUE - 1) {
+        } else if (timestamp == RowVersions.END_OF_INPUT) {
             write(ctx.getCurrentKey(), out, true, Long.MAX_VALUE); // the input ended: every scope written once more, as it stands
         }
     }
@@ -249,38 +248,24 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
      * lateness by the watermark, which a partition read behind the others holds back); days before the previous month.
      */
     private void forget(long now, long watermark) throws Exception {
-        long keepFrom = now - (periods.contains("prev_1h") ? 120 : 60) * MINUTE;
-        if (periods.contains("yesterday")) {
-            keepFrom = Math.min(keepFrom, dayOf(dayOf(now) - 1));
-        }
-        List<String> oldSlots = new ArrayList<>();
-        for (String slot : slots.keys()) {
-            long minute = slotMinuteOf(slot);
-            if (minute < keepFrom && MinuteSlices.closed(minute, latenessMs, watermark)) {
-                oldSlots.add(slot);
-            }
-        }
-        for (String slot : oldSlots) {
-            slots.remove(slot);
-        }
-        List<Long> old = new ArrayList<>();
-        for (Long minute : slotMinute.keys()) {
-            if (minute < keepFrom) {
-                old.add(minute);
-            }
-        }
-        for (Long minute : old) {
-            slotMinute.remove(minute);
-        }
+        long lastHours = now - (periods.contains("prev_1h") ? 120 : 60) * MINUTE;
+        long until = periods.contains("yesterday") ? Math.min(lastHours, dayOf(dayOf(now) - 1)) : lastHours;
         long previousMonth = monthOf(monthOf(now) - 1);
-        List<Long> oldDays = new ArrayList<>();
-        for (Long d : days.keys()) {
-            if (d < previousMonth) {
-                oldDays.add(d);
+        removeKeys(slots, slot -> slotMinuteOf(slot) < until && MinuteSlices.closed(slotMinuteOf(slot), latenessMs, watermark));
+        removeKeys(slotMinute, minute -> minute < until);
+        removeKeys(days, day -> day < previousMonth);
+    }
+
+    /** Removes the entries whose key {@code drop} says, once the keys are read (the state is not changed while read). */
+    private static <K> void removeKeys(MapState<K, ?> map, java.util.function.Predicate<K> drop) throws Exception {
+        List<K> gone = new ArrayList<>();
+        for (K key : map.keys()) {
+            if (drop.test(key)) {
+                gone.add(key);
             }
         }
-        for (Long d : oldDays) {
-            days.remove(d);
+        for (K key : gone) {
+            map.remove(key);
         }
     }
 

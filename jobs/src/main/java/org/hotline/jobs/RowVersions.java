@@ -21,6 +21,18 @@ public final class RowVersions {
         return last;
     }
 
+    /**
+     * An event-time timer that fires only when the input ends (the watermark jumps to its greatest), for a last write
+     * of what a bounded run leaves: processing-time flushes pending then never fire.
+     */
+    public static final long END_OF_INPUT = Long.MAX_VALUE - 1;
+
+    /** A flush at the next multiple of {@code flushMs} (see {@link #scheduleFlush}) and the last one at {@link #END_OF_INPUT}. */
+    public static void flushLater(TimerService timers, ValueState<Long> flushAt, long flushMs) throws IOException {
+        timers.registerEventTimeTimer(END_OF_INPUT);
+        scheduleFlush(timers, flushAt, flushMs);
+    }
+
     /** A processing-time timer at the next multiple of {@code flushMs}, unless one is pending ({@code flushAt}) or 0. */
     public static void scheduleFlush(TimerService timers, ValueState<Long> flushAt, long flushMs) throws IOException {
         if (flushMs <= 0 || flushAt.value() != null) {

@@ -1,7 +1,6 @@
 package org.hotline.jobs.tickets;
 
 import java.time.Duration;
-import java.util.Objects;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -64,8 +63,9 @@ public final class OldestOpen {
     public static final class Since extends KeyedProcessFunction<String, Change, Row> {
         private final long flushMs;
         private transient MapState<Long, Integer> open;
+        /** What was last written: the earliest open assignment, or {@link #NONE_OPEN}; null before the first write. */
         private transient ValueState<Long> written;
-        private transient ValueState<Boolean> writtenAny;
+        private static final long NONE_OPEN = Long.MIN_VALUE;
         private transient ValueState<Long> flushAt;
         private transient RowVersions versions;
 
@@ -78,7 +78,6 @@ public final class OldestOpen {
         public void open(OpenContext ctx) {
             open = getRuntimeContext().getMapState(new MapStateDescriptor<>("open-since", Types.LONG, Types.INT));
             written = getRuntimeContext().getState(new ValueStateDescriptor<>("written-since", Types.LONG));
-            writtenAny = getRuntimeContext().getState(new ValueStateDescriptor<>("written-any", Types.BOOLEAN));
             flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
             versions = new RowVersions();
         }
@@ -92,15 +91,14 @@ public final class OldestOpen {
             } else {
                 open.put(c.sinceMs(), now);
             }
-            ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE - 1); // the end of the input
-            RowVersions.scheduleFlush(ctx.timerService(), flushAt, flushMs);
+            RowVersions.flushLater(ctx.timerService(), flushAt, flushMs);
         }
 
         @Override
         public void onTimer(long timestamp, OnTimerContext ctx, Collector<Row> out) throws Exception {
             if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
                 flushAt.clear();
-            } else if (timestamp != Long.MAX_VALUE - 1) {
+            } else if (timestamp != RowVersions.END_OF_INPUT) {
                 return;
             }
             // a ticket's leaving comes after its entering (both from its own subtask, in order): counts never fall below 0
@@ -110,10 +108,11 @@ public final class OldestOpen {
                     earliest = since;
                 }
             }
-            if (writtenAny.value() == null || !Objects.equals(written.value(), earliest)) {
+            long shown = earliest == null ? NONE_OPEN : earliest;
+            Long before = written.value();
+            if (before == null || before != shown) {
                 out.collect(new Row(ctx.getCurrentKey(), earliest, versions.next()));
-                written.update(earliest);
-                writtenAny.update(true);
+                written.update(shown);
             }
         }
     }
