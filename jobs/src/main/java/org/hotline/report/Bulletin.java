@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.hotline.assessment.Assessment;
 import org.hotline.events.UnitGroup;
 
@@ -77,24 +78,23 @@ public final class Bulletin {
      * best and worst in each group.
      */
     List<String> summary() {
-        List<Figure> f = overview();
         Map<String, Figure> by = new LinkedHashMap<>();
-        f.forEach(x -> by.put(x.id(), x));
+        overview().forEach(x -> by.put(x.id(), x));
         List<String> top = new ArrayList<>(counts(report.at("/tickets/hotspot_categories")).keySet()).subList(0,
                 Math.min(3, report.at("/tickets/hotspot_categories").size()));
+        // the same figures in both languages: value, then its change (if any) in the language's words
+        Function<String, String> v = id -> by.get(id).value();
+        Function<String, String> zhChange = id -> change(by.get(id).change().replace(" points", " 个百分点"), "环比");
+        Function<String, String> enChange = id -> change(by.get(id).change(), "month over month");
         String zh = String.format("本月共接听来电 %s 个%s，接通率 %s%s；受理有效工单 %s 件%s，其中网上派单 %s 件，按时办结 %s；"
-                        + "回访满意率 %s%s。", by.get("calls-answered").value(), change(by.get("calls-answered").change(), "环比"),
-                by.get("connection-rate").value(), change(by.get("connection-rate").change().replace(" points", " 个百分点"), "环比"),
-                by.get("tickets-valid").value(), change(by.get("tickets-valid").change(), "环比"), by.get("dispatched").value(),
-                by.get("on-time").value(), by.get("satisfaction").value(),
-                change(by.get("satisfaction").change().replace(" points", " 个百分点"), "环比"));
+                        + "回访满意率 %s%s。", v.apply("calls-answered"), zhChange.apply("calls-answered"), v.apply("connection-rate"),
+                zhChange.apply("connection-rate"), v.apply("tickets-valid"), zhChange.apply("tickets-valid"), v.apply("dispatched"),
+                v.apply("on-time"), v.apply("satisfaction"), zhChange.apply("satisfaction"));
         String en = String.format("This month %s calls were answered%s at a connection rate of %s%s; %s valid tickets were "
                         + "taken%s, %s dispatched to units, completed on time %s; callback satisfaction %s%s.",
-                by.get("calls-answered").value(), change(by.get("calls-answered").change(), "month over month"),
-                by.get("connection-rate").value(), change(by.get("connection-rate").change(), "month over month"),
-                by.get("tickets-valid").value(), change(by.get("tickets-valid").change(), "month over month"),
-                by.get("dispatched").value(), by.get("on-time").value(), by.get("satisfaction").value(),
-                change(by.get("satisfaction").change(), "month over month"));
+                v.apply("calls-answered"), enChange.apply("calls-answered"), v.apply("connection-rate"),
+                enChange.apply("connection-rate"), v.apply("tickets-valid"), enChange.apply("tickets-valid"), v.apply("dispatched"),
+                v.apply("on-time"), v.apply("satisfaction"), enChange.apply("satisfaction"));
         List<String> out = new ArrayList<>(List.of(zh, en));
         if (!top.isEmpty()) {
             out.add("热点问题前列为" + String.join("、", top) + "。 The top categories: " + String.join(", ", top) + ".");
@@ -103,11 +103,9 @@ public final class Bulletin {
             if (scores.size() > 1) {
                 Assessment.Score first = scores.get(0);
                 Assessment.Score last = scores.get(scores.size() - 1);
-                out.add(String.format("%s：第一名 %s（%s 分），末位 %s（%s 分）。 %s: first %s (%s), last %s (%s).", cohort,
-                        first.unit().unit(), first.total().setScale(2, RoundingMode.HALF_UP).toPlainString(), last.unit().unit(),
-                        last.total().setScale(2, RoundingMode.HALF_UP).toPlainString(), cohort, first.unit().unit(),
-                        first.total().setScale(2, RoundingMode.HALF_UP).toPlainString(), last.unit().unit(),
-                        last.total().setScale(2, RoundingMode.HALF_UP).toPlainString()));
+                out.add(String.format("%1$s：第一名 %2$s（%3$s 分），末位 %4$s（%5$s 分）。 %1$s: first %2$s (%3$s), last %4$s (%5$s).",
+                        cohort, first.unit().unit(), first.total().setScale(2, RoundingMode.HALF_UP).toPlainString(),
+                        last.unit().unit(), last.total().setScale(2, RoundingMode.HALF_UP).toPlainString()));
             }
         });
         return out;
