@@ -238,6 +238,7 @@ public final class Benchmark {
             OfficeInputs.load(sql, ch.database, profile);
         }
         long insertedBefore = insertedRows(ch);
+        Map<String, Long> tablesBefore = rowsByTable(ch);
         Map<String, Long> cpuBefore = cpuMillis();
         long start = System.nanoTime();
         SteadyState steady = new SteadyState(ch, events);
@@ -253,6 +254,14 @@ public final class Benchmark {
         }
         double rate = events / seconds(start);
         long inserted = insertedRows(ch) - insertedBefore;
+        StringBuilder byTable = new StringBuilder("  rows per event by table:");
+        rowsByTable(ch).forEach((table, rows) -> {
+            long written = rows - tablesBefore.getOrDefault(table, 0L);
+            if (written > 0) {
+                byTable.append(String.format(" %s %.3f", table, (double) written / events));
+            }
+        });
+        out.accept(byTable.toString());
         Map<String, Long> cpuAfter = cpuMillis();
         StringBuilder cpu = new StringBuilder("  CPU seconds per million events:");
         cpuAfter.forEach((name, ms) -> cpu.append(String.format(" %s %.1f", name,
@@ -319,6 +328,22 @@ public final class Benchmark {
                 rate = Double.NaN; // not measured: the figure says n/a
             }
         }
+    }
+
+    /** Rows inserted into each table of the database so far, from the server's part log (new parts only), largest first. */
+    private static Map<String, Long> rowsByTable(HotlineConfig.ClickHouse ch) {
+        Map<String, Long> rows = new java.util.LinkedHashMap<>();
+        try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
+            sql.execute("SYSTEM FLUSH LOGS");
+            if (sql.count("SELECT count() FROM system.tables WHERE database = 'system' AND name = 'part_log'") == 0) {
+                return rows; // no part has been written yet
+            }
+            for (var r : sql.rows("SELECT table, sum(rows) AS n FROM system.part_log WHERE event_type = 1 AND database = '"
+                    + ch.database + "' GROUP BY table ORDER BY n DESC")) {
+                rows.put(r.get("table").asText(), r.get("n").asLong());
+            }
+        }
+        return rows;
     }
 
     /** Rows ClickHouse has inserted since it started, all tables together. */

@@ -16,7 +16,7 @@ final class WallboardReads {
     private WallboardReads() {}
 
     /** The tables the wallboard's queries read, directly or through views. */
-    static final List<String> READ = List.of("call_minute_metrics", "ticket_minute_metrics", "ticket_state", "alerts", "units",
+    static final List<String> READ = List.of("call_quarter_metrics", "ticket_daily_metrics", "ticket_state", "alerts", "units",
             "call_rolling", "ticket_rolling", "hotspot_ranks", "unit_open_since", "alerts_latest");
 
     /**
@@ -59,7 +59,7 @@ final class WallboardReads {
      * What the job keeps as current figures (rolling figures, ranks, oldest open tickets) holds no history to copy.
      */
     static void addHistory(ClickHouseSql sql, String db, int copies, int days, Consumer<String> out) {
-        for (String table : List.of("call_minute_metrics", "ticket_minute_metrics", "ticket_state", "alerts", "alerts_latest")) {
+        for (String table : List.of("call_quarter_metrics", "ticket_daily_metrics", "ticket_state", "alerts", "alerts_latest")) {
             List<JsonNode> columns = sql.rows("SELECT name, type FROM system.columns WHERE database = '" + db + "' AND table = '"
                     + table + "' AND default_kind NOT IN ('MATERIALIZED', 'ALIAS')");
             String original = db + ".bench_history_" + table;

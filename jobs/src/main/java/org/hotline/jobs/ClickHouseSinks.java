@@ -9,7 +9,6 @@ import org.hotline.events.Wire;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.tickets.FactKind;
 import org.hotline.jobs.tickets.OldestOpen;
-import org.hotline.jobs.tickets.TicketMinute;
 import org.hotline.jobs.tickets.TicketState;
 
 /**
@@ -37,7 +36,7 @@ public final class ClickHouseSinks {
 
     /** Every output into ClickHouse; alerts also go to {@code alertEvents} (the Kafka topic). */
     public HotlineJob.Sinks all(org.apache.flink.api.connector.sink2.Sink<Alert> alertEvents) {
-        return new HotlineJob.Sinks(callEvents(), ticketEvents(), callMinutes(), ticketMinutes(), ticketStates(), deadLetters(),
+        return new HotlineJob.Sinks(callEvents(), ticketEvents(), null, null, callQuarters(), ticketDays(), ticketStates(), deadLetters(),
                 alerts(), alertEvents, rolling("call_rolling", List.of("offered", "answered", "abandoned", "answered_wait_sum",
                         "answered_wait_max", "abandoned_wait_sum", "abandoned_wait_max", "talk_seconds_sum")),
                 rolling("ticket_rolling", Arrays.stream(FactKind.values()).map(FactKind::column).toList()), hotspots(),
@@ -112,27 +111,22 @@ public final class ClickHouseSinks {
                 });
     }
 
-    ClickHouseSink<CallMinute> callMinutes() {
-        return sink("call_minute_metrics", List.of("minute", "line", "caller_region", "offered", "answered", "abandoned",
+    /** Calls per quarter hour: the slice is the line and the caller region; values in {@link HotlineJob#callValues} order. */
+    ClickHouseSink<Rollup.Out> callQuarters() {
+        return sink("call_quarter_metrics", List.of("quarter", "line", "caller_region", "offered", "answered", "abandoned",
                 "answered_wait_sum", "answered_wait_max", "abandoned_wait_sum", "abandoned_wait_max", "talk_seconds_sum",
-                "version"), (m, r) -> r
-                .time(m.minuteStartMs())
-                .string(m.line())
-                .string(m.callerRegion())
-                .number(m.offered())
-                .number(m.answered())
-                .number(m.abandoned())
-                .number(m.answeredWaitSum())
-                .number(m.answeredWaitMax())
-                .number(m.abandonedWaitSum())
-                .number(m.abandonedWaitMax())
-                .number(m.talkSecondsSum())
-                .number(m.version()));
+                "version"), (q, r) -> {
+                    r.time(q.spanStartMs()).string(q.part(0)).string(q.part(1));
+                    for (long v : q.values()) {
+                        r.number(v);
+                    }
+                    r.number(q.version());
+                });
     }
 
     /** One column per {@link FactKind}, in its order, so the table and the code cannot drift apart. */
-    static List<String> ticketMinuteColumns() {
-        List<String> columns = new ArrayList<>(List.of("minute", "dimension", "value"));
+    static List<String> ticketDayColumns() {
+        List<String> columns = new ArrayList<>(List.of("day", "dimension", "value"));
         for (FactKind k : FactKind.values()) {
             columns.add(k.column());
         }
@@ -140,13 +134,15 @@ public final class ClickHouseSinks {
         return columns;
     }
 
-    ClickHouseSink<TicketMinute> ticketMinutes() {
-        return sink("ticket_minute_metrics", ticketMinuteColumns(), (m, r) -> {
-            r.time(m.minuteStartMs()).string(m.dimension()).string(m.value());
-            for (long count : m.counts()) {
+    /** Tickets per day: the slice is the dimension and its value; the day is the city's. */
+    ClickHouseSink<Rollup.Out> ticketDays() {
+        return sink("ticket_daily_metrics", ticketDayColumns(), (d, r) -> {
+            r.date(java.time.Instant.ofEpochMilli(d.spanStartMs()).atZone(HotlineJob.CITY_ZONE).toLocalDate())
+                    .string(d.part(0)).string(d.part(1));
+            for (long count : d.values()) {
                 r.number(count);
             }
-            r.number(m.version());
+            r.number(d.version());
         });
     }
 

@@ -26,6 +26,7 @@ import org.hotline.jobs.alerts.AlertFunctions;
 import org.hotline.jobs.alerts.AlertRules;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactKind;
+import org.hotline.jobs.tickets.LatestState;
 import org.hotline.jobs.tickets.OldestOpen;
 import org.hotline.jobs.tickets.TicketLife;
 import org.hotline.jobs.tickets.FactCounts;
@@ -44,12 +45,17 @@ public final class HotlineJob {
     public static final TypeInformation<Sourced<CallEvent>> CALLS = TypeInformation.of(new TypeHint<>() {});
     public static final TypeInformation<Sourced<TicketEvent>> TICKETS = TypeInformation.of(new TypeHint<>() {});
 
-    /** Where every output goes. */
+    /**
+     * Where every output goes. {@code callMinutes} and {@code ticketMinutes} may be null: the per-minute rows that the
+     * rolling figures and the history are made of are not stored (tests look at them).
+     */
     public record Sinks(
             Sink<Sourced<CallEvent>> callEvents,
             Sink<Sourced<TicketEvent>> ticketEvents,
             Sink<CallMinute> callMinutes,
             Sink<TicketMinute> ticketMinutes,
+            Sink<Rollup.Out> callQuarters,
+            Sink<Rollup.Out> ticketDays,
             Sink<TicketState> ticketStates,
             Sink<DeadLetter> deadLetters,
             Sink<Alert> alerts,
@@ -122,7 +128,18 @@ public final class HotlineJob {
                         CallCounts::toMinute, TypeInformation.of(CallCounts.Acc.class), LATE_CALLS, settings.earlyUpdates(),
                         settings.allowedLateness()), TypeInformation.of(CallMinute.class))
                 .name("calls per minute").uid("call-minute-slices");
-        minutes.sinkTo(sinks.callMinutes()).name("call minutes sink").uid("call-minutes-sink");
+        if (sinks.callMinutes() != null) {
+            minutes.sinkTo(sinks.callMinutes()).name("call minutes sink").uid("call-minutes-sink");
+        }
+        // History for analysts: per quarter hour, line and caller region.
+        minutes.map(m -> new Rollup.In(Rollup.Span.QUARTER_HOUR.start(m.minuteStartMs(), CITY_ZONE),
+                        m.line() + '\u001f' + m.callerRegion(), m.minuteStartMs(), callValues(m)))
+                .returns(Rollup.In.class).name("call quarter hours").uid("call-quarter-in")
+                .keyBy(Rollup.In::key)
+                .process(new Rollup(Rollup.Span.QUARTER_HOUR, CALL_MAXIMA, CITY_ZONE, settings.earlyUpdates(),
+                        settings.allowedLateness()), TypeInformation.of(Rollup.Out.class))
+                .name("calls per quarter hour").uid("call-quarter-rollup")
+                .sinkTo(sinks.callQuarters()).name("call quarter hours sink").uid("call-quarters-sink");
         // Rolling call figures city-wide and per line (last 15 minutes, hour, today, month, all time) for the wallboard.
         minutes.flatMap(HotlineJob::callScopes).returns(Rolling.In.class).name("call scopes").uid("call-rolling-scopes")
                 .keyBy(Rolling.In::scope)
@@ -144,11 +161,15 @@ public final class HotlineJob {
                 .process(new TicketLifecycle(DEAD_LETTERS, TICKET_STATES, ACCEPTED_TICKETS, settings.allowedLateness(),
                         settings.ticketRetention(), CANONICAL, TICKETS), TypeInformation.of(Fact.class))
                 .name("ticket lifecycle").uid("ticket-lifecycle");
-        facts.getSideOutput(TICKET_STATES).sinkTo(sinks.ticketStates()).name("ticket states sink").uid("ticket-states-sink");
+        // Where each ticket stands, at most once per flush (the side output keeps the lifecycle's partitioning by ticket).
+        SingleOutputStreamOperator<TicketState> states = DataStreamUtils.reinterpretAsKeyedStream(
+                        facts.getSideOutput(TICKET_STATES), TicketState::ticketId)
+                .process(new LatestState(settings.earlyUpdates()), TicketLifecycle.STATE_TYPE)
+                .name("latest ticket states").uid("ticket-states-latest");
+        states.sinkTo(sinks.ticketStates()).name("ticket states sink").uid("ticket-states-sink");
         // Since when each unit's oldest open ticket has waited (for the wallboard): the assignments tickets enter and
         // leave, counted per unit.
-        facts.getSideOutput(TICKET_STATES)
-                .keyBy(TicketState::ticketId)
+        DataStreamUtils.reinterpretAsKeyedStream(states, TicketState::ticketId)
                 .process(new OldestOpen.Changes(), TypeInformation.of(OldestOpen.Change.class))
                 .name("open assignments").uid("open-assignments")
                 .keyBy(OldestOpen.Change::unit)
@@ -164,7 +185,18 @@ public final class HotlineJob {
                         TypeInformation.of(FactCounts.Acc.class), LATE_FACTS, settings.earlyUpdates(), settings.allowedLateness()),
                         TypeInformation.of(TicketMinute.class))
                 .name("tickets per minute").uid("ticket-minute-slices");
-        ticketMinutes.sinkTo(sinks.ticketMinutes()).name("ticket minutes sink").uid("ticket-minutes-sink");
+        if (sinks.ticketMinutes() != null) {
+            ticketMinutes.sinkTo(sinks.ticketMinutes()).name("ticket minutes sink").uid("ticket-minutes-sink");
+        }
+        // History for analysts: per day and slice.
+        ticketMinutes.map(m -> new Rollup.In(Rollup.Span.DAY.start(m.minuteStartMs(), CITY_ZONE),
+                        m.dimension() + '\u001f' + m.value(), m.minuteStartMs(), m.counts()))
+                .returns(Rollup.In.class).name("ticket days").uid("ticket-day-in")
+                .keyBy(Rollup.In::key)
+                .process(new Rollup(Rollup.Span.DAY, new boolean[FactKind.values().length], CITY_ZONE, settings.earlyUpdates(),
+                        settings.allowedLateness()), TypeInformation.of(Rollup.Out.class))
+                .name("tickets per day").uid("ticket-day-rollup")
+                .sinkTo(sinks.ticketDays()).name("ticket days sink").uid("ticket-days-sink");
         // Rolling ticket figures city-wide and per unit (all time: the backlog) for the wallboard.
         ticketMinutes.filter(m -> m.dimension().equals("all") || m.dimension().equals(TicketLife.UNIT))
                 .name("city and unit minutes").uid("ticket-rolling-scopes")
@@ -237,7 +269,7 @@ public final class HotlineJob {
      * resumed from a checkpoint without one of them would start it empty and count on from there, silently wrong.
      */
     public static final Set<String> KEEPS_HISTORY = Set.of("calls-dedup", "call-minute-slices", "tickets-unit-gate",
-            "ticket-lifecycle", "ticket-minute-slices", "call-rolling", "ticket-rolling", "hotspot-rolling", "hotspot-ranks",
+            "ticket-lifecycle", "ticket-minute-slices", "call-quarter-rollup", "ticket-day-rollup", "ticket-states-latest", "call-rolling", "ticket-rolling", "hotspot-rolling", "hotspot-ranks",
             "open-assignments", "oldest-open", "alerts-backlog", "alerts-returns", "alerts-bouncing", "alerts-hotspots",
             "alerts-calls");
 

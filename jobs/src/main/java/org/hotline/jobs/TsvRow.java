@@ -65,6 +65,13 @@ public final class TsvRow {
         return this;
     }
 
+    /** A Date: {@code YYYY-MM-DD}. */
+    public TsvRow date(java.time.LocalDate day) {
+        separate();
+        ascii(day.toString());
+        return this;
+    }
+
     /** An Array(String): {@code ['a','b']}, quotes and backslashes escaped inside, then the whole field escaped. */
     public TsvRow strings(String[] values) {
         StringBuilder a = new StringBuilder("[");

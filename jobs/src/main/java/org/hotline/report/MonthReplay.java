@@ -11,7 +11,7 @@ import org.hotline.sql.ClusterLayout;
 public final class MonthReplay {
     private MonthReplay() {}
 
-    static final List<String> MONTHLY_TABLES = List.of("call_events", "ticket_events", "call_minute_metrics", "ticket_minute_metrics",
+    static final List<String> MONTHLY_TABLES = List.of("call_events", "ticket_events", "call_quarter_metrics", "ticket_daily_metrics",
             "alerts");
 
     /** The month's partition of the monthly tables, as ClickHouse's {@code toYYYYMM} names it: 202309. */

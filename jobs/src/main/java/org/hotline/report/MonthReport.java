@@ -48,7 +48,7 @@ public final class MonthReport {
         long answered = 0;
         Map<String, Long> byRegion = new LinkedHashMap<>();
         for (JsonNode r : ch.rows("SELECT caller_region, sum(offered) AS offered, sum(answered) AS answered FROM " + db
-                + ".call_minute_metrics FINAL WHERE toStartOfMonth(minute) = " + m + " GROUP BY caller_region")) {
+                + ".call_quarter_metrics FINAL WHERE toStartOfMonth(quarter) = " + m + " GROUP BY caller_region")) {
             offered += r.get("offered").asLong();
             answered += r.get("answered").asLong();
             byRegion.put(r.get("caller_region").asText(), r.get("answered").asLong());
@@ -57,8 +57,8 @@ public final class MonthReport {
         calls.put("connection_rate_pct", Rates.pct(answered, offered));
         putCounts(calls.putObject("by_caller_region"), byRegion, Integer.MAX_VALUE);
         ObjectNode byDay = calls.putObject("by_day");
-        for (JsonNode r : ch.rows("SELECT toString(toDate(minute)) AS day, sum(offered) AS offered, sum(answered) AS answered FROM "
-                + db + ".call_minute_metrics FINAL WHERE toStartOfMonth(minute) = " + m + " GROUP BY day ORDER BY day")) {
+        for (JsonNode r : ch.rows("SELECT toString(toDate(quarter)) AS day, sum(offered) AS offered, sum(answered) AS answered FROM "
+                + db + ".call_quarter_metrics FINAL WHERE toStartOfMonth(quarter) = " + m + " GROUP BY day ORDER BY day")) {
             ObjectNode d = byDay.putObject(r.get("day").asText());
             d.put("offered", r.get("offered").asLong());
             d.put("answered", r.get("answered").asLong());
@@ -103,7 +103,7 @@ public final class MonthReport {
     private void putPreviousMonth(ObjectNode out, YearMonth previous) {
         String m = "toDate('" + previous.atDay(1) + "')";
         JsonNode calls = first(ch.rows("SELECT sum(offered) AS offered, sum(answered) AS answered FROM " + db
-                + ".call_minute_metrics FINAL WHERE toStartOfMonth(minute) = " + m));
+                + ".call_quarter_metrics FINAL WHERE toStartOfMonth(quarter) = " + m));
         JsonNode all = first(ch.rows("SELECT * FROM " + db + ".city_monthly WHERE month = " + m + " AND dimension = 'all'"));
         long offered = calls == null ? 0 : calls.get("offered").asLong();
         long answered = calls == null ? 0 : calls.get("answered").asLong();

@@ -216,8 +216,8 @@ class CallPipelineITCase {
     static Map<String, List<Long>> truthOf(List<CallEvent> counted) {
         Map<String, long[]> acc = new TreeMap<>();
         for (CallEvent e : counted) {
-            long minute = e.eventTimeMs() / 60_000 * 60;
-            long[] a = acc.computeIfAbsent(minute + "|" + e.line() + "|" + e.callerRegion(), k -> new long[8]);
+            long quarter = e.eventTimeMs() / 900_000 * 900;
+            long[] a = acc.computeIfAbsent(quarter + "|" + e.line() + "|" + e.callerRegion(), k -> new long[8]);
             switch (e.type()) {
                 case OFFERED -> a[0]++;
                 case ANSWERED -> {
@@ -239,23 +239,23 @@ class CallPipelineITCase {
     }
 
     /** What ClickHouse holds, read the documented way (FINAL). */
-    record Snapshot(Map<String, List<Long>> minutes, Set<String> callEventIds, Set<String> ticketEventIds,
+    record Snapshot(Map<String, List<Long>> quarters, Set<String> callEventIds, Set<String> ticketEventIds,
             Map<String, Long> ticketsByType, long civilised, long dueTimeSum, Set<String> deadLetters, long rawRows) {
 
         static Snapshot read(HotlineConfig config) {
             String db = config.clickhouse.database;
             try (ClickHouseSql ch = new ClickHouseSql(config.clickhouse.url, "default", "")) {
-                Map<String, List<Long>> minutes = new TreeMap<>();
-                for (JsonNode r : ch.rows("SELECT toUnixTimestamp(minute) AS m, line, caller_region, offered, answered, abandoned,"
+                Map<String, List<Long>> quarters = new TreeMap<>();
+                for (JsonNode r : ch.rows("SELECT toUnixTimestamp(quarter) AS m, line, caller_region, offered, answered, abandoned,"
                         + " answered_wait_sum, answered_wait_max, abandoned_wait_sum, abandoned_wait_max, talk_seconds_sum"
-                        + " FROM " + db + ".call_minute_metrics FINAL")) {
+                        + " FROM " + db + ".call_quarter_metrics FINAL")) {
                     String key = r.get("m").asLong() + "|" + r.get("line").asText() + "|" + r.get("caller_region").asText();
                     List<Long> v = new ArrayList<>();
                     for (String c : List.of("offered", "answered", "abandoned", "answered_wait_sum", "answered_wait_max",
                             "abandoned_wait_sum", "abandoned_wait_max", "talk_seconds_sum")) {
                         v.add(r.get(c).asLong());
                     }
-                    assertThat(minutes.put(key, v)).as("one row per minute, line and region: %s", key).isNull();
+                    assertThat(quarters.put(key, v)).as("one row per quarter hour, line and region: %s", key).isNull();
                 }
                 Map<String, Long> byType = new TreeMap<>();
                 for (JsonNode r : ch.rows("SELECT event_type, count() AS n FROM " + db + ".ticket_events FINAL GROUP BY event_type")) {
@@ -266,7 +266,7 @@ class CallPipelineITCase {
                     dead.add(r.get("topic").asText() + "/" + r.get("kafka_partition").asInt() + "/" + r.get("kafka_offset").asLong()
                             + " " + r.get("reason").asText());
                 }
-                return new Snapshot(minutes,
+                return new Snapshot(quarters,
                         ids(ch, "SELECT event_id FROM " + db + ".call_events FINAL"),
                         ids(ch, "SELECT event_id FROM " + db + ".ticket_events FINAL"),
                         byType,
@@ -287,7 +287,7 @@ class CallPipelineITCase {
         }
 
         void assertMatches(Map<String, List<Long>> truth, List<CallEvent> calls, List<TicketEvent> tickets, List<Placed> placed) {
-            assertThat(minutes).as("every per-minute count").isEqualTo(truth);
+            assertThat(quarters).as("every count per quarter hour").isEqualTo(truth);
             assertThat(callEventIds).as("every raw call event once")
                     .isEqualTo(calls.stream().map(CallEvent::eventId).collect(java.util.stream.Collectors.toSet()));
             assertThat(ticketEventIds).as("every raw ticket event once")

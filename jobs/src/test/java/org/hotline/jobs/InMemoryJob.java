@@ -30,6 +30,8 @@ final class InMemoryJob {
     final CollectingSink<Sourced<TicketEvent>> ticketEvents = new CollectingSink<>();
     final CollectingSink<CallMinute> callMinutes = new CollectingSink<>();
     final CollectingSink<TicketMinute> ticketMinutes = new CollectingSink<>();
+    final CollectingSink<Rollup.Out> callQuarters = new CollectingSink<>();
+    final CollectingSink<Rollup.Out> ticketDays = new CollectingSink<>();
     final CollectingSink<TicketState> ticketStates = new CollectingSink<>();
     final CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
     final CollectingSink<Alert> alerts = new CollectingSink<>();
@@ -66,7 +68,8 @@ final class InMemoryJob {
     void build(StreamExecutionEnvironment env, List<Sourced<CallEvent>> calls, List<Sourced<TicketEvent>> tickets) {
         env.setParallelism(1);
         new HotlineJob(fromList(env, calls, HotlineJob.CALLS), fromList(env, tickets, HotlineJob.TICKETS),
-                new HotlineJob.Sinks(callEvents, ticketEvents, callMinutes, ticketMinutes, ticketStates, deadLetters, alerts,
+                new HotlineJob.Sinks(callEvents, ticketEvents, callMinutes, ticketMinutes, callQuarters, ticketDays, ticketStates,
+                        deadLetters, alerts,
                         new CollectingSink<>(), callRolling, ticketRolling, hotspots, oldestOpen,
                         new CollectingSink<>()),
                 settings, AlertRules.load(null, Map.of())).build(env);

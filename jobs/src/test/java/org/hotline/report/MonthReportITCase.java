@@ -28,12 +28,12 @@ class MonthReportITCase {
             assertThat(published.get("calls_answered").asLong()).isEqualTo(999);
             assertThat(published.get("tickets_valid").asLong()).isEqualTo(800);
 
-            ch.execute("INSERT INTO " + db + ".call_minute_metrics (minute, line, caller_region, offered, answered, abandoned, version) "
-                    + "VALUES ('2023-08-10 09:00:00', '12345', 'A', 8, 6, 2, 1), ('2023-08-31 23:59:00', '12345', 'B', 2, 2, 0, 1), "
+            ch.execute("INSERT INTO " + db + ".call_quarter_metrics (quarter, line, caller_region, offered, answered, abandoned, version) "
+                    + "VALUES ('2023-08-10 09:00:00', '12345', 'A', 8, 6, 2, 1), ('2023-08-31 23:45:00', '12345', 'B', 2, 2, 0, 1), "
                     + "('2023-09-01 00:00:00', '12345', 'A', 50, 50, 0, 1)");
-            ch.execute("INSERT INTO " + db + ".ticket_minute_metrics (minute, dimension, value, created, dispatched_tickets, "
+            ch.execute("INSERT INTO " + db + ".ticket_daily_metrics (day, dimension, value, created, dispatched_tickets, "
                     + "sys_callbacks, sys_satisfied, spot_callbacks, spot_satisfied, version) VALUES "
-                    + "('2023-08-10 09:00:00', 'all', '', 7, 3, 3, 2, 1, 1, 1), ('2023-08-10 09:00:00', 'unit', 'U1', 70, 30, 0, 0, 0, 0, 1)");
+                    + "('2023-08-10', 'all', '', 7, 3, 3, 2, 1, 1, 1), ('2023-08-10', 'unit', 'U1', 70, 30, 0, 0, 0, 0, 1)");
             JsonNode stream = new MonthReport(ch, db).build(YearMonth.of(2023, 9), 5).get("previous_month");
 
             assertThat(stream.get("source").asText()).isEqualTo("stream");

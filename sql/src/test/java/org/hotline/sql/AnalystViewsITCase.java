@@ -25,9 +25,9 @@ class AnalystViewsITCase {
         new Migrator(ch, "v").migrate(s -> {});
     }
 
-    static void minute(String at, String dimension, String value, String columns, String values, int version) {
-        ch.execute("INSERT INTO v.ticket_minute_metrics (minute, dimension, value, " + columns + ", version) VALUES (toDateTime('"
-                + at + "', 'Asia/Shanghai'), '" + dimension + "', '" + value + "', " + values + ", " + version + ")");
+    static void day(String day, String dimension, String value, String columns, String values, int version) {
+        ch.execute("INSERT INTO v.ticket_daily_metrics (day, dimension, value, " + columns + ", version) VALUES ('" + day
+                + "', '" + dimension + "', '" + value + "', " + values + ", " + version + ")");
     }
 
     static List<String> rows(String sql) {
@@ -56,47 +56,51 @@ class AnalystViewsITCase {
     }
 
     @Test
-    void hotspotsCompareEachWindowWithTheOneBeforeIt() {
-        minute("2023-09-30 10:00:00", "all", "", "created", "9", 1); // "now" is the last minute with data
-        minute("2023-09-30 10:00:00", "category", "路灯", "created", "4", 1);
-        minute("2023-09-30 09:20:00", "category", "路灯", "created", "1", 1);
-        minute("2023-09-30 08:30:00", "category", "路灯", "created", "2", 1); // the hour before
-        minute("2023-09-30 00:10:00", "category", "路灯", "created", "3", 1); // earlier today
-        minute("2023-09-29 09:00:00", "category", "路灯", "created", "5", 1); // yesterday, before 10:00
-        minute("2023-09-29 11:00:00", "category", "路灯", "created", "6", 1); // yesterday, after 10:00: not compared
-        minute("2023-09-01 00:00:00", "category", "路灯", "created", "7", 1); // the first minute of the month
-        minute("2023-08-31 23:59:00", "category", "路灯", "created", "8", 1); // last month in the city, after 30 Aug 10:00
-        minute("2023-08-15 12:00:00", "category", "路灯", "created", "9", 1); // last month, compared
-        minute("2023-09-30 10:00:00", "topic", "认房不认贷", "created", "70", 1);
-        minute("2023-09-30 10:00:00", "topic", "认房不认贷", "created", "71", 2); // a later version of the same minute
-        assertThat(rows("SELECT period, value, current, previous FROM v.hotspots WHERE dimension = 'category' ORDER BY period"))
+    void hotspotsAreTheRanksTheJobWroteLast() {
+        String columns = "INSERT INTO v.hotspot_ranks (dimension, period, rank, value, current, previous, as_of, version) VALUES ";
+        ch.execute(columns + "('category', 'hour', 1, '路灯', 4, 2, toDateTime('2023-09-30 10:00:00', 'Asia/Shanghai'), 1), "
+                + "('category', 'hour', 2, '', 0, 0, toDateTime('2023-09-30 10:00:00', 'Asia/Shanghai'), 1), "
+                + "('category', 'today', 1, '供水', 9, 3, toDateTime('2023-09-30 10:00:00', 'Asia/Shanghai'), 1)");
+        ch.execute(columns + "('category', 'hour', 1, '路灯', 5, 2, toDateTime('2023-09-30 10:01:00', 'Asia/Shanghai'), 2)");
+        assertThat(rows("SELECT period, rank, value, current, previous FROM v.hotspots WHERE dimension = 'category' ORDER BY period"))
                 .containsExactly(
-                        "{\"period\":\"hour\",\"value\":\"路灯\",\"current\":\"5\",\"previous\":\"2\"}",
-                        "{\"period\":\"month\",\"value\":\"路灯\",\"current\":\"28\",\"previous\":\"9\"}",
-                        "{\"period\":\"today\",\"value\":\"路灯\",\"current\":\"10\",\"previous\":\"5\"}");
-        assertThat(rows("SELECT current FROM v.hotspots WHERE dimension = 'topic' AND period = 'hour'"))
-                .containsExactly("{\"current\":\"71\"}");
+                        "{\"period\":\"hour\",\"rank\":1,\"value\":\"路灯\",\"current\":\"5\",\"previous\":\"2\"}",
+                        "{\"period\":\"today\",\"rank\":1,\"value\":\"供水\",\"current\":\"9\",\"previous\":\"3\"}");
+    }
+
+    @Test
+    void eachUnitsBacklogIsItsRollingTotalWithItsOldestOpenTicket() {
+        ch.execute("INSERT INTO v.ticket_rolling (dimension, value, period, as_of, opened, closed, overdue_opened, overdue_closed, "
+                + "version) VALUES ('unit', 'A', 'total', now(), 5, 2, 1, 0, 1), ('unit', 'A', 'today', now(), 9, 0, 0, 0, 1), "
+                + "('unit', 'B', 'total', now(), 3, 3, 0, 0, 1), ('unit', 'A', 'total', now(), 6, 2, 1, 0, 2)");
+        ch.execute("INSERT INTO v.unit_open_since (unit_id, oldest_open_since, version) VALUES "
+                + "('A', toDateTime('2023-09-01 08:00:00', 'Asia/Shanghai'), 1), ('B', NULL, 1)");
+        assertThat(rows("SELECT unit_id, open_backlog, overdue, toString(oldest_open_since) AS since FROM v.unit_backlog "
+                + "ORDER BY unit_id")).containsExactly(
+                        "{\"unit_id\":\"A\",\"open_backlog\":\"4\",\"overdue\":\"1\",\"since\":\"2023-09-01 08:00:00\"}",
+                        "{\"unit_id\":\"B\",\"open_backlog\":\"0\",\"overdue\":\"0\",\"since\":null}");
     }
 
     @Test
     void theBacklogSeriesAccumulatesEachUnitsChangesInOrder() {
-        minute("2023-09-02 09:00:00", "unit", "A", "opened, closed, overdue_opened", "0, 1, 1", 1);
-        minute("2023-09-01 10:00:00", "unit", "A", "opened", "2", 1);
-        minute("2023-09-01 09:00:00", "unit", "A", "opened", "1", 1);
-        minute("2023-09-01 09:30:00", "unit", "B", "opened", "1", 1);
-        assertThat(rows("SELECT unit_id, toString(minute) AS at, open_backlog, overdue FROM v.unit_backlog_series "
-                + "ORDER BY unit_id, minute")).containsExactly(
-                        "{\"unit_id\":\"A\",\"at\":\"2023-09-01 09:00:00\",\"open_backlog\":\"1\",\"overdue\":\"0\"}",
-                        "{\"unit_id\":\"A\",\"at\":\"2023-09-01 10:00:00\",\"open_backlog\":\"3\",\"overdue\":\"0\"}",
-                        "{\"unit_id\":\"A\",\"at\":\"2023-09-02 09:00:00\",\"open_backlog\":\"2\",\"overdue\":\"1\"}",
-                        "{\"unit_id\":\"B\",\"at\":\"2023-09-01 09:30:00\",\"open_backlog\":\"1\",\"overdue\":\"0\"}");
+        day("2023-09-03", "unit", "A", "opened, closed, overdue_opened", "0, 1, 1", 1);
+        day("2023-09-02", "unit", "A", "opened", "2", 1);
+        day("2023-09-01", "unit", "A", "opened", "1", 1);
+        day("2023-09-01", "unit", "B", "opened", "1", 1);
+        day("2023-09-01", "unit", "B", "opened", "4", 2); // the day written again, later in the day
+        assertThat(rows("SELECT unit_id, toString(day) AS at, open_backlog, overdue FROM v.unit_backlog_series "
+                + "ORDER BY unit_id, day")).containsExactly(
+                        "{\"unit_id\":\"A\",\"at\":\"2023-09-01\",\"open_backlog\":\"1\",\"overdue\":\"0\"}",
+                        "{\"unit_id\":\"A\",\"at\":\"2023-09-02\",\"open_backlog\":\"3\",\"overdue\":\"0\"}",
+                        "{\"unit_id\":\"A\",\"at\":\"2023-09-03\",\"open_backlog\":\"2\",\"overdue\":\"1\"}",
+                        "{\"unit_id\":\"B\",\"at\":\"2023-09-01\",\"open_backlog\":\"4\",\"overdue\":\"0\"}");
     }
 
     @Test
     void monthlyRatesAreSumsOverSumsInTheCitysMonths() {
-        minute("2023-09-01 00:00:00", "unit", "C", "completed, completed_on_time, sys_callbacks, sys_satisfied", "2, 2, 3, 2", 1);
-        minute("2023-09-30 23:59:00", "unit", "C", "completed, completed_on_time, sys_callbacks, sys_satisfied", "1, 0, 0, 0", 1);
-        minute("2023-10-01 00:00:00", "unit", "C", "completed", "5", 1); // October in the city, still September in UTC
+        day("2023-09-01", "unit", "C", "completed, completed_on_time, sys_callbacks, sys_satisfied", "2, 2, 3, 2", 1);
+        day("2023-09-30", "unit", "C", "completed, completed_on_time, sys_callbacks, sys_satisfied", "1, 0, 0, 0", 1);
+        day("2023-10-01", "unit", "C", "completed", "5", 1);
         assertThat(rows("SELECT toString(month) AS m, tickets, on_time, on_time_pct, sys_satisfaction_pct, spot_satisfaction_pct "
                 + "FROM v.unit_monthly WHERE unit_id = 'C' ORDER BY month")).containsExactly(
                         "{\"m\":\"2023-09-01\",\"tickets\":\"3\",\"on_time\":\"2\",\"on_time_pct\":66.67,"

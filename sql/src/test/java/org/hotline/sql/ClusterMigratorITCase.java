@@ -97,8 +97,8 @@ class ClusterMigratorITCase {
                 expected.put(table, engine.endsWith("MergeTree") ? "Replicated" + engine : engine);
             }
         });
-        assertThat(expected).containsEntry("ticket_minute_metrics", "Distributed")
-                .containsEntry("ticket_minute_metrics_local", "ReplicatedReplacingMergeTree")
+        assertThat(expected).containsEntry("ticket_daily_metrics", "Distributed")
+                .containsEntry("ticket_daily_metrics_local", "ReplicatedReplacingMergeTree")
                 .containsEntry("units", "ReplicatedReplacingMergeTree")
                 .containsEntry("city_daily", "View");
         for (ClickHouseSql server : sql) {
@@ -107,44 +107,39 @@ class ClusterMigratorITCase {
         // Recorded once for the whole cluster: through another server there is nothing left to apply.
         assertThat(new Migrator(c, DB, ClusterLayout.of("hotline")).migrate(s -> {})).isEmpty();
 
-        // Minute rows through server a, each key written two or three times with growing versions: only the last counts.
+        // Day rows through server a, each key written two or three times with growing versions: only the last counts.
         Random random = new Random(16);
         StringBuilder tsv = new StringBuilder();
         Map<String, long[]> truth = new HashMap<>(); // day|dimension|value -> created, completed
-        List<String> columns = new ArrayList<>(List.of("minute", "dimension", "value", "created", "completed", "version"));
-        long start = 1_693_497_600L; // 2023-09-01 00:00 in Shanghai
+        List<String> columns = new ArrayList<>(List.of("day", "dimension", "value", "created", "completed", "version"));
         int keys = 0;
         for (String dimension : List.of("all", "channel", "category", "unit")) {
-            for (int v = 0; v < 6; v++) {
-                for (int m = 0; m < 40; m++) {
-                    long minute = start + 60L * (m * 97 % 2880); // two days, spread over them
+            for (int v = 0; v < 40; v++) {
+                for (String day : List.of("2023-09-01", "2023-09-02")) {
                     int writes = 2 + random.nextInt(2);
                     long created = 0;
                     long completed = 0;
                     for (int w = 1; w <= writes; w++) {
                         created = random.nextInt(50);
                         completed = random.nextInt(50);
-                        tsv.append(minute).append('\t').append(dimension).append('\t').append("v" + v).append('\t')
+                        tsv.append(day).append('\t').append(dimension).append('\t').append("v" + v).append('\t')
                                 .append(created).append('\t').append(completed).append('\t').append(w).append('\n');
                     }
                     keys++;
                     if (!dimension.equals("unit")) {
-                        long[] t = truth.computeIfAbsent((minute >= start + 86_400 ? "2023-09-02" : "2023-09-01") + "|"
-                                + dimension + "|v" + v, k -> new long[2]);
-                        t[0] += created;
-                        t[1] += completed;
+                        truth.put(day + "|" + dimension + "|v" + v, new long[] {created, completed});
                     }
                 }
             }
         }
         byte[] rows = tsv.toString().getBytes(StandardCharsets.UTF_8);
-        a.insertTabSeparated(DB + ".ticket_minute_metrics", columns, rows);
+        a.insertTabSeparated(DB + ".ticket_daily_metrics", columns, rows);
         a.execute("INSERT INTO " + DB + ".units (unit_id, name, unit_group, updated_at) VALUES ('u1', '雨湖区', 'district', now())");
 
         // Read through server c (the other shard): every key once, with its last version, and the view's sums equal the truth.
         int expectedKeys = keys;
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(c.count("SELECT count() FROM " + DB + ".ticket_minute_metrics FINAL")).isEqualTo(expectedKeys));
+                assertThat(c.count("SELECT count() FROM " + DB + ".ticket_daily_metrics FINAL")).isEqualTo(expectedKeys));
         Map<String, long[]> viewed = new HashMap<>();
         for (JsonNode r : c.rows("SELECT toString(day) AS day, dimension, value, created, completed FROM " + DB + ".city_daily")) {
             viewed.put(r.get("day").asText() + "|" + r.get("dimension").asText() + "|" + r.get("value").asText(),
@@ -154,13 +149,13 @@ class ClusterMigratorITCase {
         truth.forEach((k, t) -> assertThat(viewed.get(k)).as(k).containsExactly(t));
 
         // Both shards hold rows; replica b holds exactly what a holds; the reference row is whole on every server.
-        b.execute("SYSTEM SYNC REPLICA " + DB + ".ticket_minute_metrics_local");
-        long onA = a.count("SELECT count() FROM " + DB + ".ticket_minute_metrics_local");
-        long onC = c.count("SELECT count() FROM " + DB + ".ticket_minute_metrics_local");
+        b.execute("SYSTEM SYNC REPLICA " + DB + ".ticket_daily_metrics_local");
+        long onA = a.count("SELECT count() FROM " + DB + ".ticket_daily_metrics_local");
+        long onC = c.count("SELECT count() FROM " + DB + ".ticket_daily_metrics_local");
         assertThat(onA).isPositive();
         assertThat(onC).isPositive();
         assertThat(onA + onC).isEqualTo(rows(tsv));
-        assertThat(b.count("SELECT count() FROM " + DB + ".ticket_minute_metrics_local")).isEqualTo(onA);
+        assertThat(b.count("SELECT count() FROM " + DB + ".ticket_daily_metrics_local")).isEqualTo(onA);
         for (ClickHouseSql server : sql) {
             server.execute("SYSTEM SYNC REPLICA " + DB + ".units");
             assertThat(server.scalar("SELECT name FROM " + DB + ".units FINAL WHERE unit_id = 'u1'")).isEqualTo("雨湖区");

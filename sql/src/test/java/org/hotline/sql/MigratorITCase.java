@@ -27,7 +27,7 @@ class MigratorITCase {
         assertThat(first).hasSameSizeAs(Migrator.bundled());
         assertThat(progress).hasSameSizeAs(first);
         assertThat(ch.count("SELECT count() FROM system.tables WHERE database = 'mig_a' AND name IN "
-                + "('call_events', 'ticket_events', 'dead_letters', 'call_minute_metrics', 'call_minutes')")).isEqualTo(5);
+                + "('call_events', 'ticket_events', 'dead_letters', 'call_quarter_metrics', 'call_quarters', 'ticket_daily_metrics', 'unit_backlog')")).isEqualTo(7);
 
         List<Migration> second = new Migrator(ch, "mig_a").migrate(progress::add);
         assertThat(second).isEmpty();

@@ -230,8 +230,9 @@ class TicketPipelineITCase {
 
     @Test
     void eachUnitsBacklogAndOverdueTicketsAtGivenMomentsAreTheTruth() {
-        for (String moment : List.of("2023-09-03 12:00:00", "2023-09-10 00:00:00", "2023-09-17 08:30:00",
-                "2023-09-24 18:00:00", "2023-10-01 00:00:00", "2023-10-15 00:00:00")) {
+        // at the start of a day: the history is kept per day
+        for (String moment : List.of("2023-09-03 00:00:00", "2023-09-10 00:00:00", "2023-09-17 00:00:00",
+                "2023-09-24 00:00:00", "2023-10-01 00:00:00", "2023-10-15 00:00:00")) {
             long b = ZonedDateTime.parse(moment.replace(' ', 'T') + "+08:00[Asia/Shanghai]",
                     DateTimeFormatter.ISO_ZONED_DATE_TIME).toInstant().toEpochMilli();
             Map<String, List<Long>> truth = new TreeMap<>();
@@ -247,8 +248,8 @@ class TicketPipelineITCase {
             }
             Map<String, List<Long>> stored = new TreeMap<>();
             for (JsonNode r : ch.rows("SELECT value AS unit, sum(opened) - sum(closed) AS open, sum(overdue_opened) - "
-                    + "sum(overdue_closed) AS overdue FROM " + db + ".ticket_minute_metrics FINAL WHERE dimension = 'unit' "
-                    + "AND minute < toDateTime('" + moment + "', 'Asia/Shanghai') GROUP BY unit")) {
+                    + "sum(overdue_closed) AS overdue FROM " + db + ".ticket_daily_metrics FINAL WHERE dimension = 'unit' "
+                    + "AND day < toDate('" + moment.substring(0, 10) + "') GROUP BY unit")) {
                 if (r.get("open").asLong() != 0 || r.get("overdue").asLong() != 0) {
                     stored.put(r.get("unit").asText(), List.of(r.get("open").asLong(), r.get("overdue").asLong()));
                 }

@@ -70,7 +70,7 @@ class UnitAddedWhileRunningITCase {
                     assertThat(steps(ch, db, "k1")).isEqualTo(3);
                     assertThat(ch.count("SELECT count() FROM " + db + ".ticket_state FINAL WHERE ticket_id = 'k1' "
                             + "AND status = 'completed' AND unit_id = 'NEW'")).isEqualTo(1);
-                    assertThat(ch.count("SELECT sum(completed) FROM " + db + ".ticket_minute_metrics FINAL "
+                    assertThat(ch.count("SELECT sum(completed) FROM " + db + ".ticket_daily_metrics FINAL "
                             + "WHERE dimension = 'unit' AND value = 'NEW'")).isEqualTo(1);
                 });
                 assertThat(ch.count("SELECT count() FROM " + db + ".dead_letters FINAL")).as("nothing kept aside").isZero();
