@@ -8,12 +8,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -31,7 +36,7 @@ import org.apache.flink.util.Collector;
  * live. A scope's windows move with it: while they hold anything, the scope is looked at every flush and its rows that
  * changed are written; the end of the input writes every scope once more.
  */
-public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Rolling.Row> {
+public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Rolling.Row> implements CheckpointedFunction {
 
     public static final long MINUTE = 60_000L;
     static final long DAY = 24 * 60 * MINUTE;
@@ -79,6 +84,8 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     /** The now the figures were last worked out for; cleared by a new row. */
     private transient ValueState<Long> lookedAt;
     private transient long subtaskNow;
+    /** {@code subtaskNow} in checkpoints: after a restart "now" does not fall back to each scope's own latest minute. */
+    private transient ListState<Long> savedNow;
     private transient RowVersions versions;
 
     /**
@@ -111,6 +118,20 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         written = getRuntimeContext().getState(new ValueStateDescriptor<>("written", LONGS));
         lookedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("looked-at", Types.LONG));
         versions = new RowVersions();
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+        savedNow.update(List.of(subtaskNow));
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext ctx) throws Exception {
+        // every subtask's latest minute, to every subtask on restore (rescaling moves scopes): the latest of them
+        savedNow = ctx.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("subtask-now", Types.LONG));
+        for (Long saved : savedNow.get()) {
+            subtaskNow = Math.max(subtaskNow, saved);
+        }
     }
 
     @Override

@@ -153,6 +153,28 @@ class RollingHarnessTest {
     }
 
     @Test
+    void afterARestoreNowIsStillTheSubtasksLatestMinute() throws Exception {
+        row("U1", "a", t(2, 10, 0), 3, 5);
+        row("U2", "a", t(2, 12, 0), 1, 1); // the subtask's now: 12:00, when U1's 10:00 has left the hour
+        flush();
+        assertThat(shown("U1").get("1h")).containsExactly(0, 0);
+        var snapshot = harness.snapshot(1, processingTime);
+        harness.close();
+
+        rolling = new Rolling(MAX, ZONE, Duration.ofMillis(FLUSH_MS), Duration.ofHours(1));
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(rolling), Rolling.In::scope, Types.STRING);
+        harness.setup();
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(processingTime);
+        row("U1", "a", t(2, 10, 0), 4, 5); // a row for U1 again (a late event): its figures worked out anew
+        Map<String, Rolling.Row> rows = flush();
+        assertThat(rows.get("U1 total").asOfMs()).as("now, as before the restart").isEqualTo(t(2, 12, 0));
+        assertThat(rows).as("the hour stays empty, not 10:00's again").doesNotContainKey("U1 1h");
+        assertThat(shown("U1")).usingRecursiveComparison().isEqualTo(truth("U1", t(2, 12, 0)));
+    }
+
+    @Test
     void randomRowsAgreeWithTheTruthAtEveryFlushAndTheEndOfTheInputWritesEveryScope() throws Exception {
         Random random = new Random(7);
         long minute = t(30, 20, 0); // across a day's and a month's end

@@ -62,11 +62,16 @@ public final class TicketStories {
 
     /** A ticket created at {@link #SENTINEL_TIME} and nothing else. */
     public TicketEvent sentinel(String id) {
+        return sentinel(id, SENTINEL_TIME);
+    }
+
+    /** A ticket created at {@code time} and nothing else: sent last on a partition, it moves the watermark there. */
+    public TicketEvent sentinel(String id, long time) {
         ticket = id;
         step = 0;
-        created = new TicketEvent(id + "-1", 1, TicketEventType.CREATED, SENTINEL_TIME, id, null, Channel.PHONE,
+        created = new TicketEvent(id + "-1", 1, TicketEventType.CREATED, time, id, null, Channel.PHONE,
                 RequestType.OTHER, "其他", null, "雨湖区", new String[0], null, null, null, null, null, null, null);
-        city(FactKind.CREATED, SENTINEL_TIME);
+        city(FactKind.CREATED, time);
         finalState.put(id, "with_office||0");
         return created;
     }
@@ -233,6 +238,7 @@ public final class TicketStories {
             city(FactKind.DISPATCHED_TICKETS, t);
         }
         unit(FactKind.DISPATCHES, u, t);
+        city(FactKind.DISPATCHES, t); // every dispatch, city-wide too
         unit(FactKind.OPENED, u, t);
     }
 
