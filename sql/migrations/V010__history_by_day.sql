@@ -1,8 +1,8 @@
 -- The analysts' history, compact: the job rolls its per-minute counts up into tickets per day and
 -- calls per quarter hour (jobs/.../Rollup.java), a row per day (or quarter hour) and slice, rewritten
 -- with a higher version while the span is in progress and when late events correct it; read FINAL.
--- The per-minute tables (call_minute_metrics, ticket_minute_metrics) are no longer written: history
--- before this migration is recomputed from the raw events by `./hotline rebuild` (sql/README.md).
+-- The per-minute tables (call_minute_metrics, ticket_minute_metrics) are no longer written; what
+-- they hold is summed into the new tables below (version 0: any row the job writes replaces it).
 
 -- Tickets per day and slice: the columns of ticket_minute_metrics (see FactKind in jobs/), the
 -- city's days.
@@ -57,6 +57,27 @@ CREATE TABLE IF NOT EXISTS ${db}.call_quarter_metrics
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(quarter)
 ORDER BY (quarter, line, caller_region);
+
+-- The history so far, from the per-minute rows (read FINAL: each minute's last version). Safe to run
+-- again: a second copy has the same key, version and figures, and FINAL keeps one.
+INSERT INTO ${db}.ticket_daily_metrics (day, dimension, value, created, resolved_online, dispatched_tickets,
+    dispatches, rejected, returned, extensions, extensions_refused, contacts, completed, completed_on_time,
+    completed_extended, completed_contacted, sys_callbacks, sys_satisfied, spot_callbacks, spot_satisfied,
+    opened, closed, overdue_opened, overdue_closed, version)
+SELECT toDate(minute) AS day, dimension, value, sum(created), sum(resolved_online), sum(dispatched_tickets),
+    sum(dispatches), sum(rejected), sum(returned), sum(extensions), sum(extensions_refused), sum(contacts),
+    sum(completed), sum(completed_on_time), sum(completed_extended), sum(completed_contacted),
+    sum(sys_callbacks), sum(sys_satisfied), sum(spot_callbacks), sum(spot_satisfied), sum(opened),
+    sum(closed), sum(overdue_opened), sum(overdue_closed), 0
+FROM ${db}.ticket_minute_metrics FINAL
+GROUP BY day, dimension, value;
+
+INSERT INTO ${db}.call_quarter_metrics (quarter, line, caller_region, offered, answered, abandoned, answered_wait_sum,
+    answered_wait_max, abandoned_wait_sum, abandoned_wait_max, talk_seconds_sum, version)
+SELECT toStartOfFifteenMinutes(minute) AS quarter, line, caller_region, sum(offered), sum(answered), sum(abandoned),
+    sum(answered_wait_sum), max(answered_wait_max), sum(abandoned_wait_sum), max(abandoned_wait_max), sum(talk_seconds_sum), 0
+FROM ${db}.call_minute_metrics FINAL
+GROUP BY quarter, line, caller_region;
 
 -- The views keep their names and columns, over the new tables (DROP TABLE removes a view on 18.16 and
 -- on current releases alike). unit_backlog_series changes by day; call_minutes becomes call_quarters.

@@ -76,12 +76,16 @@ public record ClusterLayout(String cluster) {
         if (view.matches()) {
             return List.of("CREATE VIEW IF NOT EXISTS " + view.group(1) + "." + view.group(2) + onCluster() + " AS" + view.group(3));
         }
+        // data copied from table to table: once, through the distributed tables, which shard it by its key
+        if (statement.strip().startsWith("INSERT INTO ")) {
+            return List.of(statement);
+        }
         // a view replaced by a later migration (views only: a table has a local and a distributed part)
         if (statement.strip().startsWith("CREATE DATABASE IF NOT EXISTS ") || statement.strip().startsWith("DROP TABLE IF EXISTS ")) {
             return List.of(statement.strip() + onCluster());
         }
         throw new IllegalArgumentException("no cluster form for this statement (only CREATE DATABASE, CREATE TABLE ... "
-                + "ENGINE = *MergeTree, CREATE VIEW and DROP TABLE of a view have one): " + statement);
+                + "ENGINE = *MergeTree, CREATE VIEW, DROP TABLE of a view and INSERT INTO have one): " + statement);
     }
 
     private List<String> createTable(String db, String name, String columns, String engine, String engineArgs, String rest) {

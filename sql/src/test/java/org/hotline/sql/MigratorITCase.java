@@ -34,6 +34,33 @@ class MigratorITCase {
         assertThat(ch.count("SELECT count() FROM mig_a.schema_migrations FINAL")).isEqualTo(first.size());
     }
 
+    /** A database with per-minute history, brought up to per-day history: the same sums, through the same views. */
+    @Test
+    void theMinuteHistoryIsSummedIntoDaysAndQuarterHoursWhenUpgraded() {
+        List<Migration> upToMinutes = Migrator.bundled().stream().filter(m -> m.version() < 10).toList();
+        new Migrator(ch, "mig_up", upToMinutes).migrate(s -> {});
+        ch.execute("INSERT INTO mig_up.ticket_minute_metrics (minute, dimension, value, completed, completed_on_time, version) VALUES "
+                + "(toDateTime('2023-09-01 23:59:00', 'Asia/Shanghai'), 'unit', 'U1', 2, 1, 1), "
+                + "(toDateTime('2023-09-01 23:59:00', 'Asia/Shanghai'), 'unit', 'U1', 3, 2, 2), " // the minute's later row
+                + "(toDateTime('2023-09-01 08:00:00', 'Asia/Shanghai'), 'unit', 'U1', 4, 4, 1), "
+                + "(toDateTime('2023-09-02 00:00:00', 'Asia/Shanghai'), 'unit', 'U1', 1, 0, 1)");
+        ch.execute("INSERT INTO mig_up.call_minute_metrics (minute, line, caller_region, offered, answered, answered_wait_max, "
+                + "version) VALUES (toDateTime('2023-09-01 09:14:00', 'Asia/Shanghai'), '12345', 'A', 5, 4, 30, 1), "
+                + "(toDateTime('2023-09-01 09:00:00', 'Asia/Shanghai'), '12345', 'A', 2, 2, 70, 1), "
+                + "(toDateTime('2023-09-01 09:15:00', 'Asia/Shanghai'), '12345', 'A', 1, 1, 5, 1)");
+
+        new Migrator(ch, "mig_up").migrate(s -> {});
+        assertThat(ch.rows("SELECT toString(day) AS day, tickets, on_time FROM (SELECT day, sum(completed) AS tickets, "
+                + "sum(completed_on_time) AS on_time FROM mig_up.unit_daily WHERE unit_id = 'U1' GROUP BY day) ORDER BY day")
+                .stream().map(Object::toString).toList()).containsExactly(
+                        "{\"day\":\"2023-09-01\",\"tickets\":\"7\",\"on_time\":\"6\"}",
+                        "{\"day\":\"2023-09-02\",\"tickets\":\"1\",\"on_time\":\"0\"}");
+        assertThat(ch.rows("SELECT toString(quarter) AS q, offered, answered, answered_wait_max FROM mig_up.call_quarters ORDER BY q")
+                .stream().map(Object::toString).toList()).containsExactly(
+                        "{\"q\":\"2023-09-01 09:00:00\",\"offered\":\"7\",\"answered\":\"6\",\"answered_wait_max\":70}",
+                        "{\"q\":\"2023-09-01 09:15:00\",\"offered\":\"1\",\"answered\":\"1\",\"answered_wait_max\":5}");
+    }
+
     @Test
     void appliesOnlyWhatIsNewAndRefusesAChangedMigration() {
         Migration one = Migration.fromFile("V1__one.sql", "CREATE TABLE IF NOT EXISTS ${db}.one (x UInt8) ENGINE = Memory;");
