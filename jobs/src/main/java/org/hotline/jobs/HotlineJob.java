@@ -98,6 +98,11 @@ public final class HotlineJob {
 
     /** Adds the whole topology to {@code env}; the caller executes it. */
     public void build(StreamExecutionEnvironment env) {
+        // Records pass between chained operators without a copy: every record type here is immutable, and what an
+        // operator keeps (in state or in a buffer) it copies or encodes first.
+        org.apache.flink.configuration.Configuration reuse = new org.apache.flink.configuration.Configuration();
+        reuse.set(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE, true);
+        env.configure(reuse);
         // Read both topics in event time; a quiet partition (a hotline at night) does not hold the watermark back.
         DataStream<Sourced<CallEvent>> callRecords = env.fromSource(calls, watermarks(settings, CallEvent::eventTimeMs), "calls")
                 .uid("calls-source");

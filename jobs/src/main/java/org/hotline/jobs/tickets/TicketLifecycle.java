@@ -56,6 +56,9 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         /** The timers set for the ticket's due time and for forgetting it, so that each is set once, not once per step. */
         public Long dueTimer;
         public Long forgetTimer;
+        /** How many facts the last replay emitted in all, and their {@link #digest}. */
+        public Integer emitted;
+        public Long digest;
         /** The steps passed on as accepted or refused so far, each once. */
         public String[] handled = new String[0];
 
@@ -156,30 +159,42 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         TicketLife.Result result = TicketLife.replay(ctx.getCurrentKey(), applicable, asOf);
 
         // Emit the difference between what holds now and what was emitted before: usually the new facts simply
-        // follow the ones emitted before (the ticket's life went on); otherwise retract what no longer holds.
-        // What was emitted before is not kept: it is the facts of the steps handled so far, as of the last replay's
-        // time (a replay is a pure function of its steps and time), which keeps every checkpoint smaller.
-        List<Fact> before = previous == null ? List.of() : TicketLife.replay(ctx.getCurrentKey(), appliedBefore, previous).facts();
+        // follow the ones emitted before (the ticket's life went on), which the count and digest of the facts emitted
+        // so far recognise without replaying the life a second time; otherwise (a late step changed its past) the
+        // facts emitted before are worked out again and what no longer holds is retracted. What was emitted before is
+        // not kept: it is the facts of the steps handled so far, as of the last replay's time (a replay is a pure
+        // function of its steps and time), which keeps every checkpoint smaller.
         List<Fact> now = result.facts();
-        if (now.size() >= before.size() && now.subList(0, before.size()).equals(before)) {
-            for (Fact f : now.subList(before.size(), now.size())) {
+        if (previous == null) {
+            now.forEach(out::collect);
+        } else if (m.emitted != null && now.size() >= m.emitted && digest(now, m.emitted) == m.digest) {
+            for (Fact f : now.subList(m.emitted, now.size())) {
                 out.collect(f);
             }
         } else {
-            Map<Fact, Integer> balance = new HashMap<>();
-            for (Fact f : now) {
-                balance.merge(f, 1, Integer::sum);
-            }
-            for (Fact f : before) {
-                balance.merge(f, -1, Integer::sum);
-            }
-            for (Map.Entry<Fact, Integer> e : balance.entrySet()) {
-                Fact f = e.getValue() > 0 ? e.getKey() : e.getKey().negate();
-                for (int i = 0; i < Math.abs(e.getValue()); i++) {
+            List<Fact> before = TicketLife.replay(ctx.getCurrentKey(), appliedBefore, previous).facts();
+            if (now.size() >= before.size() && now.subList(0, before.size()).equals(before)) {
+                for (Fact f : now.subList(before.size(), now.size())) {
                     out.collect(f);
+                }
+            } else {
+                Map<Fact, Integer> balance = new HashMap<>();
+                for (Fact f : now) {
+                    balance.merge(f, 1, Integer::sum);
+                }
+                for (Fact f : before) {
+                    balance.merge(f, -1, Integer::sum);
+                }
+                for (Map.Entry<Fact, Integer> e : balance.entrySet()) {
+                    Fact f = e.getValue() > 0 ? e.getKey() : e.getKey().negate();
+                    for (int i = 0; i < Math.abs(e.getValue()); i++) {
+                        out.collect(f);
+                    }
                 }
             }
         }
+        m.emitted = now.size();
+        m.digest = digest(now, now.size());
         // Each event once: accepted ones on to the raw events, steps the ticket's life refuses to the dead letters.
         Map<String, String> refusals = new HashMap<>();
         for (TicketLife.Invalid invalid : result.invalid()) {
@@ -215,6 +230,39 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         boolean open = state.createdAtMs() != null && OPEN.contains(state.status());
         m.forgetTimer = moveTimer(ctx, m.forgetTimer, open ? null : lastEvent + retention.toMillis());
         memo.update(m);
+    }
+
+    /**
+     * A 64-bit digest of the first {@code n} facts, in order (every field, strings char by char): two different lists
+     * of facts share one with a chance of about 2^-64, where a 32-bit hash would let two names collide for good.
+     */
+    static long digest(List<Fact> facts, int n) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < n; i++) {
+            Fact f = facts.get(i);
+            h = mix(h, f.kind().ordinal());
+            h = mix(h, f.dimension());
+            h = mix(h, f.value());
+            h = mix(h, f.timeMs());
+            h = mix(h, f.sign());
+        }
+        return h;
+    }
+
+    private static long mix(long h, long v) {
+        h ^= v;
+        h *= 0x100000001b3L; // FNV-1a's prime
+        return h ^ (h >>> 29);
+    }
+
+    private static long mix(long h, String s) {
+        if (s == null) {
+            return mix(h, -1L);
+        }
+        for (int i = 0; i < s.length(); i++) {
+            h = mix(h, s.charAt(i));
+        }
+        return mix(h, s.length());
     }
 
     /** Moves a timer set at {@code set} (none when null) to {@code at} (none when null); returns where it is now. */
