@@ -22,10 +22,86 @@ public final class EventParser {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern TAG = Pattern.compile("[a-z][a-z0-9_]*");
-    /** RFC 3339 date-time with an explicit offset, as the schemas' pattern has it; the values are checked by parsing. */
-    private static final Pattern DATE_TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
 
     private EventParser() {}
+
+    /**
+     * Epoch milliseconds of an RFC 3339 date-time with an explicit offset, as the schemas' pattern has it
+     * ({@code \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})}), or null for another shape; a value out
+     * of range (a 31 April, an hour 24) throws as {@link OffsetDateTime#parse} does. Every event carries one or more, so
+     * the usual case is read digit by digit: this is a few times faster than the regular expression and the parse.
+     */
+    static Long epochMillis(String s) {
+        int n = s.length();
+        if (n < 20 || !digits(s, 0, 4) || s.charAt(4) != '-' || !digits(s, 5, 7) || s.charAt(7) != '-' || !digits(s, 8, 10)
+                || s.charAt(10) != 'T' || !digits(s, 11, 13) || s.charAt(13) != ':' || !digits(s, 14, 16) || s.charAt(16) != ':'
+                || !digits(s, 17, 19)) {
+            return null;
+        }
+        int i = 19;
+        long nanos = 0;
+        int fraction = 0;
+        if (s.charAt(i) == '.') {
+            i++;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                if (fraction < 9) {
+                    nanos = nanos * 10 + (s.charAt(i) - '0');
+                }
+                fraction++;
+                i++;
+            }
+            if (fraction == 0) {
+                return null;
+            }
+        }
+        int offsetSeconds;
+        if (i == n - 1 && s.charAt(i) == 'Z') {
+            offsetSeconds = 0;
+        } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && digits(s, i + 1, i + 3) && s.charAt(i + 3) == ':'
+                && digits(s, i + 4, i + 6)) {
+            int hours = number(s, i + 1, i + 3);
+            int minutes = number(s, i + 4, i + 6);
+            if (hours > 18 || minutes > 59 || hours == 18 && minutes > 0) {
+                return OffsetDateTime.parse(s).toInstant().toEpochMilli(); // out of range: throws as the parse does
+            }
+            offsetSeconds = (s.charAt(i) == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
+        } else {
+            return null;
+        }
+        int hour = number(s, 11, 13);
+        int minute = number(s, 14, 16);
+        int second = number(s, 17, 19);
+        int month = number(s, 5, 7);
+        int day = number(s, 8, 10);
+        if (fraction > 9 || hour > 23 || minute > 59 || second > 59 || month < 1 || month > 12 || day < 1
+                || day > java.time.YearMonth.of(number(s, 0, 4), month).lengthOfMonth()) {
+            return OffsetDateTime.parse(s).toInstant().toEpochMilli(); // out of range: throws as the parse does
+        }
+        for (int k = fraction; k < 9; k++) {
+            nanos *= 10;
+        }
+        long epochDay = java.time.LocalDate.of(number(s, 0, 4), month, day).toEpochDay();
+        long seconds = epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds;
+        return seconds * 1000 + nanos / 1_000_000;
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int number(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            v = v * 10 + (s.charAt(i) - '0');
+        }
+        return v;
+    }
 
     public static ParseResult<CallEvent> parseCall(byte[] payload) {
         try {
@@ -181,12 +257,13 @@ public final class EventParser {
             if (s == null) {
                 return null;
             }
-            if (!DATE_TIME.matcher(s).matches()) {
-                throw new Invalid(Reason.BAD_TIME, name, name + " '" + s + "' is not a date-time like 2023-09-01T08:30:00+08:00 "
-                        + "(seconds and a time zone offset included)");
-            }
             try {
-                return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+                Long millis = epochMillis(s);
+                if (millis == null) {
+                    throw new Invalid(Reason.BAD_TIME, name, name + " '" + s + "' is not a date-time like "
+                            + "2023-09-01T08:30:00+08:00 (seconds and a time zone offset included)");
+                }
+                return millis;
             } catch (DateTimeParseException e) {
                 throw new Invalid(Reason.BAD_TIME, name, name + " '" + s + "' is not an ISO-8601 date-time");
             }
