@@ -157,6 +157,54 @@ function renderAlerts(alerts) {
   document.getElementById("no-alerts").hidden = alerts.length > 0;
 }
 
+// Today's calls per quarter hour as bars, yesterday's as a line; below, both days' connection rates (0-100 %).
+function renderQuarters(quarters) {
+  const svg = document.getElementById("quarters");
+  if (!svg) return;
+  const ns = "http://www.w3.org/2000/svg";
+  const w = 960 / 96, top = 110, rateTop = 130, rateHeight = 45;
+  let max = 1;
+  for (const q of quarters) for (const d of [q.today, q.yesterday]) if (d) max = Math.max(max, d.offered);
+  const shapes = [];
+  const line = (points, cls) => {
+    if (points.length < 2) return;
+    const p = document.createElementNS(ns, "polyline");
+    p.setAttribute("points", points.join(" "));
+    p.setAttribute("class", cls);
+    shapes.push(p);
+  };
+  const yesterday = [], rateToday = [], rateYesterday = [];
+  quarters.forEach((q, i) => {
+    const x = i * w;
+    if (q.today) {
+      const r = document.createElementNS(ns, "rect");
+      const h = top * q.today.offered / max;
+      r.setAttribute("x", x + 1); r.setAttribute("width", w - 2);
+      r.setAttribute("y", top - h); r.setAttribute("height", h);
+      r.setAttribute("class", "today");
+      const title = document.createElementNS(ns, "title");
+      title.textContent = q.time + " " + q.today.offered + (q.today.connection_rate_pct == null ? "" : " · " + pct(q.today.connection_rate_pct));
+      r.appendChild(title);
+      shapes.push(r);
+      if (q.today.connection_rate_pct != null) rateToday.push((x + w / 2) + "," + (rateTop + rateHeight * (1 - q.today.connection_rate_pct / 100)));
+    }
+    if (q.yesterday) {
+      yesterday.push((x + w / 2) + "," + (top - top * q.yesterday.offered / max));
+      if (q.yesterday.connection_rate_pct != null) rateYesterday.push((x + w / 2) + "," + (rateTop + rateHeight * (1 - q.yesterday.connection_rate_pct / 100)));
+    }
+  });
+  line(yesterday, "yesterday");
+  line(rateYesterday, "yesterday rate");
+  line(rateToday, "today rate");
+  for (const hour of [0, 6, 12, 18]) {
+    const t = document.createElementNS(ns, "text");
+    t.setAttribute("x", hour * 4 * w + 2); t.setAttribute("y", top + 12);
+    t.textContent = String(hour).padStart(2, "0") + ":00";
+    shapes.push(t);
+  }
+  svg.replaceChildren(...shapes);
+}
+
 function showStatus(stale, reason) {
   const status = document.getElementById("status");
   status.className = "status " + (stale ? "stale" : "live");
@@ -168,6 +216,7 @@ function showStatus(stale, reason) {
 
 function render(board) {
   renderFields(board);
+  renderQuarters((board.calls || {}).quarters || []);
   renderUnits(board.units || []);
   renderHotspots(board.hotspots || {});
   renderAlerts(board.alerts || []);

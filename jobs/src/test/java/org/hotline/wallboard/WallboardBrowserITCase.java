@@ -165,6 +165,8 @@ class WallboardBrowserITCase {
             Map<String, String> actual = new LinkedHashMap<>();
             expected.keySet().forEach(k -> actual.put(k, shown.number(k)));
             assertThat(actual).isEqualTo(expected);
+            assertThat(shown.quarterBars().stream().map(bar -> bar.split(" · ")[0]).toList()).as("today's calls per quarter hour")
+                    .isEqualTo(quarterTruth(played.calls()));
             assertBacklog(shown, db);
             assertHotspots(shown, db);
             assertStanding(shown, db, played);
@@ -182,6 +184,21 @@ class WallboardBrowserITCase {
         count(t, "today", calls.stream().filter(e -> day(e.eventTimeMs()).equals(today)).toList(), false);
         count(t, "last_15_min", calls.stream().filter(e -> e.eventTimeMs() / 60_000 * 60_000 > lastMinute - 15 * 60_000).toList(), true);
         return t;
+    }
+
+    /** Today's calls offered per quarter hour with any call step in it (0 offered too), as the chart's bars name them: "09:15 12". */
+    private List<String> quarterTruth(List<CallEvent> calls) {
+        LocalDate today = day(calls.stream().mapToLong(CallEvent::eventTimeMs).max().orElseThrow());
+        Map<String, Long> offered = new java.util.TreeMap<>();
+        for (CallEvent e : calls) {
+            if (day(e.eventTimeMs()).equals(today)) {
+                java.time.LocalTime t = java.time.Instant.ofEpochMilli(e.eventTimeMs()).atZone(java.time.ZoneId.of("Asia/Shanghai"))
+                        .toLocalTime();
+                offered.merge(String.format("%02d:%02d", t.getHour(), t.getMinute() / 15 * 15),
+                        e.type() == CallEventType.OFFERED ? 1L : 0L, Long::sum);
+            }
+        }
+        return offered.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList();
     }
 
     /** Today's rate is answered / offered; the last quarter hour's answered / (answered + abandoned). */

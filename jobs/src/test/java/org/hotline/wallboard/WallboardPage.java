@@ -30,6 +30,7 @@ final class WallboardPage implements AutoCloseable {
                   [tr.dataset.dimension].concat(Array.from(tr.children).map(td => td.textContent))),
               standing: Array.from(document.querySelectorAll('#standing tbody tr')).map(tr =>
                   [tr.dataset.unit].concat(Array.from(tr.children).map(td => td.textContent))),
+              quarterBars: Array.from(document.querySelectorAll('#quarters rect.today title')).map(t => t.textContent),
               alerts: Array.from(document.querySelectorAll('#alerts li')).map(li =>
                   [li.dataset.rule, li.className, li.querySelector('.subject').textContent]),
               staleBanner: !document.getElementById('stale-banner').hidden,
@@ -67,7 +68,7 @@ final class WallboardPage implements AutoCloseable {
         Map<String, Object> m = (Map<String, Object>) driver.executeScript(READ);
         return new Shown((Map<String, String>) m.get("fields"), (List<List<String>>) m.get("units"),
                 (List<String>) m.get("unitIds"), (List<List<String>>) m.get("hotspots"), (List<List<String>>) m.get("standing"),
-                (List<List<String>>) m.get("alerts"),
+                (List<List<String>>) m.get("alerts"), (List<String>) m.get("quarterBars"),
                 (Boolean) m.get("staleBanner"), (String) m.get("status"), ((Number) m.get("elementsInUnits")).intValue(),
                 (String) m.get("title"), (Boolean) m.get("injected"), (Boolean) m.get("loadedOnce"));
     }
@@ -83,7 +84,7 @@ final class WallboardPage implements AutoCloseable {
     }
 
     record Shown(Map<String, String> fields, List<List<String>> units, List<String> unitIds, List<List<String>> hotspots,
-            List<List<String>> standing, List<List<String>> alerts, boolean staleBanner, String status, int elementsInUnits, String title,
+            List<List<String>> standing, List<List<String>> alerts, List<String> quarterBars, boolean staleBanner, String status, int elementsInUnits, String title,
             boolean injected, boolean loadedOnce) {
 
         /** A figure as a number: the digits (and sign and decimal point) of its text. */

@@ -51,6 +51,15 @@ class WallboardQueriesITCase {
                 "('all', '', '15m', '2024-05-10 14:30:00', 10, 9, 1, 40, 70, 2)",
                 "('all', '', 'month', '2024-05-10 14:30:00', 40, 36, 4, 100, 900, 2)",
                 "('line', '12345', 'today', '2024-05-10 14:30:00', 99, 99, 0, 1, 1, 2)");
+        // Calls per quarter hour: today's and yesterday's, lines and regions summed; not the day before, nor after now.
+        insert("call_quarter_metrics (quarter, line, caller_region, offered, answered, abandoned, version)",
+                "('2024-05-10 14:15:00', '12345', 'A', 1, 1, 0, 1)",
+                "('2024-05-10 14:15:00', '12345', 'A', 5, 4, 1, 2)",
+                "('2024-05-10 14:15:00', '12345', 'B', 3, 3, 0, 1)",
+                "('2024-05-10 14:45:00', '12345', 'A', 9, 9, 0, 1)",
+                "('2024-05-09 14:15:00', '12345', 'A', 8, 6, 2, 1)",
+                "('2024-05-09 00:00:00', '12345', 'A', 2, 0, 0, 1)",
+                "('2024-05-08 14:15:00', '12345', 'A', 50, 50, 0, 1)");
         // Tickets city-wide: today and the month so far.
         insert("ticket_rolling (dimension, value, period, as_of, created, resolved_online, dispatched_tickets, completed, "
                         + "completed_on_time, sys_callbacks, sys_satisfied, spot_callbacks, spot_satisfied, version)",
@@ -102,6 +111,22 @@ class WallboardQueriesITCase {
                 "{\"offered\":30,\"answered\":27,\"abandoned\":3,\"connection_rate_pct\":90.00,\"longest_wait_s\":400}");
         assertThat(board.at("/calls/last_15_min").toString()).isEqualTo(
                 "{\"offered\":10,\"answered\":9,\"abandoned\":1,\"connection_rate_pct\":90.00,\"longest_wait_s\":70}");
+    }
+
+    @Test
+    void callsPerQuarterHourTodayBesideYesterday() {
+        JsonNode quarters = board.at("/calls/quarters");
+        assertThat(quarters).hasSize(96);
+        Map<String, String> shown = new java.util.LinkedHashMap<>();
+        quarters.forEach(q -> {
+            if (!q.get("today").isNull() || !q.get("yesterday").isNull()) {
+                shown.put(q.get("time").asText(), q.toString());
+            }
+        });
+        assertThat(shown).containsExactly(
+                Map.entry("00:00", "{\"time\":\"00:00\",\"today\":null,\"yesterday\":{\"offered\":2,\"connection_rate_pct\":null}}"),
+                Map.entry("14:15", "{\"time\":\"14:15\",\"today\":{\"offered\":8,\"connection_rate_pct\":87.50},"
+                        + "\"yesterday\":{\"offered\":8,\"connection_rate_pct\":75.00}}"));
     }
 
     @Test

@@ -33,7 +33,8 @@ import org.hotline.sql.ClickHouseSql;
 public final class Board {
 
     /** The page's queries, in {@code wallboard/queries/}: one refresh runs each once. */
-    public static final List<String> QUERIES = List.of("calls", "tickets", "units", "hotspots", "alerts", "standing");
+    public static final List<String> QUERIES = List.of("calls", "quarters", "tickets", "units", "hotspots", "alerts",
+            "standing");
 
     /** Rows shown in the unit table; the rest are counted. */
     static final int UNIT_ROWS = 15;
@@ -44,6 +45,7 @@ public final class Board {
     private final Duration staleAfter;
     private final Clock clock;
     private final String callsSql;
+    private final String quartersSql;
     private final String ticketsSql;
     private final String unitsSql;
     private final String hotspotsSql;
@@ -60,6 +62,7 @@ public final class Board {
         this.staleAfter = staleAfter;
         this.clock = clock;
         this.callsSql = query("calls", database);
+        this.quartersSql = query("quarters", database);
         this.ticketsSql = query("tickets", database);
         this.unitsSql = query("units", database);
         this.hotspotsSql = query("hotspots", database);
@@ -116,6 +119,7 @@ public final class Board {
         ObjectNode calls = board.putObject("calls");
         calls(calls.putObject("today"), c, "today", false);
         calls(calls.putObject("last_15_min"), c, "15m", true);
+        quarters(calls.putArray("quarters"));
 
         ObjectNode tickets = board.putObject("tickets");
         ObjectNode today = tickets.putObject("today");
@@ -183,6 +187,26 @@ public final class Board {
         out.put("abandoned", abandoned);
         rate(out, "connection_rate_pct", answered, ofCallsThatStoppedWaiting ? answered + abandoned : offered);
         out.put("longest_wait_s", c(row, "longest_wait_" + suffix));
+    }
+
+    /**
+     * Today's and yesterday's calls per quarter hour, side by side on the clock (00:00 to 23:45): offered, and the
+     * connection rate over the calls that stopped waiting in it (as for the last 15 minutes); null where a day has no
+     * calls at that time (today after now).
+     */
+    private void quarters(ArrayNode out) {
+        Map<String, ObjectNode> byTime = new java.util.TreeMap<>();
+        for (int q = 0; q < 96; q++) {
+            String time = String.format("%02d:%02d", q / 4, q % 4 * 15);
+            byTime.put(time, out.addObject().put("time", time).putNull("today").putNull("yesterday"));
+        }
+        for (JsonNode r : reader.rows(quartersSql)) {
+            ObjectNode slot = byTime.get(r.path("at").asText().substring(11, 16));
+            ObjectNode day = slot.putObject(r.path("today").asInt() == 1 ? "today" : "yesterday");
+            long answered = c(r, "answered");
+            day.put("offered", c(r, "offered"));
+            rate(day, "connection_rate_pct", answered, answered + c(r, "abandoned"));
+        }
     }
 
     /**
