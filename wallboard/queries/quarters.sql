@@ -1,7 +1,8 @@
 -- Calls per quarter hour today and yesterday (the city's days), all lines and caller regions together,
--- for the chart beside the call figures. The table's key starts with the quarter hour and its
--- partitions are months, so this reads two days of rows however long the history. "Today" is the day
--- of the last minute with calls, as in calls.sql.
+-- for the chart beside the call figures. The table's key starts with the quarter hour, so this reads
+-- two days of rows however long the history: the first condition, on the key column itself (a day and
+-- an hour before today), is what ClickHouse's index takes (18.16 does not take toDate of it); the
+-- second is the exact one. "Today" is the day of the last minute with calls, as in calls.sql.
 WITH (SELECT max(as_of) FROM ${db}.call_rolling FINAL WHERE dimension = 'all') AS now_minute
 SELECT
     toString(quarter) AS at,
@@ -10,6 +11,6 @@ SELECT
     sum(answered) AS answered,
     sum(abandoned) AS abandoned
 FROM ${db}.call_quarter_metrics FINAL
-WHERE toDate(quarter) >= toDate(now_minute) - 1 AND quarter <= now_minute
+WHERE quarter >= toStartOfDay(now_minute) - 90000 AND toDate(quarter) >= toDate(now_minute) - 1 AND quarter <= now_minute
 GROUP BY quarter
 ORDER BY quarter
