@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The assessment rules of DOMAIN.md, from its worked rows and at every edge. */
+/** The assessment rules of docs/domain.md, from its worked rows and at every edge. */
 class AssessmentTest {
 
     static Assessment.UnitMonth unit(String name, UnitGroup group, long tickets, long onTime, long extensions, long contacted,

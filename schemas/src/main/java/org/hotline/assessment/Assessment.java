@@ -15,7 +15,7 @@ import org.hotline.events.Wire;
 import org.hotline.figures.Rates;
 
 /**
- * The monthly assessment (考核) of DOMAIN.md: out of 100 plus up to 5 bonus. Percentages are taken
+ * The monthly assessment (考核) of docs/domain.md: out of 100 plus up to 5 bonus. Percentages are taken
  * to two decimals first, each score is rounded half-up to two decimals, and units are ranked within
  * their group (departments and companies also within their tier) by total, then valid tickets.
  */

@@ -10,7 +10,7 @@ import org.hotline.events.TicketEventType;
 /**
  * A ticket's life as a pure function of its events: replays them in event-time order and returns
  * the facts they contribute, the steps its life does not allow, and where it stands. The rules of
- * the hotline's assessment (DOMAIN.md):
+ * the hotline's assessment (docs/domain.md):
  * <ul>
  *   <li>A ticket and its outcomes (completed, on time, extended, contacted, callbacks) count for
  *       the unit that completes it, at the time of completion.</li>
