@@ -129,7 +129,7 @@ public final class HotlineJob {
         // and again for late events within the allowed lateness.
         SingleOutputStreamOperator<CallMinute> minutes = uniqueCalls
                 .keyBy(s -> MinuteSlices.minuteOf(s.event().eventTimeMs()))
-                .process(new MinuteSlices<>(new CallCounts(), s -> s.event().line() + '\u001f' + s.event().callerRegion(),
+                .process(new MinuteSlices<>(new CallCounts(), s -> Keys.join(s.event().line(), s.event().callerRegion()),
                         CallCounts::toMinute, TypeInformation.of(CallCounts.Acc.class), LATE_CALLS, settings.earlyUpdates(),
                         settings.allowedLateness()), TypeInformation.of(CallMinute.class))
                 .name("calls per minute").uid("call-minute-slices");
@@ -138,7 +138,7 @@ public final class HotlineJob {
         }
         // History for analysts: per quarter hour, line and caller region.
         minutes.map(m -> new Rollup.In(Rollup.Span.QUARTER_HOUR.start(m.minuteStartMs(), CITY_ZONE),
-                        m.line() + '\u001f' + m.callerRegion(), m.minuteStartMs(), callValues(m)))
+                        Keys.join(m.line(), m.callerRegion()), m.minuteStartMs(), callValues(m)))
                 .returns(Rollup.In.class).name("call quarter hours").uid("call-quarter-in")
                 .keyBy(Rollup.In::key)
                 .process(new Rollup(Rollup.Span.QUARTER_HOUR, CALL_MAXIMA, CITY_ZONE, settings.earlyUpdates(),
@@ -186,7 +186,7 @@ public final class HotlineJob {
         // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts.
         SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts
                 .keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
-                .process(new MinuteSlices<>(new FactCounts(), f -> f.dimension() + '\u001f' + f.value(), FactCounts::row,
+                .process(new MinuteSlices<>(new FactCounts(), f -> Keys.join(f.dimension(), f.value()), FactCounts::row,
                         TypeInformation.of(FactCounts.Acc.class), LATE_FACTS, settings.earlyUpdates(), settings.allowedLateness()),
                         TypeInformation.of(TicketMinute.class))
                 .name("tickets per minute").uid("ticket-minute-slices");
@@ -195,7 +195,7 @@ public final class HotlineJob {
         }
         // History for analysts: per day and slice.
         ticketMinutes.map(m -> new Rollup.In(Rollup.Span.DAY.start(m.minuteStartMs(), CITY_ZONE),
-                        m.dimension() + '\u001f' + m.value(), m.minuteStartMs(), m.counts()))
+                        Keys.join(m.dimension(), m.value()), m.minuteStartMs(), m.counts()))
                 .returns(Rollup.In.class).name("ticket days").uid("ticket-day-in")
                 .keyBy(Rollup.In::key)
                 .process(new Rollup(Rollup.Span.DAY, new boolean[FactKind.values().length], CITY_ZONE, settings.earlyUpdates(),
@@ -293,7 +293,7 @@ public final class HotlineJob {
 
     /** A minute row of one line and region counts city-wide and for its line. */
     static void callScopes(CallMinute m, Collector<Rolling.In> out) {
-        String slot = Rolling.slot(m.minuteStartMs(), m.line() + '\u001f' + m.callerRegion());
+        String slot = Rolling.slot(m.minuteStartMs(), Keys.join(m.line(), m.callerRegion()));
         out.collect(new Rolling.In("all", "", slot, m.minuteStartMs(), callValues(m)));
         out.collect(new Rolling.In("line", m.line(), slot, m.minuteStartMs(), callValues(m)));
     }

@@ -57,7 +57,7 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
 
         /** The key of its scope. */
         public String scope() {
-            return dimension + '\u001f' + value;
+            return Keys.join(dimension, value);
         }
     }
 
@@ -191,8 +191,8 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
             return false;
         }
         long now = Math.max(own, subtaskNow);
-        String dimension = key.substring(0, key.indexOf('\u001f'));
-        String value = key.substring(key.indexOf('\u001f') + 1);
+        String dimension = Keys.first(key);
+        String value = Keys.rest(key);
         int n = total.value().length;
         long[] shown = written.value();
         long[] figures = new long[periods.size() * n];
@@ -302,13 +302,13 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         return n;
     }
 
-    /** A slot names its minute first: {@code <minute ms>\u001f<slice>}. */
+    /** A slot names its minute first: the minute's start (ms) and the slice, {@link Keys#join joined}. */
     public static String slot(long minute, String slice) {
-        return minute + "\u001f" + slice;
+        return Keys.join(minute, slice);
     }
 
     private static long slotMinuteOf(String slot) {
-        return Long.parseLong(slot.substring(0, slot.indexOf('\u001f')));
+        return Long.parseLong(Keys.first(slot));
     }
 
     private long[] add(long[] to, long[] delta) {

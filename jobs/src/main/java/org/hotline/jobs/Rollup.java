@@ -50,11 +50,11 @@ public final class Rollup extends KeyedProcessFunction<String, Rollup.In, Rollup
         }
     }
 
-    /** A minute row of {@code slice} (e.g. {@code dimension\u001fvalue}), in the span starting at {@code spanStartMs}. */
+    /** A minute row of {@code slice} (e.g. a dimension and its value, {@link Keys#join joined}), in the span starting at {@code spanStartMs}. */
     public record In(long spanStartMs, String slice, long minute, long[] values) {
 
         public String key() {
-            return spanStartMs + "\u001f" + slice;
+            return Keys.join(spanStartMs, slice);
         }
     }
 
@@ -63,8 +63,7 @@ public final class Rollup extends KeyedProcessFunction<String, Rollup.In, Rollup
 
         /** The slice's two parts: {@code part(0)} before the separator, {@code part(1)} after. */
         public String part(int i) {
-            int sep = slice.indexOf('\u001f');
-            return i == 0 ? slice.substring(0, sep) : slice.substring(sep + 1);
+            return i == 0 ? Keys.first(slice) : Keys.rest(slice);
         }
     }
 
@@ -154,12 +153,12 @@ public final class Rollup extends KeyedProcessFunction<String, Rollup.In, Rollup
             return;
         }
         String key = ctx.getCurrentKey();
-        out.collect(new Out(spanOf(key), key.substring(key.indexOf('\u001f') + 1), sum.value().clone(), versions.next()));
+        out.collect(new Out(spanOf(key), Keys.rest(key), sum.value().clone(), versions.next()));
         unwritten.clear();
     }
 
     private static long spanOf(String key) {
-        return Long.parseLong(key.substring(0, key.indexOf('\u001f')));
+        return Long.parseLong(Keys.first(key));
     }
 
     /** Entries the current key holds (for tests: a final span holds none). */
