@@ -147,7 +147,11 @@ public final class Bulletin {
     }
 
     static String pct(JsonNode v) {
-        return v.decimalValue().setScale(2, RoundingMode.HALF_UP).toPlainString() + " %";
+        return pct(v.decimalValue());
+    }
+
+    static String pct(BigDecimal v) {
+        return v.setScale(2, RoundingMode.HALF_UP).toPlainString() + " %";
     }
 
     static String share(long part, long whole) {
@@ -211,10 +215,13 @@ public final class Bulletin {
                 .append("<style>body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;max-width:1100px;margin:2em auto;color:#222}"
                         + "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em}"
                         + "td.n,th.n{text-align:right}h2{border-bottom:2px solid #c00;padding-bottom:.2em}"
-                        + "svg text{font-size:12px}tr.critical td{background:#fdd}tr.warning td{background:#ffd}"
+                        + "tr.critical td{background:#fdd}tr.warning td{background:#ffd}"
+                        // each figure once: a table whose last column draws the row's value as a bar
+                        + "table.bars{width:100%}td.bar{border:none;width:50%}td.bar span{display:block;height:.9em;background:#c33;"
+                        + "-webkit-print-color-adjust:exact;print-color-adjust:exact}td.bar span.rate{background:#36c}"
                         // printed (or saved as a PDF) on A4: full width, no section split across pages where it fits
                         + "@media print{@page{size:A4;margin:14mm}body{max-width:none;margin:0;font-size:10.5pt}"
-                        + "section{break-inside:avoid}h2{break-after:avoid}svg{max-width:100%;height:auto}}"
+                        + "section{break-inside:avoid}h2{break-after:avoid}}"
                         + "</style></head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");
         h.append("<section id=\"summary\"><h2>综述 Summary</h2>\n");
@@ -239,18 +246,21 @@ public final class Bulletin {
         counts(report.at("/tickets/desks")).forEach((k, v) -> special.put("desk: " + k, v));
         countsSection(h, "special-lines", "专线 Civilised city and desks", special);
 
-        Map<String, Long> daily = new LinkedHashMap<>();
-        Map<String, String> dailyRates = new LinkedHashMap<>();
+        // the days' rates, each drawn between the month's lowest (less a point) and highest
+        Map<String, BigDecimal> daily = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = report.at("/calls/by_day").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            daily.put(e.getKey(), e.getValue().get("connection_rate_pct").decimalValue().multiply(BigDecimal.valueOf(100)).longValue());
-            dailyRates.put(e.getKey(), pct(e.getValue().get("connection_rate_pct")));
+            daily.put(e.getKey(), e.getValue().get("connection_rate_pct").decimalValue());
         }
+        double top = daily.values().stream().mapToDouble(BigDecimal::doubleValue).max().orElse(100);
+        double floor = Math.max(0, daily.values().stream().mapToDouble(BigDecimal::doubleValue).min().orElse(0) - 1);
         h.append("<section id=\"connection-by-day\"><h2>每日接通率 Connection rate by day</h2>\n")
-                .append(columns(daily)).append("<table><tr><th>Day</th><th class=\"n\">Connection rate</th></tr>\n");
-        dailyRates.forEach((day, rate) -> h.append("<tr><td>").append(esc(day)).append("</td><td class=\"n value\">")
-                .append(esc(rate)).append("</td></tr>\n"));
-        h.append("</table></section>\n");
+                .append("<table class=\"bars\"><tr><th>Day</th><th class=\"n\">Connection rate</th><th></th></tr>\n");
+        daily.forEach((day, rate) -> h.append("<tr><td>").append(esc(day)).append("</td><td class=\"n value\">")
+                .append(esc(pct(rate))).append("</td>").append(bar(rate.doubleValue() - floor, top - floor, "rate"))
+                .append("</tr>\n"));
+        h.append("</table><p>Bars from ").append(String.format("%.2f", floor)).append(" % (the lowest day less a point).</p>"
+                + "</section>\n");
 
         h.append("<section id=\"ranking\"><h2>考核排名 Assessment ranking</h2>\n");
         rankingTables().forEach((title2, scores) -> {
@@ -291,50 +301,20 @@ public final class Bulletin {
     }
 
     private static void countsSection(StringBuilder h, String id, String title, Map<String, Long> counts) {
-        Map<String, Long> labelled = new LinkedHashMap<>();
-        counts.forEach((k, v) -> labelled.put(label(k), v));
-        h.append("<section id=\"").append(id).append("\"><h2>").append(esc(title)).append("</h2>\n").append(bars(labelled))
-                .append("<table><tr><th>").append("Item").append("</th><th class=\"n\">Count</th></tr>\n");
+        long max = counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        h.append("<section id=\"").append(id).append("\"><h2>").append(esc(title)).append("</h2>\n")
+                .append("<table class=\"bars\"><tr><th>").append("Item").append("</th><th class=\"n\">Count</th><th></th></tr>\n");
         counts.forEach((k, v) -> h.append("<tr><td class=\"label\" data-code=\"").append(esc(k)).append("\">").append(esc(label(k)))
-                .append("</td><td class=\"n value\">").append(count(v)).append("</td></tr>\n"));
+                .append("</td><td class=\"n value\">").append(count(v)).append("</td>").append(bar(v, max, "count"))
+                .append("</tr>\n"));
         h.append("</table></section>\n");
     }
 
-    /** A horizontal bar chart. */
-    static String bars(Map<String, Long> counts) {
-        long max = counts.values().stream().mapToLong(Long::longValue).max().orElse(1);
-        int rowHeight = 20;
-        StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"")
-                .append(counts.size() * rowHeight + 10).append("\" role=\"img\">");
-        int y = 5;
-        for (Map.Entry<String, Long> e : counts.entrySet()) {
-            long width = max == 0 ? 0 : Math.round(440.0 * e.getValue() / max);
-            s.append("<text x=\"0\" y=\"").append(y + 14).append("\">").append(esc(e.getKey())).append("</text>")
-                    .append("<rect x=\"380\" y=\"").append(y + 3).append("\" width=\"").append(width)
-                    .append("\" height=\"14\" fill=\"#c33\"/>").append("<text x=\"").append(385 + width).append("\" y=\"")
-                    .append(y + 14).append("\">").append(count(e.getValue())).append("</text>");
-            y += rowHeight;
-        }
-        return s.append("</svg>\n").toString();
-    }
-
-    /** A column chart of values in hundredths of a percent, scaled between their minimum and maximum. */
-    static String columns(Map<String, Long> hundredths) {
-        long max = hundredths.values().stream().mapToLong(Long::longValue).max().orElse(1);
-        long min = hundredths.values().stream().mapToLong(Long::longValue).min().orElse(0);
-        long floor = Math.max(0, min - 100);
-        StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-                .append(Math.max(100, hundredths.size() * 22 + 10)).append("\" height=\"160\" role=\"img\">");
-        int x = 5;
-        for (Map.Entry<String, Long> e : hundredths.entrySet()) {
-            long h = max == floor ? 100 : Math.round(120.0 * (e.getValue() - floor) / (max - floor));
-            s.append("<rect x=\"").append(x).append("\" y=\"").append(130 - h).append("\" width=\"16\" height=\"").append(h)
-                    .append("\" fill=\"#36c\"><title>").append(esc(e.getKey())).append("</title></rect>")
-                    .append("<text x=\"").append(x).append("\" y=\"150\">").append(esc(e.getKey().substring(e.getKey().length() - 2)))
-                    .append("</text>");
-            x += 22;
-        }
-        return s.append("</svg>\n").toString();
+    /** A row's value drawn as a bar, as wide as its share of {@code max}: the chart is the table's last column. */
+    static String bar(double value, double max, String kind) {
+        double share = max <= 0 ? 0 : Math.max(0, Math.min(1, value / max));
+        return "<td class=\"bar\"><span class=\"" + kind + "\" style=\"width:" + String.format(java.util.Locale.ROOT, "%.1f", 100 * share)
+                + "%\"></span></td>";
     }
 
     static String esc(String s) {

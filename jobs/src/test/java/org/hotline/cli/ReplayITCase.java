@@ -343,7 +343,13 @@ class ReplayITCase {
                 .contains(tickets.get("callback_satisfaction_pct").decimalValue().setScale(2) + " %")
                 .contains("热点问题前列为" + tickets.get("hotspot_categories").fieldNames().next())
                 .contains(String.format("%,d valid tickets", tickets.get("valid").asLong()));
-        assertThat(page.select("#channels svg rect")).hasSize(tickets.get("by_channel").size());
+        // each section says its figures once: one table, its last column the bars (the largest full width)
+        for (String section : List.of("#channels", "#regions", "#request-types", "#hotspots", "#connection-by-day")) {
+            assertThat(page.select(section + " table")).as(section).hasSize(1);
+            assertThat(page.select(section + " svg")).as(section).isEmpty();
+        }
+        assertThat(page.select("#channels td.bar span")).hasSize(tickets.get("by_channel").size())
+                .first().satisfies(bar -> assertThat(bar.attr("style")).isEqualTo("width:100.0%"));
         // every unit's rank and total as the assessment of the published figures has them
         Map<String, String> expected = new HashMap<>();
         rankingCsv.lines().skip(1).forEach(l -> {
