@@ -51,7 +51,7 @@ public final class AlertFunctions {
         }
 
         /** Evaluates {@code rule} with {@code value}; returns the alert to send, or null. */
-        Alert evaluate(String rule, Hysteresis thresholds, double value, long time, Alert template) throws Exception {
+        Alert evaluate(String rule, Hysteresis thresholds, double value, long time, Alert.Subject about) throws Exception {
             String stored = levels.get(rule);
             Hysteresis.Level current = stored == null ? Hysteresis.Level.NONE : Hysteresis.Level.valueOf(stored);
             Hysteresis.Step step = thresholds.next(current, value);
@@ -60,9 +60,7 @@ public final class AlertFunctions {
             }
             levels.put(rule, step.level().name());
             Hysteresis.Level reported = step.level() == Hysteresis.Level.NONE ? current : step.level();
-            return new Alert(rule, template.key(), template.unit(), template.topic(), template.category(), template.ticketId(),
-                    Hysteresis.severity(reported), step.state(), value, thresholds.threshold(reported), template.windowStartMs(),
-                    template.windowEndMs(), time);
+            return Alert.of(rule, about, Hysteresis.severity(reported), step.state(), value, thresholds.threshold(reported), time);
         }
 
         static void emit(Alert a, Collector<Alert> out) {
@@ -183,7 +181,7 @@ public final class AlertFunctions {
             }
             counts.update(c);
             String unit = ctx.getCurrentKey();
-            Alert about = new Alert(null, unit, unit, null, null, null, null, null, 0, 0, null, null, 0);
+            Alert.Subject about = Alert.Subject.unit(unit);
             emit(evaluate("backlog", AlertRules.higher(rules.settings("backlog", unit)), c[1], time, about), out);
             emit(evaluate("backlog_size", AlertRules.higher(rules.settings("backlog_size", unit)), c[0], time, about), out);
         }
@@ -231,8 +229,7 @@ public final class AlertFunctions {
             long window = (long) (AlertRules.number(s, "window_hours") * HOUR);
             all.removeIf(t -> t <= now - window - HOUR * 24 * 30); // forget what is long past
             long count = all.stream().filter(t -> t > now - window && t <= now).count();
-            Alert about = new Alert(null, ctx.getCurrentKey(), unitAndCategory[0], null, unitAndCategory[1], null, null, null,
-                    0, 0, now - window, now, 0);
+            Alert.Subject about = Alert.Subject.returns(ctx.getCurrentKey(), unitAndCategory[0], unitAndCategory[1], now - window, now);
             emit(evaluate("concentrated_returns", AlertRules.higher(s), count, now, about), out);
             all.stream().filter(t -> t > now - window).min(Long::compare)
                     .ifPresent(oldest -> ctx.timerService().registerEventTimeTimer(oldest + window + 1));
@@ -292,7 +289,7 @@ public final class AlertFunctions {
             // the count only grows; the alert ends when the ticket is done
             double value = t.done ? 0 : t.dispatches;
             String id = ctx.getCurrentKey();
-            Alert about = new Alert(null, id, t.unit, null, t.category, id, null, null, 0, 0, null, null, 0);
+            Alert.Subject about = Alert.Subject.ticket(id, t.unit, t.category);
             emit(evaluate("bouncing_ticket", AlertRules.higher(rules.settings("bouncing_ticket", null)), value, time, about), out);
         }
     }
@@ -390,8 +387,8 @@ public final class AlertFunctions {
             Hysteresis h = new Hysteresis(AlertRules.number(s, "min_count"), AlertRules.number(s, "critical_count"), 1, true);
             String[] dimensionValue = ctx.getCurrentKey().split("\\|", 2);
             boolean topic = dimensionValue[0].equals("topic");
-            Alert about = new Alert(null, ctx.getCurrentKey(), null, topic ? dimensionValue[1] : null,
-                    topic ? null : dimensionValue[1], null, null, null, 0, 0, (nowHour - window + 1) * HOUR, (nowHour + 1) * HOUR, 0);
+            Alert.Subject about = Alert.Subject.hotspot(ctx.getCurrentKey(), topic ? dimensionValue[1] : null,
+                    topic ? null : dimensionValue[1], (nowHour - window + 1) * HOUR, (nowHour + 1) * HOUR);
             emit(evaluate("emerging_hotspot", h, value, now, about), out);
             if (current > 0) {
                 ctx.timerService().registerEventTimeTimer((nowHour + 1) * HOUR); // look again as the window moves on
@@ -473,10 +470,10 @@ public final class AlertFunctions {
             String line = ctx.getCurrentKey();
             long end = minuteStart + 60_000L;
             if (offered >= AlertRules.number(s, "min_offered")) {
-                Alert about = new Alert(null, line, null, null, null, null, null, null, 0, 0, end - window, end, 0);
+                Alert.Subject about = Alert.Subject.line(line, end - window, end);
                 emit(evaluate("connection_rate", AlertRules.lower(s), 100.0 * answered / offered, end, about), out);
             }
-            Alert about = new Alert(null, line, null, null, null, null, null, null, 0, 0, minuteStart, end, 0);
+            Alert.Subject about = Alert.Subject.line(line, minuteStart, end);
             emit(evaluate("long_wait", AlertRules.higher(rules.settings("long_wait", null)), maxWait, end, about), out);
         }
     }
