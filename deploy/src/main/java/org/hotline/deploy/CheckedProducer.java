@@ -114,10 +114,14 @@ public final class CheckedProducer implements AutoCloseable {
             onTopic.put(topic, after.get(topic) - endOffsetsBefore.get(topic));
         }
         Delivery d = new Delivery(sent, onTopic);
-        long missing = sent.keySet().stream().mapToLong(t -> Math.max(0, sent.get(t) - onTopic.get(t))).sum();
+        long missing = sent.keySet().stream()
+                .mapToLong(t -> Math.max(0, sent.get(t) - onTopic.get(t)))
+                .sum();
         if (missing > 0) {
-            throw new NotStoredException(String.format("%,d record(s) acknowledged but not on the topics at %s: %s",
-                    missing, bootstrap, d), stored() - missing, null);
+            throw new NotStoredException(
+                    String.format("%,d record(s) acknowledged but not on the topics at %s: %s", missing, bootstrap, d),
+                    stored() - missing,
+                    null);
         }
         return d;
     }
@@ -136,8 +140,12 @@ public final class CheckedProducer implements AutoCloseable {
         Exception e = firstFailure.get();
         if (e != null) {
             producer.flush(); // settle the records still in flight, so that the counts are final
-            throw new NotStoredException(String.format("%,d record(s) handed to Kafka at %s were not stored: %s",
-                    handedOver.get() - stored(), bootstrap, e.getMessage()), stored(), e);
+            throw new NotStoredException(
+                    String.format(
+                            "%,d record(s) handed to Kafka at %s were not stored: %s",
+                            handedOver.get() - stored(), bootstrap, e.getMessage()),
+                    stored(),
+                    e);
         }
     }
 
@@ -150,26 +158,36 @@ public final class CheckedProducer implements AutoCloseable {
     public static Map<String, Long> endOffsets(String bootstrap, Set<String> topics) {
         try (Admin admin = LocalKafka.admin(bootstrap)) {
             Set<String> existing = admin.listTopics().names().get();
-            List<String> missing = topics.stream().filter(t -> !existing.contains(t)).sorted().toList();
+            List<String> missing =
+                    topics.stream().filter(t -> !existing.contains(t)).sorted().toList();
             if (!missing.isEmpty()) {
-                throw new IllegalStateException("no such topic on Kafka at " + bootstrap + ": " + String.join(", ", missing)
-                        + " (topics are created with their partitions before anything is sent)");
+                throw new IllegalStateException(
+                        "no such topic on Kafka at " + bootstrap + ": " + String.join(", ", missing)
+                                + " (topics are created with their partitions before anything is sent)");
             }
-            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
+            Map<String, TopicDescription> described =
+                    admin.describeTopics(topics).allTopicNames().get();
             Map<TopicPartition, OffsetSpec> latest = described.values().stream()
                     .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
                     .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
             Map<String, Long> sums = new LinkedHashMap<>();
             topics.forEach(t -> sums.put(t, 0L));
-            admin.listOffsets(latest).all().get().forEach((tp, info) -> sums.merge(tp.topic(), info.offset(), Long::sum));
+            admin.listOffsets(latest)
+                    .all()
+                    .get()
+                    .forEach((tp, info) -> sums.merge(tp.topic(), info.offset(), Long::sum));
             return sums;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw new IllegalStateException("Kafka at " + bootstrap + " did not answer (is it running, is the address "
-                        + "right?): " + e.getCause().getMessage(), e.getCause());
+                throw new IllegalStateException(
+                        "Kafka at " + bootstrap + " did not answer (is it running, is the address " + "right?): "
+                                + e.getCause().getMessage(),
+                        e.getCause());
             }
-            throw new IllegalStateException("could not read the offsets of " + topics + " at " + bootstrap + ": "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "could not read the offsets of " + topics + " at " + bootstrap + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -11,9 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +74,8 @@ public final class LocalClickHouse implements AutoCloseable {
                 Files.createDirectories(dir.resolve(sub));
             }
             // Two servers on one data folder would corrupt it: the folder is ours while the server runs.
-            FileChannel lockFile = FileChannel.open(dir.resolve("hotline.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel lockFile =
+                    FileChannel.open(dir.resolve("hotline.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = lockFile.tryLock();
             if (lock == null) {
                 lockFile.close();
@@ -82,7 +83,12 @@ public final class LocalClickHouse implements AutoCloseable {
                         + "; stop it first (or use --work-dir or --clickhouse-url)");
             }
             Map<String, String> values = Map.of(
-                    "dir", dir.toString(), "http_port", Integer.toString(httpPort), "tcp_port", Integer.toString(tcpPort));
+                    "dir",
+                    dir.toString(),
+                    "http_port",
+                    Integer.toString(httpPort),
+                    "tcp_port",
+                    Integer.toString(tcpPort));
             Path config = dir.resolve("config/config.xml");
             Files.writeString(config, template("config.xml", values));
             Files.writeString(dir.resolve("config/users.xml"), template("users.xml", values));
@@ -114,8 +120,11 @@ public final class LocalClickHouse implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ping = HttpRequest.newBuilder(URI.create(httpUrl() + "/ping")).timeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ping = HttpRequest.newBuilder(URI.create(httpUrl() + "/ping"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -137,7 +146,8 @@ public final class LocalClickHouse implements AutoCloseable {
             Processes.sleep(100);
         }
         close();
-        throw new IllegalStateException("clickhouse-server did not answer within " + START_TIMEOUT + "; see " + dir.resolve("log"));
+        throw new IllegalStateException(
+                "clickhouse-server did not answer within " + START_TIMEOUT + "; see " + dir.resolve("log"));
     }
 
     public String httpUrl() {

@@ -84,9 +84,12 @@ public final class LocalKafka implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
                 "-Djava.io.tmpdir=" + dir.toAbsolutePath().resolve("tmp"),
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 LocalKafka.class.getName(),
-                dir.toAbsolutePath().toString(), Integer.toString(brokerPort), Integer.toString(controllerPort)));
+                dir.toAbsolutePath().toString(),
+                Integer.toString(brokerPort),
+                Integer.toString(controllerPort)));
         try {
             Files.createDirectories(dir.resolve("tmp"));
             Files.createDirectories(logFile.toAbsolutePath().getParent());
@@ -116,11 +119,14 @@ public final class LocalKafka implements AutoCloseable {
         KafkaConfig config = format(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.shutdown();
-            server.awaitShutdown();
-            stopped.countDown();
-        }, "kafka-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.shutdown();
+                            server.awaitShutdown();
+                            stopped.countDown();
+                        },
+                        "kafka-shutdown"));
         server.startup();
         System.out.println("Kafka broker listening on 127.0.0.1:" + args[1]);
         stopped.await();
@@ -157,10 +163,12 @@ public final class LocalKafka implements AutoCloseable {
             }
             if (!Files.exists(dir.resolve("log/meta.properties"))) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
-                int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString()},
+                int rc = StorageTool.execute(
+                        new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", cfg.toString()},
                         new PrintStream(out, true, StandardCharsets.UTF_8));
                 if (rc != 0) {
-                    throw new IllegalStateException("formatting the Kafka log dir failed: " + out.toString(StandardCharsets.UTF_8));
+                    throw new IllegalStateException(
+                            "formatting the Kafka log dir failed: " + out.toString(StandardCharsets.UTF_8));
                 }
             }
         } catch (IOException e) {
@@ -177,7 +185,10 @@ public final class LocalKafka implements AutoCloseable {
                     throw new IllegalStateException("the Kafka broker process exited with code " + process.exitValue());
                 }
                 try {
-                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(2, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         return;
                     }
                 } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -203,9 +214,13 @@ public final class LocalKafka implements AutoCloseable {
     }
 
     public static Admin admin(String bootstrap) {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                20_000));
     }
 
     /**
@@ -244,7 +259,8 @@ public final class LocalKafka implements AutoCloseable {
      * Waits until every topic has its partitions, each with a leader: the controller answers a creation before
      * the broker serves the new partitions, and a record sent in between waits for metadata.
      */
-    private static void awaitLeaders(Admin admin, Map<String, Integer> partitions) throws InterruptedException, ExecutionException {
+    private static void awaitLeaders(Admin admin, Map<String, Integer> partitions)
+            throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (true) {
             Map<String, TopicDescription> d;
@@ -257,15 +273,20 @@ public final class LocalKafka implements AutoCloseable {
                 d = Map.of();
             }
             Map<String, TopicDescription> described = d;
-            List<String> notReady = partitions.keySet().stream().filter(t -> !described.containsKey(t)
-                    || described.get(t).partitions().size() < partitions.get(t)
-                    || described.get(t).partitions().stream().anyMatch(p -> p.leader() == null || p.leader().isEmpty()))
-                    .sorted().toList();
+            List<String> notReady = partitions.keySet().stream()
+                    .filter(t -> !described.containsKey(t)
+                            || described.get(t).partitions().size() < partitions.get(t)
+                            || described.get(t).partitions().stream()
+                                    .anyMatch(p ->
+                                            p.leader() == null || p.leader().isEmpty()))
+                    .sorted()
+                    .toList();
             if (notReady.isEmpty()) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topics without their partitions or leaders after " + READY_TIMEOUT + ": " + notReady);
+                throw new IllegalStateException(
+                        "topics without their partitions or leaders after " + READY_TIMEOUT + ": " + notReady);
             }
             Processes.sleep(100);
         }

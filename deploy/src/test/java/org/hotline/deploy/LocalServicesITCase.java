@@ -32,7 +32,8 @@ class LocalServicesITCase {
     static String query(LocalClickHouse ch, String user, String sql) throws Exception {
         // POST: ClickHouse treats every GET as read-only.
         HttpRequest req = HttpRequest.newBuilder(URI.create(ch.httpUrl() + "/?user=" + user))
-                .POST(HttpRequest.BodyPublishers.ofString(sql)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(sql))
+                .build();
         HttpResponse<String> r = HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(r.body());
@@ -47,7 +48,8 @@ class LocalServicesITCase {
             assertThat(query(ch, "default", "SELECT 1 + 1")).isEqualTo("2");
             query(ch, "default", "CREATE TABLE default.t (x UInt8) ENGINE = MergeTree ORDER BY x");
             query(ch, "default", "INSERT INTO default.t VALUES (7)");
-            assertThat(query(ch, "hotline_reader", "SELECT sum(x) FROM default.t")).isEqualTo("7");
+            assertThat(query(ch, "hotline_reader", "SELECT sum(x) FROM default.t"))
+                    .isEqualTo("7");
             assertThatThrownBy(() -> query(ch, "hotline_reader", "INSERT INTO default.t VALUES (8)"))
                     .hasMessageContaining("readonly");
             assertThat(Files.exists(dir.resolve("ch/data"))).isTrue();
@@ -81,11 +83,16 @@ class LocalServicesITCase {
             throw new AssertionError(e);
         }
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "probe",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "probe",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
             consumer.subscribe(List.of("probe"));
             long deadline = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < deadline) {

@@ -1,11 +1,11 @@
 package org.hotline.assessment;
 
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.Reader;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,8 +22,19 @@ import org.hotline.events.Wire;
 public final class AssessmentCsv {
     private AssessmentCsv() {}
 
-    public static final List<String> INPUT_COLUMNS = List.of("unit", "group", "tickets", "on_time", "extensions", "contacted",
-            "sys_satisfaction_pct", "spot_satisfaction_pct", "rejects", "knowledge_base", "cooperation", "bonus");
+    public static final List<String> INPUT_COLUMNS = List.of(
+            "unit",
+            "group",
+            "tickets",
+            "on_time",
+            "extensions",
+            "contacted",
+            "sys_satisfaction_pct",
+            "spot_satisfaction_pct",
+            "rejects",
+            "knowledge_base",
+            "cooperation",
+            "bonus");
     public static final String HEADER = "group,tier,rank,unit,tickets,on_time_score,delay_score,contact_score,"
             + "satisfaction_score,reject_score,knowledge_base,cooperation,bonus,total";
 
@@ -36,8 +47,10 @@ public final class AssessmentCsv {
 
     public static List<Assessment.UnitMonth> read(Reader in) throws IOException {
         List<String[]> rows = new ArrayList<>();
-        try (MappingIterator<String[]> it = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY)
-                .readerFor(String[].class).readValues(in)) {
+        try (MappingIterator<String[]> it = new CsvMapper()
+                .enable(CsvParser.Feature.WRAP_AS_ARRAY)
+                .readerFor(String[].class)
+                .readValues(in)) {
             while (it.hasNext()) {
                 rows.add(it.next()); // one record a line: record i is line i + 1
             }
@@ -69,12 +82,24 @@ public final class AssessmentCsv {
             String unit = r.text("unit");
             UnitGroup group = Wire.parse(UnitGroup.class, r.text("group").toLowerCase(Locale.ROOT));
             if (group == null) {
-                throw new BadInput(lineNo, "group", "unknown group '" + r.text("group") + "' (district, park, department, enterprise)");
+                throw new BadInput(
+                        lineNo,
+                        "group",
+                        "unknown group '" + r.text("group") + "' (district, park, department, enterprise)");
             }
             long tickets = r.count("tickets");
-            units.add(new Assessment.UnitMonth(unit, group, tickets, r.atMost("on_time", tickets),
-                    r.atMost("extensions", tickets), r.atMost("contacted", tickets), r.pct("sys_satisfaction_pct"),
-                    r.pct("spot_satisfaction_pct"), r.count("rejects"), r.number("knowledge_base"), r.number("cooperation"),
+            units.add(new Assessment.UnitMonth(
+                    unit,
+                    group,
+                    tickets,
+                    r.atMost("on_time", tickets),
+                    r.atMost("extensions", tickets),
+                    r.atMost("contacted", tickets),
+                    r.pct("sys_satisfaction_pct"),
+                    r.pct("spot_satisfaction_pct"),
+                    r.count("rejects"),
+                    r.number("knowledge_base"),
+                    r.number("cooperation"),
                     r.number("bonus")));
         }
         return units;
@@ -89,9 +114,22 @@ public final class AssessmentCsv {
         out.println(HEADER);
         for (Assessment.Score s : scores) {
             Assessment.UnitMonth u = s.unit();
-            out.println(String.join(",", u.group().wire(), s.tier(), String.valueOf(s.rank()), u.unit(),
-                    String.valueOf(u.tickets()), two(s.onTime()), two(s.delay()), two(s.contact()), two(s.satisfaction()),
-                    two(s.reject()), two(u.knowledgeBase()), two(u.cooperation()), two(u.bonus()), two(s.total())));
+            out.println(String.join(
+                    ",",
+                    u.group().wire(),
+                    s.tier(),
+                    String.valueOf(s.rank()),
+                    u.unit(),
+                    String.valueOf(u.tickets()),
+                    two(s.onTime()),
+                    two(s.delay()),
+                    two(s.contact()),
+                    two(s.satisfaction()),
+                    two(s.reject()),
+                    two(u.knowledgeBase()),
+                    two(u.cooperation()),
+                    two(u.bonus()),
+                    two(s.total())));
         }
     }
 

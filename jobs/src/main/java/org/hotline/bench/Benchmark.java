@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,7 +19,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.hotline.config.HotlineConfig;
 import org.hotline.deploy.CheckedProducer;
 import org.hotline.deploy.LocalKafka;
@@ -43,17 +43,34 @@ import org.hotline.sql.ClickHouseSql;
 public final class Benchmark {
 
     /** What one run measured. */
-    public record Result(long events, double ceiling1, double ceiling2, double engine1, double engine2, double engineReadableS,
-            double pipeline, double pipelineSteady, double rowsPerEvent, double[] latencyMs, double[] wallboardMs) {
+    public record Result(
+            long events,
+            double ceiling1,
+            double ceiling2,
+            double engine1,
+            double engine2,
+            double engineReadableS,
+            double pipeline,
+            double pipelineSteady,
+            double rowsPerEvent,
+            double[] latencyMs,
+            double[] wallboardMs) {
 
         /** The figures on one line; one not measured reads {@code n/a}. */
         public String machineReadable() {
-            return String.format("pipeline_events_per_s=%s pipeline_steady_events_per_s=%s ceiling_events_per_s=%s "
+            return String.format(
+                    "pipeline_events_per_s=%s pipeline_steady_events_per_s=%s ceiling_events_per_s=%s "
                             + "clickhouse_engine_rows_per_s=%s ratio=%s latency_p50_ms=%s latency_p99_ms=%s wallboard_read_ms_1m=%s "
-                            + "wallboard_read_ms_36m=%s rows_per_event=%s", whole(pipeline), whole(pipelineSteady), whole(ceiling2),
+                            + "wallboard_read_ms_36m=%s rows_per_event=%s",
+                    whole(pipeline),
+                    whole(pipelineSteady),
+                    whole(ceiling2),
                     whole(engine2),
-                    Double.isNaN(pipeline / ceiling2) ? "n/a" : String.format("%.3f", pipeline / ceiling2), whole(latencyMs[0]),
-                    whole(latencyMs[2]), whole(wallboardMs[0]), whole(wallboardMs[1]),
+                    Double.isNaN(pipeline / ceiling2) ? "n/a" : String.format("%.3f", pipeline / ceiling2),
+                    whole(latencyMs[0]),
+                    whole(latencyMs[2]),
+                    whole(wallboardMs[0]),
+                    whole(wallboardMs[1]),
                     Double.isNaN(rowsPerEvent) ? "n/a" : String.format("%.2f", rowsPerEvent));
         }
 
@@ -74,7 +91,12 @@ public final class Benchmark {
         this(config, profile, months, out, Map.of("flink", ProcessHandle.current()));
     }
 
-    public Benchmark(HotlineConfig config, Profile profile, int months, Consumer<String> out, Map<String, ProcessHandle> processes) {
+    public Benchmark(
+            HotlineConfig config,
+            Profile profile,
+            int months,
+            Consumer<String> out,
+            Map<String, ProcessHandle> processes) {
         this.processes = processes;
         this.config = config;
         this.profile = profile;
@@ -83,7 +105,13 @@ public final class Benchmark {
     }
 
     /** What can be measured; a run measures all of them unless told otherwise. */
-    public enum Step { CEILING, ENGINE, PIPELINE, LATENCY, WALLBOARD }
+    public enum Step {
+        CEILING,
+        ENGINE,
+        PIPELINE,
+        LATENCY,
+        WALLBOARD
+    }
 
     /** Months of history the wallboard step reads at last (the generated months, then earlier copies of them). */
     static final int HISTORY_MONTHS = 36;
@@ -93,12 +121,20 @@ public final class Benchmark {
         out.accept("Generating " + months + " month(s) of " + profile.name() + " and sending them to Kafka...");
         long events = 0;
         for (int i = 0; i < months; i++) {
-            MonthSimulator.Month m = new MonthSimulator(profile.withMonth(profile.month().plusMonths(i)), 2023 + i).generate();
-            new KafkaPlayback(config.kafka.clientProperties(), config.kafka.bootstrapServers, config.kafka.callsTopic,
-                    config.kafka.ticketsTopic, profile.zone()).play(m, 0, s -> {});
+            MonthSimulator.Month m =
+                    new MonthSimulator(profile.withMonth(profile.month().plusMonths(i)), 2023 + i).generate();
+            new KafkaPlayback(
+                            config.kafka.clientProperties(),
+                            config.kafka.bootstrapServers,
+                            config.kafka.callsTopic,
+                            config.kafka.ticketsTopic,
+                            profile.zone())
+                    .play(m, 0, s -> {});
             events += m.size();
         }
-        out.accept(String.format("  %,d events on %s and %s (2 partitions each)", events, config.kafka.callsTopic, config.kafka.ticketsTopic));
+        out.accept(String.format(
+                "  %,d events on %s and %s (2 partitions each)",
+                events, config.kafka.callsTopic, config.kafka.ticketsTopic));
 
         double ceiling1 = Double.NaN;
         double ceiling2 = Double.NaN;
@@ -114,41 +150,60 @@ public final class Benchmark {
         if (steps.contains(Step.ENGINE)) {
             ClickHouseEngine engine = new ClickHouseEngine(config, out);
             engine1 = engine.ingest(events, 1);
-            out.accept(String.format("ClickHouse Kafka engine, one consumer:             %,.0f rows/s (first rows readable after %.1f s)",
+            out.accept(String.format(
+                    "ClickHouse Kafka engine, one consumer:             %,.0f rows/s (first rows readable after %.1f s)",
                     engine1[0], engine1[1]));
             engine2 = engine.ingest(events, 2);
-            out.accept(String.format("ClickHouse Kafka engine, two consumers:            %,.0f rows/s (first rows readable after %.1f s)",
+            out.accept(String.format(
+                    "ClickHouse Kafka engine, two consumers:            %,.0f rows/s (first rows readable after %.1f s)",
                     engine2[0], engine2[1]));
         }
 
         double pipeline = Double.NaN;
         double pipelineSteady = Double.NaN;
         double rowsPerEvent = Double.NaN;
-        if (steps.contains(Step.PIPELINE) || steps.contains(Step.WALLBOARD)) { // the wallboard reads what the pipeline wrote
+        if (steps.contains(Step.PIPELINE)
+                || steps.contains(Step.WALLBOARD)) { // the wallboard reads what the pipeline wrote
             double[] p = pipeline(events);
             rowsPerEvent = p[1];
             if (steps.contains(Step.PIPELINE)) {
                 pipeline = p[0];
                 pipelineSteady = p[2];
-                out.accept(String.format("Whole pipeline, Kafka -> Flink -> ClickHouse:     %,.0f events/s (all jobs, all sinks)", pipeline));
-                out.accept(String.format("  ratio to the two-consumer ceiling %.3f, to the ClickHouse engine %.3f", pipeline / ceiling2,
-                        pipeline / engine2[0]));
+                out.accept(String.format(
+                        "Whole pipeline, Kafka -> Flink -> ClickHouse:     %,.0f events/s (all jobs, all sinks)",
+                        pipeline));
+                out.accept(String.format(
+                        "  ratio to the two-consumer ceiling %.3f, to the ClickHouse engine %.3f",
+                        pipeline / ceiling2, pipeline / engine2[0]));
             }
-            out.accept(String.format("  rows written to ClickHouse per event: %.2f (all tables, raw events included)", rowsPerEvent));
+            out.accept(String.format(
+                    "  rows written to ClickHouse per event: %.2f (all tables, raw events included)", rowsPerEvent));
         }
 
         double[] latency = {Double.NaN, Double.NaN, Double.NaN};
         if (steps.contains(Step.LATENCY)) {
             latency = latency(latencySeconds, latencyRate);
-            out.accept(String.format("Latency at %,d events/s live, production to readable in ClickHouse: p50 %.0f ms, p95 %.0f ms, "
-                    + "p99 %.0f ms", latencyRate, latency[0], latency[1], latency[2]));
+            out.accept(String.format(
+                    "Latency at %,d events/s live, production to readable in ClickHouse: p50 %.0f ms, p95 %.0f ms, "
+                            + "p99 %.0f ms",
+                    latencyRate, latency[0], latency[1], latency[2]));
         }
         double[] wallboard = {Double.NaN, Double.NaN};
         if (steps.contains(Step.WALLBOARD)) {
             wallboard = wallboard();
         }
-        return new Result(events, ceiling1, ceiling2, engine1[0], engine2[0], engine2[1], pipeline, pipelineSteady, rowsPerEvent,
-                latency, wallboard);
+        return new Result(
+                events,
+                ceiling1,
+                ceiling2,
+                engine1[0],
+                engine2[0],
+                engine2[1],
+                pipeline,
+                pipelineSteady,
+                rowsPerEvent,
+                latency,
+                wallboard);
     }
 
     /**
@@ -160,14 +215,16 @@ public final class Benchmark {
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
             WallboardReads.merge(sql, ch.database);
             double recent = WallboardReads.refreshMs(sql, ch.database, 5, out);
-            out.accept(String.format("Wallboard refresh over %d month(s) of history:      %,.0f ms (all its queries, best of 5)",
+            out.accept(String.format(
+                    "Wallboard refresh over %d month(s) of history:      %,.0f ms (all its queries, best of 5)",
                     months, recent));
             out.accept("Adding history, " + HISTORY_MONTHS + " months in all...");
             // copies of the generated months, each the span of them earlier, until 36 months are held
             WallboardReads.addHistory(sql, ch.database, (HISTORY_MONTHS + months - 1) / months - 1, 30 * months, out);
             WallboardReads.merge(sql, ch.database);
             double long36 = WallboardReads.refreshMs(sql, ch.database, 5, out);
-            out.accept(String.format("Wallboard refresh over %d months of history:        %,.0f ms", HISTORY_MONTHS, long36));
+            out.accept(String.format(
+                    "Wallboard refresh over %d months of history:        %,.0f ms", HISTORY_MONTHS, long36));
             return new double[] {recent, long36};
         }
     }
@@ -193,27 +250,30 @@ public final class Benchmark {
             for (int k = i; k < partitions.size(); k += consumers) {
                 mine.add(partitions.get(k));
             }
-            Thread t = new Thread(() -> {
-                Properties p = new Properties();
-                p.putAll(config.kafka.clientProperties());
-                p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka.bootstrapServers);
-                p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-                p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-                p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-                p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-                    c.assign(mine);
-                    c.seekToBeginning(mine);
-                    Map<TopicPartition, Long> end = c.endOffsets(mine);
-                    while (mine.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                            boolean ok = r.topic().equals(config.kafka.callsTopic) ? EventParser.parseCall(r.value()).isOk()
-                                    : EventParser.parseTicket(r.value()).isOk();
-                            (ok ? parsed : bad).incrementAndGet();
+            Thread t = new Thread(
+                    () -> {
+                        Properties p = new Properties();
+                        p.putAll(config.kafka.clientProperties());
+                        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka.bootstrapServers);
+                        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+                        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+                        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+                        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+                        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+                            c.assign(mine);
+                            c.seekToBeginning(mine);
+                            Map<TopicPartition, Long> end = c.endOffsets(mine);
+                            while (mine.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                                    boolean ok = r.topic().equals(config.kafka.callsTopic)
+                                            ? EventParser.parseCall(r.value()).isOk()
+                                            : EventParser.parseTicket(r.value()).isOk();
+                                    (ok ? parsed : bad).incrementAndGet();
+                                }
+                            }
                         }
-                    }
-                }
-            }, "bench-consumer-" + i);
+                    },
+                    "bench-consumer-" + i);
             threads.add(t);
             t.start();
         }
@@ -221,7 +281,8 @@ public final class Benchmark {
             t.join();
         }
         if (bad.get() > 0 || parsed.get() != events) {
-            throw new IllegalStateException(parsed.get() + " events parsed and " + bad.get() + " refused, of " + events);
+            throw new IllegalStateException(
+                    parsed.get() + " events parsed and " + bad.get() + " refused, of " + events);
         }
         return events / seconds(start);
     }
@@ -246,8 +307,13 @@ public final class Benchmark {
         sampler.setDaemon(true);
         sampler.start();
         try {
-            JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), config, KafkaSources.Reading.REPLAY, s -> {})
-                    .getJobExecutionResult().get();
+            JobLauncher.start(
+                            StreamExecutionEnvironment.getExecutionEnvironment(),
+                            config,
+                            KafkaSources.Reading.REPLAY,
+                            s -> {})
+                    .getJobExecutionResult()
+                    .get();
         } finally {
             sampler.interrupt();
             sampler.join(5_000);
@@ -264,12 +330,13 @@ public final class Benchmark {
         out.accept(byTable.toString());
         Map<String, Long> cpuAfter = cpuMillis();
         StringBuilder cpu = new StringBuilder("  CPU seconds per million events:");
-        cpuAfter.forEach((name, ms) -> cpu.append(String.format(" %s %.1f", name,
-                (ms - cpuBefore.getOrDefault(name, 0L)) / 1000.0 * 1_000_000 / events)));
+        cpuAfter.forEach((name, ms) -> cpu.append(String.format(
+                " %s %.1f", name, (ms - cpuBefore.getOrDefault(name, 0L)) / 1000.0 * 1_000_000 / events)));
         out.accept(cpu.toString());
-        out.accept(String.format("  steady state (10 %% to 90 %% of the raw events stored): %s events/s; start-up and the end "
-                + "took the rest of the %.0f s", Double.isNaN(steady.rate()) ? "n/a" : String.format("%,.0f", steady.rate()),
-                seconds(start)));
+        out.accept(String.format(
+                "  steady state (10 %% to 90 %% of the raw events stored): %s events/s; start-up and the end "
+                        + "took the rest of the %.0f s",
+                Double.isNaN(steady.rate()) ? "n/a" : String.format("%,.0f", steady.rate()), seconds(start)));
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
             long raw = sql.count("SELECT count() FROM " + ch.database + ".call_events FINAL")
                     + sql.count("SELECT count() FROM " + ch.database + ".ticket_events FINAL");
@@ -283,7 +350,8 @@ public final class Benchmark {
     /** CPU time used so far by each process, in milliseconds (0 for one that cannot be read). */
     private Map<String, Long> cpuMillis() {
         Map<String, Long> out = new java.util.LinkedHashMap<>();
-        processes.forEach((name, p) -> out.put(name, p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L)));
+        processes.forEach((name, p) -> out.put(
+                name, p.info().totalCpuDuration().map(Duration::toMillis).orElse(0L)));
         return out;
     }
 
@@ -338,8 +406,9 @@ public final class Benchmark {
             if (sql.count("SELECT count() FROM system.tables WHERE database = 'system' AND name = 'part_log'") == 0) {
                 return rows; // no part has been written yet
             }
-            for (var r : sql.rows("SELECT table, sum(rows) AS n FROM system.part_log WHERE event_type = 1 AND database = '"
-                    + ch.database + "' GROUP BY table ORDER BY n DESC")) {
+            for (var r :
+                    sql.rows("SELECT table, sum(rows) AS n FROM system.part_log WHERE event_type = 1 AND database = '"
+                            + ch.database + "' GROUP BY table ORDER BY n DESC")) {
                 rows.put(r.get("table").asText(), r.get("n").asLong());
             }
         }
@@ -364,7 +433,8 @@ public final class Benchmark {
         c.kafka.ticketsTopic += suffix;
         c.kafka.groupId += suffix;
         LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2));
-        var job = JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), c, KafkaSources.Reading.LIVE, s -> {});
+        var job = JobLauncher.start(
+                StreamExecutionEnvironment.getExecutionEnvironment(), c, KafkaSources.Reading.LIVE, s -> {});
         Thread.sleep(5000); // the job up and reading
         int total = seconds * rate;
         long[] sentAt = new long[total];
@@ -383,8 +453,17 @@ public final class Benchmark {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
                 String id = String.format("L%08d", i);
-                CallEvent e = new CallEvent(id + "-offered", 1, CallEventType.OFFERED, System.currentTimeMillis(), id, "12345",
-                        "latency", null, null, null);
+                CallEvent e = new CallEvent(
+                        id + "-offered",
+                        1,
+                        CallEventType.OFFERED,
+                        System.currentTimeMillis(),
+                        id,
+                        "12345",
+                        "latency",
+                        null,
+                        null,
+                        null);
                 sentAt[i] = System.nanoTime();
                 producer.send(c.kafka.callsTopic, id, writer.write(e));
             }
@@ -407,7 +486,8 @@ public final class Benchmark {
             Map<Integer, Boolean> seen = new HashMap<>();
             while (seen.size() < total && System.nanoTime() < deadline) {
                 long now = System.nanoTime();
-                for (var row : sql.rows("SELECT call_id FROM " + c.clickhouse.database + ".call_events WHERE caller_region = 'latency'")) {
+                for (var row : sql.rows("SELECT call_id FROM " + c.clickhouse.database
+                        + ".call_events WHERE caller_region = 'latency'")) {
                     int i = Integer.parseInt(row.get("call_id").asText().substring(1));
                     if (seen.putIfAbsent(i, Boolean.TRUE) == null) {
                         readableAt[i] = now;
@@ -432,10 +512,11 @@ public final class Benchmark {
         try (Admin admin = Admin.create(p)) {
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
-                d.partitions().forEach(pi -> offsets.put(new TopicPartition(d.name(), pi.partition()), new OffsetAndMetadata(0)));
+                d.partitions()
+                        .forEach(pi ->
+                                offsets.put(new TopicPartition(d.name(), pi.partition()), new OffsetAndMetadata(0)));
             }
             admin.alterConsumerGroupOffsets(group, offsets).all().get();
         }
     }
-
 }

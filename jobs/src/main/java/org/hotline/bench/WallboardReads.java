@@ -16,15 +16,25 @@ final class WallboardReads {
     private WallboardReads() {}
 
     /** The tables the wallboard's queries read, directly or through views. */
-    static final List<String> READ = List.of("call_quarter_metrics", "ticket_daily_metrics", "ticket_state", "alerts", "units",
-            "call_rolling", "ticket_rolling", "hotspot_ranks", "unit_open_since", "alerts_latest");
+    static final List<String> READ = List.of(
+            "call_quarter_metrics",
+            "ticket_daily_metrics",
+            "ticket_state",
+            "alerts",
+            "units",
+            "call_rolling",
+            "ticket_rolling",
+            "hotspot_ranks",
+            "unit_open_since",
+            "alerts_latest");
 
     /**
      * The best of {@code tries} refreshes, in milliseconds, each running every wallboard query once; {@code out} hears
      * each query's best time.
      */
     static double refreshMs(ClickHouseSql sql, String db, int tries, Consumer<String> out) {
-        List<String> queries = Board.QUERIES.stream().map(q -> Board.query(q, db)).toList();
+        List<String> queries =
+                Board.QUERIES.stream().map(q -> Board.query(q, db)).toList();
         double best = Double.MAX_VALUE;
         double[] each = new double[queries.size()];
         java.util.Arrays.fill(each, Double.MAX_VALUE);
@@ -59,9 +69,10 @@ final class WallboardReads {
      * What the job keeps as current figures (rolling figures, ranks, oldest open tickets) holds no history to copy.
      */
     static void addHistory(ClickHouseSql sql, String db, int copies, int days, Consumer<String> out) {
-        for (String table : List.of("call_quarter_metrics", "ticket_daily_metrics", "ticket_state", "alerts", "alerts_latest")) {
-            List<JsonNode> columns = sql.rows("SELECT name, type FROM system.columns WHERE database = '" + db + "' AND table = '"
-                    + table + "' AND default_kind NOT IN ('MATERIALIZED', 'ALIAS')");
+        for (String table :
+                List.of("call_quarter_metrics", "ticket_daily_metrics", "ticket_state", "alerts", "alerts_latest")) {
+            List<JsonNode> columns = sql.rows("SELECT name, type FROM system.columns WHERE database = '" + db
+                    + "' AND table = '" + table + "' AND default_kind NOT IN ('MATERIALIZED', 'ALIAS')");
             String original = db + ".bench_history_" + table;
             sql.execute("DROP TABLE IF EXISTS " + original);
             sql.execute("CREATE TABLE " + original + " ENGINE = Log AS SELECT * FROM " + db + "." + table);

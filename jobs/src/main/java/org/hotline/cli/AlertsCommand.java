@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "alerts", mixinStandardHelpOptions = true,
+@Command(
+        name = "alerts",
+        mixinStandardHelpOptions = true,
         description = "Print a month's alerts from ClickHouse as a JSON array, in event-time order.")
 final class AlertsCommand implements Callable<Integer> {
 
@@ -33,7 +35,8 @@ final class AlertsCommand implements Callable<Integer> {
         }
         HotlineConfig c = config.load();
         return LocalRuntime.withClickHouse(c, servers, ch -> {
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            System.out.println(new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(MonthAlerts.read(ch, c.clickhouse.database, month)));
             return 0;
         });

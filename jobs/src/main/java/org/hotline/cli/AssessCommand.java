@@ -18,9 +18,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "assess", mixinStandardHelpOptions = true,
-        description = "Score and rank every unit by the monthly assessment (考核), as CSV: from a file in the layout of a "
-                + "profile's units.csv, or from a month's figures in ClickHouse (then stored there too).")
+@Command(
+        name = "assess",
+        mixinStandardHelpOptions = true,
+        description =
+                "Score and rank every unit by the monthly assessment (考核), as CSV: from a file in the layout of a "
+                        + "profile's units.csv, or from a month's figures in ClickHouse (then stored there too).")
 final class AssessCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -30,7 +33,10 @@ final class AssessCommand implements Callable<Integer> {
         @Option(names = "--input", paramLabel = "FILE.csv", description = "Units with the columns of units.csv.")
         Path input;
 
-        @Option(names = "--month", paramLabel = "YYYY-MM", description = "A month in ClickHouse: the stream's figures and the office's inputs.")
+        @Option(
+                names = "--month",
+                paramLabel = "YYYY-MM",
+                description = "A month in ClickHouse: the stream's figures and the office's inputs.")
         YearMonth month;
     }
 
@@ -50,8 +56,9 @@ final class AssessCommand implements Callable<Integer> {
         }
         HotlineConfig c = config.load();
         return LocalRuntime.withClickHouse(c, servers, ch -> {
-            List<Assessment.Score> scores = Assessment.rank(Assessment.fromReport(new MonthReport(ch, c.clickhouse.database)
-                    .build(source.month, 0), s -> System.err.println("hotline: " + s)));
+            List<Assessment.Score> scores = Assessment.rank(Assessment.fromReport(
+                    new MonthReport(ch, c.clickhouse.database).build(source.month, 0),
+                    s -> System.err.println("hotline: " + s)));
             store(ch, c.clickhouse.database, source.month, scores);
             AssessmentCsv.write(scores, System.out);
             return 0;
@@ -65,16 +72,35 @@ final class AssessCommand implements Callable<Integer> {
         StringBuilder values = new StringBuilder();
         for (Assessment.Score s : scores) {
             Assessment.UnitMonth u = s.unit();
-            values.append(values.isEmpty() ? "" : ", ").append("(toDate('").append(month.atDay(1)).append("'), '")
-                    .append(u.unit().replace("'", "\\'")).append("', '").append(u.group().wire()).append("', '").append(s.tier())
-                    .append("', ").append(s.rank()).append(", ").append(u.tickets());
-            for (BigDecimal v : List.of(s.onTime(), s.delay(), s.contact(), s.satisfaction(), s.reject(), u.knowledgeBase(),
-                    u.cooperation(), u.bonus(), s.total())) {
+            values.append(values.isEmpty() ? "" : ", ")
+                    .append("(toDate('")
+                    .append(month.atDay(1))
+                    .append("'), '")
+                    .append(u.unit().replace("'", "\\'"))
+                    .append("', '")
+                    .append(u.group().wire())
+                    .append("', '")
+                    .append(s.tier())
+                    .append("', ")
+                    .append(s.rank())
+                    .append(", ")
+                    .append(u.tickets());
+            for (BigDecimal v : List.of(
+                    s.onTime(),
+                    s.delay(),
+                    s.contact(),
+                    s.satisfaction(),
+                    s.reject(),
+                    u.knowledgeBase(),
+                    u.cooperation(),
+                    u.bonus(),
+                    s.total())) {
                 values.append(", ").append(v.toPlainString());
             }
             values.append(", now())");
         }
-        ch.execute("INSERT INTO " + db + ".assessment (month, unit_id, unit_group, tier, rank, tickets, on_time_score, delay_score, "
+        ch.execute("INSERT INTO " + db
+                + ".assessment (month, unit_id, unit_group, tier, rank, tickets, on_time_score, delay_score, "
                 + "contact_score, satisfaction_score, reject_score, knowledge_base, cooperation, bonus, total, computed_at) VALUES "
                 + values);
     }

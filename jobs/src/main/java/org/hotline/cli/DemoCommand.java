@@ -21,9 +21,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the whole system on this machine: a Kafka broker, a ClickHouse server and the job, on the "
-                + "embedded defaults, with a simulated month playing live. Runs until Ctrl-C, then stops everything it started.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the whole system on this machine: a Kafka broker, a ClickHouse server and the job, on the "
+                        + "embedded defaults, with a simulated month playing live. Runs until Ctrl-C, then stops everything it started.")
 final class DemoCommand implements Callable<Integer> {
 
     @Mixin
@@ -32,26 +35,39 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     Hotline.ServerOptions servers;
 
-    @Option(names = "--profile", defaultValue = "xiangtan-2023-09", description = "The month to play live (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--profile",
+            defaultValue = "xiangtan-2023-09",
+            description = "The month to play live (default: ${DEFAULT-VALUE}).")
     String profile;
 
-    @Option(names = "--speed", defaultValue = "60", description = "Times real time: 60 plays an hour of the month a minute (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--speed",
+            defaultValue = "60",
+            description = "Times real time: 60 plays an hour of the month a minute (default: ${DEFAULT-VALUE}).")
     double speed;
 
     @Option(names = "--no-traffic", description = "Play nothing: send your own events with ./hotline produce.")
     boolean noTraffic;
 
-    @Option(names = "--start-day", description = "The day of the month the live play starts on (default: its first working "
-            + "day); what comes before is sent at once, so the board starts busy.")
+    @Option(
+            names = "--start-day",
+            description = "The day of the month the live play starts on (default: its first working "
+                    + "day); what comes before is sent at once, so the board starts busy.")
     Integer startDay;
 
-    @Option(names = "--start-hour", defaultValue = "9", description = "The hour the live play starts at (default: ${DEFAULT-VALUE}, "
-            + "office hours).")
+    @Option(
+            names = "--start-hour",
+            defaultValue = "9",
+            description = "The hour the live play starts at (default: ${DEFAULT-VALUE}, " + "office hours).")
     int startHour;
 
-    @Option(names = "--database", defaultValue = "hotline_demo",
-            description = "The ClickHouse database of the demo, emptied at each start so the month plays from its first day "
-                    + "(default: ${DEFAULT-VALUE}; replays and reports use their own, 'hotline').")
+    @Option(
+            names = "--database",
+            defaultValue = "hotline_demo",
+            description =
+                    "The ClickHouse database of the demo, emptied at each start so the month plays from its first day "
+                            + "(default: ${DEFAULT-VALUE}; replays and reports use their own, 'hotline').")
     String database;
 
     @Override
@@ -60,7 +76,8 @@ final class DemoCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl)
                 .kafka(c, servers.workDir, null, true)) {
-            LocalKafka.createTopics(c.kafka.bootstrapServers,
+            LocalKafka.createTopics(
+                    c.kafka.bootstrapServers,
                     Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
             c.clickhouse.database = database;
             // A group (and so a checkpoint folder) of its own: `run` must never resume from the demo's state.
@@ -72,19 +89,26 @@ final class DemoCommand implements Callable<Integer> {
             MonthSimulator.Month month = noTraffic ? null : month(c);
             WallboardCommand.Running wallboard = WallboardCommand.start(c); // first: a taken port fails at once
             System.out.println("Starting the job...");
-            JobClient job = JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), c, KafkaSources.Reading.LIVE,
+            JobClient job = JobLauncher.start(
+                    StreamExecutionEnvironment.getExecutionEnvironment(),
+                    c,
+                    KafkaSources.Reading.LIVE,
                     System.out::println);
             Thread traffic = noTraffic ? null : traffic(c, month);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                System.out.println("\nStopping the traffic, the job, Kafka and ClickHouse...");
-                if (traffic != null) {
-                    traffic.interrupt();
-                }
-                wallboard.close();
-                job.cancel().join();
-                stopped.countDown();
-            }, "demo-shutdown"));
-            System.out.printf("""
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                System.out.println("\nStopping the traffic, the job, Kafka and ClickHouse...");
+                                if (traffic != null) {
+                                    traffic.interrupt();
+                                }
+                                wallboard.close();
+                                job.cancel().join();
+                                stopped.countDown();
+                            },
+                            "demo-shutdown"));
+            System.out.printf(
+                    """
 
                     The hotline pipeline is running.
                       Wallboard   %s   (open it in a browser)
@@ -96,12 +120,24 @@ final class DemoCommand implements Callable<Integer> {
                     Send events:  ./hotline produce --bootstrap-servers %s --topic %s deploy/sample-events/calls.jsonl
                     Query:        curl '%s/?user=hotline_reader' --data-binary 'SELECT * FROM %s.city_daily WHERE dimension = ''all'''
                     Press Ctrl-C to stop.
-                    """, wallboard.url(), c.kafka.bootstrapServers, c.kafka.callsTopic, c.kafka.ticketsTopic, c.clickhouse.url,
-                    c.clickhouse.database, job.getJobID(),
-                    noTraffic ? "none (--no-traffic)" : profile + " played live from " + startOf(month).toLocalDateTime()
-                            + " (what comes before it sent at once) at " + speed + " times real time; --start-day, "
-                            + "--start-hour and --speed change it",
-                    c.kafka.bootstrapServers, c.kafka.callsTopic, c.clickhouse.url, c.clickhouse.database);
+                    """,
+                    wallboard.url(),
+                    c.kafka.bootstrapServers,
+                    c.kafka.callsTopic,
+                    c.kafka.ticketsTopic,
+                    c.clickhouse.url,
+                    c.clickhouse.database,
+                    job.getJobID(),
+                    noTraffic
+                            ? "none (--no-traffic)"
+                            : profile + " played live from " + startOf(month).toLocalDateTime()
+                                    + " (what comes before it sent at once) at " + speed
+                                    + " times real time; --start-day, "
+                                    + "--start-hour and --speed change it",
+                    c.kafka.bootstrapServers,
+                    c.kafka.callsTopic,
+                    c.clickhouse.url,
+                    c.clickhouse.database);
             stopped.await();
         }
         System.out.println("Stopped.");
@@ -121,7 +157,8 @@ final class DemoCommand implements Callable<Integer> {
     ZonedDateTime startOf(MonthSimulator.Month month) {
         Profile p = month.profile();
         LocalDate day = p.month().atDay(1);
-        while (startDay == null && (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY)) {
+        while (startDay == null
+                && (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY)) {
             day = day.plusDays(1);
         }
         if (startDay != null) {
@@ -134,19 +171,25 @@ final class DemoCommand implements Callable<Integer> {
     private Thread traffic(HotlineConfig c, MonthSimulator.Month month) {
         Profile p = month.profile();
         long start = startOf(month).toInstant().toEpochMilli();
-        Thread t = new Thread(() -> {
-            try {
-                KafkaPlayback playback = new KafkaPlayback(c.kafka.clientProperties(), c.kafka.bootstrapServers,
-                        c.kafka.callsTopic, c.kafka.ticketsTopic, p.zone());
-                playback.play(month.between(Long.MIN_VALUE, start), 0, s -> {});
-                playback.play(month.between(start, Long.MAX_VALUE), speed, s -> {});
-                System.out.println("The simulated month has been played to its end.");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                System.err.println("The simulated traffic stopped: " + e.getMessage());
-            }
-        }, "demo-traffic");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        KafkaPlayback playback = new KafkaPlayback(
+                                c.kafka.clientProperties(),
+                                c.kafka.bootstrapServers,
+                                c.kafka.callsTopic,
+                                c.kafka.ticketsTopic,
+                                p.zone());
+                        playback.play(month.between(Long.MIN_VALUE, start), 0, s -> {});
+                        playback.play(month.between(start, Long.MAX_VALUE), speed, s -> {});
+                        System.out.println("The simulated month has been played to its end.");
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        System.err.println("The simulated traffic stopped: " + e.getMessage());
+                    }
+                },
+                "demo-traffic");
         t.setDaemon(true);
         t.start();
         return t;

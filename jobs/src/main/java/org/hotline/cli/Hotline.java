@@ -19,15 +19,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The hotline command line; {@code ./hotline} runs it (and adds {@code test}, which needs no JVM of ours). */
-@Command(name = "hotline", mixinStandardHelpOptions = true, version = "hotline 0.1.0",
-        description = "Live, exact figures from a 12345 hotline's call and ticket events: Kafka -> Flink -> ClickHouse.",
-        subcommands = {DemoCommand.class, WallboardCommand.class, SubmitCommand.class, BenchCommand.class, ReplayCommand.class, ReportCommand.class, AlertsCommand.class, AssessCommand.class,
-                OfficeInputsCommand.class,
-                SimulateCommand.class,
-                RunCommand.class,
-                MigrateCommand.class,
-                ProduceCommand.class,
-                CommandLine.HelpCommand.class})
+@Command(
+        name = "hotline",
+        mixinStandardHelpOptions = true,
+        version = "hotline 0.1.0",
+        description =
+                "Live, exact figures from a 12345 hotline's call and ticket events: Kafka -> Flink -> ClickHouse.",
+        subcommands = {
+            DemoCommand.class,
+            WallboardCommand.class,
+            SubmitCommand.class,
+            BenchCommand.class,
+            ReplayCommand.class,
+            ReportCommand.class,
+            AlertsCommand.class,
+            AssessCommand.class,
+            OfficeInputsCommand.class,
+            SimulateCommand.class,
+            RunCommand.class,
+            MigrateCommand.class,
+            ProduceCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Hotline implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -60,7 +73,9 @@ public final class Hotline implements Callable<Integer> {
 
     /** Where the local servers keep their data, or an external ClickHouse to use instead. */
     static final class ServerOptions {
-        @Option(names = "--work-dir", defaultValue = "var",
+        @Option(
+                names = "--work-dir",
+                defaultValue = "var",
                 description = "Where local servers keep their data and logs (default: ${DEFAULT-VALUE}).")
         Path workDir;
 
@@ -70,13 +85,19 @@ public final class Hotline implements Callable<Integer> {
 
     /** The months to simulate: profiles of consecutive months, and the seed that makes them the same every time. */
     static final class ProfileOptions {
-        @Option(names = "--profile", required = true, paramLabel = "PROFILE",
+        @Option(
+                names = "--profile",
+                required = true,
+                paramLabel = "PROFILE",
                 description = "A shipped profile (e.g. xiangtan-2023-09), a folder with month.json and units.csv, or a "
                         + "folder of such folders. Repeat it for consecutive months (--profile A --profile B): tickets "
                         + "and callbacks then cross each month's end.")
         List<String> profiles;
 
-        @Option(names = "--seed", defaultValue = "2023", description = "Seed: the same seed gives the same events (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--seed",
+                defaultValue = "2023",
+                description = "Seed: the same seed gives the same events (default: ${DEFAULT-VALUE}).")
         long seed;
 
         /** The profiles named, a folder of month folders opened, in month order. */
@@ -86,7 +107,8 @@ public final class Hotline implements Callable<Integer> {
                 Path dir = Path.of(p);
                 if (Files.isDirectory(dir) && !Files.exists(dir.resolve("month.json"))) {
                     try (Stream<Path> months = Files.list(dir)) {
-                        months.filter(m -> Files.exists(m.resolve("month.json"))).sorted()
+                        months.filter(m -> Files.exists(m.resolve("month.json")))
+                                .sorted()
                                 .forEach(m -> out.add(Profile.load(m.toString())));
                     } catch (IOException e) {
                         throw new UncheckedIOException("could not read " + dir + ": " + e.getMessage(), e);
@@ -117,7 +139,9 @@ public final class Hotline implements Callable<Integer> {
 
     /** The --config option, shared by the commands that read the configuration. */
     static final class ConfigOption {
-        @Option(names = "--config", paramLabel = "FILE",
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
                 description = "YAML configuration (default: $HOTLINE_CONFIG, else the built-in defaults). "
                         + "HOTLINE_<SECTION>_<KEY> environment variables override it.")
         Path file;

@@ -33,7 +33,8 @@ final class LocalRuntime implements AutoCloseable {
         if (externalUrl != null) {
             config.clickhouse.url = externalUrl;
         } else {
-            System.err.println("Starting ClickHouse (data in " + workDir.resolve("clickhouse").toAbsolutePath() + ")...");
+            System.err.println("Starting ClickHouse (data in "
+                    + workDir.resolve("clickhouse").toAbsolutePath() + ")...");
             runtime.clickhouse = LocalClickHouse.start(workDir.resolve("clickhouse"));
             config.clickhouse.url = runtime.clickhouse.httpUrl();
         }
@@ -46,9 +47,11 @@ final class LocalRuntime implements AutoCloseable {
     }
 
     /** Runs {@code work} on the configured ClickHouse or a local one, with the schema brought up to date first. */
-    static <T> T withClickHouse(HotlineConfig config, Hotline.ServerOptions servers, ClickHouseWork<T> work) throws Exception {
+    static <T> T withClickHouse(HotlineConfig config, Hotline.ServerOptions servers, ClickHouseWork<T> work)
+            throws Exception {
         try (LocalRuntime runtime = clickhouse(config, servers.workDir, servers.clickhouseUrl);
-                ClickHouseSql ch = new ClickHouseSql(config.clickhouse.url, config.clickhouse.user, config.clickhouse.password)) {
+                ClickHouseSql ch =
+                        new ClickHouseSql(config.clickhouse.url, config.clickhouse.user, config.clickhouse.password)) {
             JobLauncher.migrate(config.clickhouse, s -> {});
             return work.run(ch);
         }

@@ -6,7 +6,9 @@ import org.hotline.jobs.JobLauncher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "migrate", mixinStandardHelpOptions = true,
+@Command(
+        name = "migrate",
+        mixinStandardHelpOptions = true,
         description = "Bring the ClickHouse schema up to date (safe to run again).")
 final class MigrateCommand implements Callable<Integer> {
 
@@ -21,8 +23,10 @@ final class MigrateCommand implements Callable<Integer> {
             applied[0]++;
             System.out.println(s);
         });
-        System.out.println(applied[0] == 0 ? "ClickHouse database " + c.clickhouse.database + " is up to date."
-                : "Applied " + applied[0] + " migration(s) to " + c.clickhouse.database + ".");
+        System.out.println(
+                applied[0] == 0
+                        ? "ClickHouse database " + c.clickhouse.database + " is up to date."
+                        : "Applied " + applied[0] + " migration(s) to " + c.clickhouse.database + ".");
         return 0;
     }
 }

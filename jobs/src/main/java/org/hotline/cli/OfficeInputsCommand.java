@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "office-inputs", mixinStandardHelpOptions = true,
+@Command(
+        name = "office-inputs",
+        mixinStandardHelpOptions = true,
         description = "Load what the office enters for a month (knowledge base, cooperation, bonus or deductions and "
                 + "their reasons) from CSV into ClickHouse. A later load replaces an earlier one, unit by unit.")
 final class OfficeInputsCommand implements Callable<Integer> {
@@ -20,8 +22,12 @@ final class OfficeInputsCommand implements Callable<Integer> {
     @Option(names = "--month", required = true, paramLabel = "YYYY-MM")
     YearMonth month;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE.csv",
-            description = "Columns unit, knowledge_base, cooperation, bonus and optionally bonus_reason (a units.csv works too).")
+    @Option(
+            names = "--input",
+            required = true,
+            paramLabel = "FILE.csv",
+            description =
+                    "Columns unit, knowledge_base, cooperation, bonus and optionally bonus_reason (a units.csv works too).")
     Path input;
 
     @Mixin

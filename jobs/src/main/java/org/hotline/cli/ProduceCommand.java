@@ -16,7 +16,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "produce", mixinStandardHelpOptions = true,
+@Command(
+        name = "produce",
+        mixinStandardHelpOptions = true,
         description = "Send events, one JSON object per line, to a Kafka topic, keyed by call_id or ticket_id. "
                 + "Lines are sent as they are: bad ones end in the dead-letter table, as they would in production.")
 final class ProduceCommand implements Callable<Integer> {
@@ -56,8 +58,11 @@ final class ProduceCommand implements Callable<Integer> {
             CheckedProducer.Delivery d = producer.finish();
             System.out.printf("Sent %,d record(s), every one stored (%s).%n", read, d);
         } catch (CheckedProducer.NotStoredException e) {
-            throw new IllegalStateException(String.format("%,d of the %,d record(s) read were not stored on %s: %s",
-                    read - e.stored(), read, topic, e.getMessage()), e);
+            throw new IllegalStateException(
+                    String.format(
+                            "%,d of the %,d record(s) read were not stored on %s: %s",
+                            read - e.stored(), read, topic, e.getMessage()),
+                    e);
         }
         return 0;
     }

@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.hotline.config.HotlineConfig;
 import org.hotline.assessment.Assessment;
+import org.hotline.config.HotlineConfig;
 import org.hotline.report.Bulletin;
 import org.hotline.report.MonthAlerts;
 import org.hotline.report.MonthReport;
@@ -17,9 +17,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "report", mixinStandardHelpOptions = true,
-        description = "A month read from ClickHouse: its figures as JSON in the shape of a profile's month.json (with units), "
-                + "or its bulletin as HTML or Markdown.")
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        description =
+                "A month read from ClickHouse: its figures as JSON in the shape of a profile's month.json (with units), "
+                        + "or its bulletin as HTML or Markdown.")
 final class ReportCommand implements Callable<Integer> {
 
     @Mixin
@@ -28,14 +31,23 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--month", required = true, description = "The month, YYYY-MM.")
     YearMonth month;
 
-    @Option(names = "--format", defaultValue = "json",
-            description = "json (the figures, default), html (the bulletin, one self-contained page) or md (the bulletin in Markdown).")
+    @Option(
+            names = "--format",
+            defaultValue = "json",
+            description =
+                    "json (the figures, default), html (the bulletin, one self-contained page) or md (the bulletin in Markdown).")
     String format;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write bulletin-<month>.<format> into this folder instead of printing.")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Write bulletin-<month>.<format> into this folder instead of printing.")
     Path out;
 
-    @Option(names = "--top", defaultValue = "11", description = "How many hotspot categories (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--top",
+            defaultValue = "11",
+            description = "How many hotspot categories (default: ${DEFAULT-VALUE}).")
     int top;
 
     @Mixin
@@ -50,9 +62,13 @@ final class ReportCommand implements Callable<Integer> {
         return LocalRuntime.withClickHouse(c, servers, ch -> {
             var report = new MonthReport(ch, c.clickhouse.database).build(month, top);
             String text = switch (format) {
-                case "json" -> new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n";
+                case "json" ->
+                    new ObjectMapper()
+                                    .enable(SerializationFeature.INDENT_OUTPUT)
+                                    .writeValueAsString(report) + "\n";
                 default -> {
-                    Bulletin bulletin = new Bulletin(report,
+                    Bulletin bulletin = new Bulletin(
+                            report,
                             Assessment.rank(Assessment.fromReport(report, s -> System.err.println("hotline: " + s))),
                             MonthAlerts.read(ch, c.clickhouse.database, month));
                     yield format.equals("html") ? bulletin.html() : bulletin.markdown();

@@ -23,11 +23,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the job against the Kafka and ClickHouse of the configuration: in this process, or on a "
-                + "Flink cluster when started by `flink run hotline-job.jar run --detach ...`.",
-                "It resumes from the newest completed checkpoint in job.checkpoint_dir when there is one (after a crash "
-                        + "or a stop), and says which; --fresh rebuilds from the start of the topics instead."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the job against the Kafka and ClickHouse of the configuration: in this process, or on a "
+                    + "Flink cluster when started by `flink run hotline-job.jar run --detach ...`.",
+            "It resumes from the newest completed checkpoint in job.checkpoint_dir when there is one (after a crash "
+                    + "or a stop), and says which; --fresh rebuilds from the start of the topics instead."
+        })
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -36,10 +40,14 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     Restore restore;
 
-    @Option(names = "--until-end", description = "Stop at the end of the topics as they are now (a replay), instead of running on.")
+    @Option(
+            names = "--until-end",
+            description = "Stop at the end of the topics as they are now (a replay), instead of running on.")
     boolean untilEnd;
 
-    @Option(names = "--detach", description = "Submit and return (on a cluster); without it, wait and cancel the job on Ctrl-C.")
+    @Option(
+            names = "--detach",
+            description = "Submit and return (on a cluster); without it, wait and cancel the job on Ctrl-C.")
     boolean detach;
 
     @Override
@@ -48,8 +56,9 @@ final class RunCommand implements Callable<Integer> {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         boolean fromStart = restore.decide(env, c, System.out::println);
         JobClient job = JobLauncher.start(env, c, new KafkaSources.Reading(fromStart, untilEnd), System.out::println);
-        System.out.printf("Job %s running: %s, %s -> ClickHouse %s/%s%n", job.getJobID(), c.kafka.callsTopic,
-                c.kafka.ticketsTopic, c.clickhouse.url, c.clickhouse.database);
+        System.out.printf(
+                "Job %s running: %s, %s -> ClickHouse %s/%s%n",
+                job.getJobID(), c.kafka.callsTopic, c.kafka.ticketsTopic, c.clickhouse.url, c.clickhouse.database);
         if (detach) {
             return 0;
         }
@@ -61,11 +70,14 @@ final class RunCommand implements Callable<Integer> {
 
     /** Where the job's state comes from: a savepoint named, the newest checkpoint, or nothing (--fresh). */
     static final class Restore {
-        @Option(names = "--from-savepoint", paramLabel = "PATH",
+        @Option(
+                names = "--from-savepoint",
+                paramLabel = "PATH",
                 description = "Resume from this savepoint or retained checkpoint (a chk-N folder).")
         String path;
 
-        @Option(names = {"--fresh", "--from-start"},
+        @Option(
+                names = {"--fresh", "--from-start"},
                 description = "Start with empty state and read the topics from their start: every figure is rebuilt. "
                         + "Without it the job resumes from the newest checkpoint in job.checkpoint_dir.")
         boolean fresh;
@@ -89,7 +101,8 @@ final class RunCommand implements Callable<Integer> {
             Path dir = JobLauncher.checkpointDir(c);
             Checkpoints.Found newest = Checkpoints.newest(dir);
             if (newest != null) {
-                say.accept("Resuming from the newest checkpoint, " + newest.path() + " (completed " + newest.completed() + ")");
+                say.accept("Resuming from the newest checkpoint, " + newest.path() + " (completed " + newest.completed()
+                        + ")");
                 requireState(newest.path());
                 path = newest.path().toUri().toString();
                 apply(env);
@@ -97,13 +110,19 @@ final class RunCommand implements Callable<Integer> {
             }
             Map<TopicPartition, Long> committed = committedOffsets(c);
             if (!committed.isEmpty()) {
-                throw new IllegalStateException(String.format("consumer group %s has read %,d records of %s and %s "
-                        + "(committed offsets), but %s holds no checkpoint with the state that goes with them: starting "
-                        + "there with empty state would count the rest without what came before. Use --fresh to rebuild "
-                        + "from the start of the topics, or --from-savepoint PATH.", c.kafka.groupId,
-                        committed.values().stream().mapToLong(Long::longValue).sum(), c.kafka.callsTopic, c.kafka.ticketsTopic, dir));
+                throw new IllegalStateException(String.format(
+                        "consumer group %s has read %,d records of %s and %s "
+                                + "(committed offsets), but %s holds no checkpoint with the state that goes with them: starting "
+                                + "there with empty state would count the rest without what came before. Use --fresh to rebuild "
+                                + "from the start of the topics, or --from-savepoint PATH.",
+                        c.kafka.groupId,
+                        committed.values().stream().mapToLong(Long::longValue).sum(),
+                        c.kafka.callsTopic,
+                        c.kafka.ticketsTopic,
+                        dir));
             }
-            say.accept("Starting: no checkpoint in " + dir + " and no offsets committed; the topics are read from their start.");
+            say.accept("Starting: no checkpoint in " + dir
+                    + " and no offsets committed; the topics are read from their start.");
             return true;
         }
 
@@ -118,10 +137,11 @@ final class RunCommand implements Callable<Integer> {
             }
             java.util.Set<String> missing = Checkpoints.missing(folder, org.hotline.jobs.HotlineJob.KEEPS_HISTORY);
             if (!missing.isEmpty()) {
-                throw new IllegalStateException(String.format("%s holds no state for %s, which this version of the job "
-                        + "keeps (added since it was taken): resuming would start them empty and their figures would count "
-                        + "only from now on. Use --fresh to rebuild every figure from the start of the topics.", folder,
-                        String.join(", ", missing)));
+                throw new IllegalStateException(String.format(
+                        "%s holds no state for %s, which this version of the job "
+                                + "keeps (added since it was taken): resuming would start them empty and their figures would count "
+                                + "only from now on. Use --fresh to rebuild every figure from the start of the topics.",
+                        folder, String.join(", ", missing)));
             }
         }
 
@@ -146,13 +166,19 @@ final class RunCommand implements Callable<Integer> {
             List<String> topics = List.of(c.kafka.callsTopic, c.kafka.ticketsTopic);
             try (Admin admin = LocalKafka.admin(c.kafka.bootstrapServers)) {
                 Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(c.kafka.groupId)
-                        .partitionsToOffsetAndMetadata().get();
+                        .partitionsToOffsetAndMetadata()
+                        .get();
                 return offsets.entrySet().stream()
-                        .filter(e -> topics.contains(e.getKey().topic()) && e.getValue() != null && e.getValue().offset() > 0)
-                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                        .filter(e -> topics.contains(e.getKey().topic())
+                                && e.getValue() != null
+                                && e.getValue().offset() > 0)
+                        .collect(java.util.stream.Collectors.toMap(
+                                Map.Entry::getKey, e -> e.getValue().offset()));
             } catch (ExecutionException e) {
-                throw new IllegalStateException("could not read the committed offsets of consumer group " + c.kafka.groupId
-                        + " at " + c.kafka.bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+                throw new IllegalStateException(
+                        "could not read the committed offsets of consumer group " + c.kafka.groupId + " at "
+                                + c.kafka.bootstrapServers + ": " + e.getCause().getMessage(),
+                        e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "submit", mixinStandardHelpOptions = true,
+@Command(
+        name = "submit",
+        mixinStandardHelpOptions = true,
         description = "Send the job jar to a running Flink cluster (its REST address) and return; the job runs there, "
                 + "live, against the Kafka and ClickHouse of the configuration.")
 final class SubmitCommand implements Callable<Integer> {
@@ -24,10 +26,16 @@ final class SubmitCommand implements Callable<Integer> {
     @Mixin
     RunCommand.Restore restore;
 
-    @Option(names = "--jobmanager", required = true, paramLabel = "HOST:PORT", description = "The cluster's REST address, e.g. flink-jm:8081.")
+    @Option(
+            names = "--jobmanager",
+            required = true,
+            paramLabel = "HOST:PORT",
+            description = "The cluster's REST address, e.g. flink-jm:8081.")
     String jobmanager;
 
-    @Option(names = "--jar", defaultValue = "jobs/target/hotline-job.jar",
+    @Option(
+            names = "--jar",
+            defaultValue = "jobs/target/hotline-job.jar",
             description = "The job jar (default: ${DEFAULT-VALUE}, built by ./hotline build).")
     Path jar;
 
@@ -41,8 +49,11 @@ final class SubmitCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--jobmanager must be HOST:PORT, not " + jobmanager);
         }
         HotlineConfig c = config.load();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(jobmanager.substring(0, colon),
-                Integer.parseInt(jobmanager.substring(colon + 1)), new Configuration(), jar.toAbsolutePath().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(
+                jobmanager.substring(0, colon),
+                Integer.parseInt(jobmanager.substring(colon + 1)),
+                new Configuration(),
+                jar.toAbsolutePath().toString());
         restore.apply(env);
         JobClient job = JobLauncher.start(env, c, KafkaSources.Reading.LIVE, System.out::println);
         System.out.println("Submitted job " + job.getJobID() + " to " + jobmanager);

@@ -12,14 +12,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "wallboard", mixinStandardHelpOptions = true,
-        description = "Serve the live wallboard, read from ClickHouse with the read-only user (./hotline demo starts it too).")
+@Command(
+        name = "wallboard",
+        mixinStandardHelpOptions = true,
+        description =
+                "Serve the live wallboard, read from ClickHouse with the read-only user (./hotline demo starts it too).")
 final class WallboardCommand implements Callable<Integer> {
 
     @Mixin
     Hotline.ConfigOption config;
 
-    @Option(names = "--clickhouse-url", description = "The ClickHouse to read (default: clickhouse.url of the configuration).")
+    @Option(
+            names = "--clickhouse-url",
+            description = "The ClickHouse to read (default: clickhouse.url of the configuration).")
     String clickhouseUrl;
 
     @Option(names = "--port", description = "Listen on this port (default: wallboard.port of the configuration, 8080).")
@@ -65,7 +70,8 @@ final class WallboardCommand implements Callable<Integer> {
         HotlineConfig.Wallboard w = c.wallboard;
         ClickHouseSql reader = new ClickHouseSql(c.clickhouse.url, w.user, w.password);
         try {
-            Board board = new Board(reader, c.clickhouse.database, Duration.ofSeconds(w.staleAfterSeconds), Clock.systemUTC());
+            Board board = new Board(
+                    reader, c.clickhouse.database, Duration.ofSeconds(w.staleAfterSeconds), Clock.systemUTC());
             return new Running(WallboardServer.start(w.host, w.port, board, Duration.ofMillis(w.refreshMs)), reader);
         } catch (RuntimeException e) {
             reader.close();

@@ -51,6 +51,7 @@ public final class HotlineConfig {
         public String database;
         /** A cluster name from the servers' remote_servers, or empty for one server. */
         public String cluster;
+
         public String user;
         public String password;
 
@@ -76,9 +77,13 @@ public final class HotlineConfig {
         public int unitsRefreshSeconds;
 
         public JobSettings settings() {
-            return new JobSettings(Duration.ofSeconds(outOfOrdernessSeconds), Duration.ofSeconds(idlenessSeconds),
-                    Duration.ofSeconds(allowedLatenessSeconds), Duration.ofHours(dedupRetentionHours),
-                    Duration.ofDays(ticketRetentionDays), Duration.ofSeconds(earlyUpdateSeconds),
+            return new JobSettings(
+                    Duration.ofSeconds(outOfOrdernessSeconds),
+                    Duration.ofSeconds(idlenessSeconds),
+                    Duration.ofSeconds(allowedLatenessSeconds),
+                    Duration.ofHours(dedupRetentionHours),
+                    Duration.ofDays(ticketRetentionDays),
+                    Duration.ofSeconds(earlyUpdateSeconds),
                     Duration.ofSeconds(unitsRefreshSeconds));
         }
     }

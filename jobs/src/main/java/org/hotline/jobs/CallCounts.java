@@ -71,7 +71,18 @@ public final class CallCounts implements AggregateFunction<Sourced<CallEvent>, C
     }
 
     static CallMinute toMinute(long windowStartMs, Acc a, long version) {
-        return new CallMinute(windowStartMs, a.line, a.callerRegion, a.offered, a.answered, a.abandoned,
-                a.answeredWaitSum, a.answeredWaitMax, a.abandonedWaitSum, a.abandonedWaitMax, a.talkSecondsSum, version);
+        return new CallMinute(
+                windowStartMs,
+                a.line,
+                a.callerRegion,
+                a.offered,
+                a.answered,
+                a.abandoned,
+                a.answeredWaitSum,
+                a.answeredWaitMax,
+                a.abandonedWaitSum,
+                a.abandonedWaitMax,
+                a.talkSecondsSum,
+                version);
     }
 }

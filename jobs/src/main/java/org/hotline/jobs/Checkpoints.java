@@ -23,8 +23,12 @@ public final class Checkpoints {
         if (!Files.isDirectory(dir)) {
             return null;
         }
-        try (Stream<Path> files = Files.find(dir, 3, (p, a) -> a.isRegularFile() && p.getFileName().toString().equals("_metadata")
-                && p.getParent().getFileName().toString().startsWith("chk-"))) {
+        try (Stream<Path> files = Files.find(
+                dir,
+                3,
+                (p, a) -> a.isRegularFile()
+                        && p.getFileName().toString().equals("_metadata")
+                        && p.getParent().getFileName().toString().startsWith("chk-"))) {
             return files.map(m -> new Found(m.getParent().toAbsolutePath(), modified(m)))
                     .max(Comparator.comparing(Found::completed).thenComparingInt(f -> number(f.path())))
                     .orElse(null);
@@ -41,8 +45,9 @@ public final class Checkpoints {
         Path metadata = checkpoint.resolve("_metadata");
         try (java.io.DataInputStream in = new java.io.DataInputStream(Files.newInputStream(metadata))) {
             java.util.Set<String> held = new java.util.HashSet<>();
-            for (var s : org.apache.flink.runtime.checkpoint.Checkpoints.loadCheckpointMetadata(in,
-                    Checkpoints.class.getClassLoader(), checkpoint.toString()).getOperatorStates()) {
+            for (var s : org.apache.flink.runtime.checkpoint.Checkpoints.loadCheckpointMetadata(
+                            in, Checkpoints.class.getClassLoader(), checkpoint.toString())
+                    .getOperatorStates()) {
                 s.getOperatorUid().ifPresent(held::add);
             }
             java.util.Set<String> out = new java.util.TreeSet<>(uids);

@@ -44,8 +44,16 @@ public final class ClickHouseSink<T> implements Sink<T> {
     private final long flushIntervalMs;
     private final int maxRetries;
 
-    public ClickHouseSink(String url, String user, String password, String table, List<String> columns, Row<T> row,
-            int batchSize, long flushIntervalMs, int maxRetries) {
+    public ClickHouseSink(
+            String url,
+            String user,
+            String password,
+            String table,
+            List<String> columns,
+            Row<T> row,
+            int batchSize,
+            long flushIntervalMs,
+            int maxRetries) {
         this.url = url;
         this.user = user;
         this.password = password;
@@ -59,14 +67,16 @@ public final class ClickHouseSink<T> implements Sink<T> {
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) {
-        return new Writer(context.getProcessingTimeService(), context.metricGroup().addGroup("clickhouse", table));
+        return new Writer(
+                context.getProcessingTimeService(), context.metricGroup().addGroup("clickhouse", table));
     }
 
     private final class Writer implements SinkWriter<T> {
         private final ClickHouseSql clickhouse = new ClickHouseSql(url, user, password);
         private final TsvRow rows = new TsvRow();
         private final ProcessingTimeService time;
-        // What the sink does, for the operators' dashboards (Prometheus: flink_taskmanager_job_task_operator_clickhouse_*)
+        // What the sink does, for the operators' dashboards (Prometheus:
+        // flink_taskmanager_job_task_operator_clickhouse_*)
         private final Counter rowsWritten;
         private final Counter batches;
         private final Counter retries;
@@ -125,8 +135,10 @@ public final class ClickHouseSink<T> implements Sink<T> {
                 } catch (ClickHouseSql.ClickHouseException e) {
                     retries.inc();
                     if (attempt >= maxRetries) {
-                        throw new IOException(rows.rows() + " rows for " + table + " not written after " + (attempt + 1)
-                                + " attempts", e);
+                        throw new IOException(
+                                rows.rows() + " rows for " + table + " not written after " + (attempt + 1)
+                                        + " attempts",
+                                e);
                     }
                     try {
                         Thread.sleep(Math.min(10_000L, 500L << attempt));

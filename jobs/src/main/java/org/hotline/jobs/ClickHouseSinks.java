@@ -8,7 +8,6 @@ import org.hotline.events.TicketEvent;
 import org.hotline.events.Wire;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.tickets.FactKind;
-import org.hotline.jobs.tickets.OldestOpen;
 import org.hotline.jobs.tickets.TicketState;
 
 /**
@@ -25,7 +24,8 @@ public final class ClickHouseSinks {
     private final int batchSize;
     private final long flushIntervalMs;
 
-    public ClickHouseSinks(String httpUrl, String database, String user, String password, int batchSize, long flushIntervalMs) {
+    public ClickHouseSinks(
+            String httpUrl, String database, String user, String password, int batchSize, long flushIntervalMs) {
         this.url = httpUrl;
         this.db = database;
         this.user = user;
@@ -36,12 +36,37 @@ public final class ClickHouseSinks {
 
     /** Every output into ClickHouse; alerts also go to {@code alertEvents} (the Kafka topic). */
     public HotlineJob.Sinks all(org.apache.flink.api.connector.sink2.Sink<Alert> alertEvents) {
-        return new HotlineJob.Sinks(callEvents(), ticketEvents(), null, null, callQuarters(), ticketDays(), ticketStates(), deadLetters(),
-                alerts(), alertEvents, rolling("call_rolling", List.of("offered", "answered", "abandoned", "answered_wait_sum",
-                        "answered_wait_max", "abandoned_wait_sum", "abandoned_wait_max", "talk_seconds_sum")),
-                rolling("ticket_rolling", Arrays.stream(FactKind.values()).map(FactKind::column).toList()), hotspots(),
-                sink("unit_open_since", List.of("unit_id", "oldest_open_since", "version"),
-                        (o, r) -> r.string(o.unit()).time(o.sinceMs()).number(o.version())), alerts("alerts_latest"));
+        return new HotlineJob.Sinks(
+                callEvents(),
+                ticketEvents(),
+                null,
+                null,
+                callQuarters(),
+                ticketDays(),
+                ticketStates(),
+                deadLetters(),
+                alerts(),
+                alertEvents,
+                rolling(
+                        "call_rolling",
+                        List.of(
+                                "offered",
+                                "answered",
+                                "abandoned",
+                                "answered_wait_sum",
+                                "answered_wait_max",
+                                "abandoned_wait_sum",
+                                "abandoned_wait_max",
+                                "talk_seconds_sum")),
+                rolling(
+                        "ticket_rolling",
+                        Arrays.stream(FactKind.values()).map(FactKind::column).toList()),
+                hotspots(),
+                sink(
+                        "unit_open_since",
+                        List.of("unit_id", "oldest_open_since", "version"),
+                        (o, r) -> r.string(o.unit()).time(o.sinceMs()).number(o.version())),
+                alerts("alerts_latest"));
     }
 
     ClickHouseSink<Alert> alerts() {
@@ -50,26 +75,52 @@ public final class ClickHouseSinks {
 
     /** Alerts into {@code table}: every change ({@code alerts}), or the latest of each alert ({@code alerts_latest}). */
     ClickHouseSink<Alert> alerts(String table) {
-        return sink(table, List.of("rule", "alert_key", "unit", "topic", "category", "ticket_id", "severity", "state",
-                "value", "threshold", "window_start", "window_end", "event_time"), (a, r) -> r
-                .string(a.rule())
-                .string(a.key())
-                .string(orEmpty(a.unit()))
-                .string(orEmpty(a.topic()))
-                .string(orEmpty(a.category()))
-                .string(orEmpty(a.ticketId()))
-                .string(a.severity())
-                .string(a.state())
-                .number(a.value())
-                .number(a.threshold())
-                .time(a.windowStartMs())
-                .time(a.windowEndMs())
-                .time(a.eventTimeMs()));
+        return sink(
+                table,
+                List.of(
+                        "rule",
+                        "alert_key",
+                        "unit",
+                        "topic",
+                        "category",
+                        "ticket_id",
+                        "severity",
+                        "state",
+                        "value",
+                        "threshold",
+                        "window_start",
+                        "window_end",
+                        "event_time"),
+                (a, r) -> r.string(a.rule())
+                        .string(a.key())
+                        .string(orEmpty(a.unit()))
+                        .string(orEmpty(a.topic()))
+                        .string(orEmpty(a.category()))
+                        .string(orEmpty(a.ticketId()))
+                        .string(a.severity())
+                        .string(a.state())
+                        .number(a.value())
+                        .number(a.threshold())
+                        .time(a.windowStartMs())
+                        .time(a.windowEndMs())
+                        .time(a.eventTimeMs()));
     }
 
     ClickHouseSink<Sourced<CallEvent>> callEvents() {
-        return sink("call_events", List.of("event_id", "event_type", "event_time", "call_id", "line", "caller_region",
-                "agent_id", "wait_seconds", "talk_seconds", "schema_version"), (s, r) -> {
+        return sink(
+                "call_events",
+                List.of(
+                        "event_id",
+                        "event_type",
+                        "event_time",
+                        "call_id",
+                        "line",
+                        "caller_region",
+                        "agent_id",
+                        "wait_seconds",
+                        "talk_seconds",
+                        "schema_version"),
+                (s, r) -> {
                     CallEvent e = s.event();
                     r.string(e.eventId())
                             .string(e.type().wire())
@@ -85,9 +136,29 @@ public final class ClickHouseSinks {
     }
 
     ClickHouseSink<Sourced<TicketEvent>> ticketEvents() {
-        return sink("ticket_events", List.of("event_id", "event_type", "event_time", "ticket_id", "call_id", "channel",
-                "request_type", "category", "topic", "region", "tags", "desk", "unit_id", "due_time", "new_due_time", "reason",
-                "callback_source", "satisfied", "schema_version"), (s, r) -> {
+        return sink(
+                "ticket_events",
+                List.of(
+                        "event_id",
+                        "event_type",
+                        "event_time",
+                        "ticket_id",
+                        "call_id",
+                        "channel",
+                        "request_type",
+                        "category",
+                        "topic",
+                        "region",
+                        "tags",
+                        "desk",
+                        "unit_id",
+                        "due_time",
+                        "new_due_time",
+                        "reason",
+                        "callback_source",
+                        "satisfied",
+                        "schema_version"),
+                (s, r) -> {
                     TicketEvent e = s.event();
                     r.string(e.eventId())
                             .string(e.type().wire())
@@ -113,9 +184,22 @@ public final class ClickHouseSinks {
 
     /** Calls per quarter hour: the slice is the line and the caller region; values in {@link HotlineJob#callValues} order. */
     ClickHouseSink<Rollup.Out> callQuarters() {
-        return sink("call_quarter_metrics", List.of("quarter", "line", "caller_region", "offered", "answered", "abandoned",
-                "answered_wait_sum", "answered_wait_max", "abandoned_wait_sum", "abandoned_wait_max", "talk_seconds_sum",
-                "version"), (q, r) -> {
+        return sink(
+                "call_quarter_metrics",
+                List.of(
+                        "quarter",
+                        "line",
+                        "caller_region",
+                        "offered",
+                        "answered",
+                        "abandoned",
+                        "answered_wait_sum",
+                        "answered_wait_max",
+                        "abandoned_wait_sum",
+                        "abandoned_wait_max",
+                        "talk_seconds_sum",
+                        "version"),
+                (q, r) -> {
                     r.time(q.spanStartMs()).string(q.part(0)).string(q.part(1));
                     for (long v : q.values()) {
                         r.number(v);
@@ -137,8 +221,11 @@ public final class ClickHouseSinks {
     /** Tickets per day: the slice is the dimension and its value; the day is the city's. */
     ClickHouseSink<Rollup.Out> ticketDays() {
         return sink("ticket_daily_metrics", ticketDayColumns(), (d, r) -> {
-            r.date(java.time.Instant.ofEpochMilli(d.spanStartMs()).atZone(HotlineJob.CITY_ZONE).toLocalDate())
-                    .string(d.part(0)).string(d.part(1));
+            r.date(java.time.Instant.ofEpochMilli(d.spanStartMs())
+                            .atZone(HotlineJob.CITY_ZONE)
+                            .toLocalDate())
+                    .string(d.part(0))
+                    .string(d.part(1));
             for (long count : d.values()) {
                 r.number(count);
             }
@@ -147,25 +234,41 @@ public final class ClickHouseSinks {
     }
 
     ClickHouseSink<TicketState> ticketStates() {
-        return sink("ticket_state", List.of("ticket_id", "status", "unit_id", "dispatches", "category", "region",
-                "created_at", "assigned_at", "due_time", "overdue", "completed_at", "on_time", "extended", "contacted",
-                "last_event_at", "version"), (t, r) -> r
-                .string(t.ticketId())
-                .string(t.status())
-                .string(orEmpty(t.unitId()))
-                .number(t.dispatches())
-                .string(orEmpty(t.category()))
-                .string(orEmpty(t.region()))
-                .time(t.createdAtMs())
-                .time(t.assignedAtMs())
-                .time(t.dueMs())
-                .flag(t.overdue())
-                .time(t.completedAtMs())
-                .flag(t.onTime())
-                .flag(t.extended())
-                .flag(t.contacted())
-                .time(t.lastEventMs())
-                .number(t.version()));
+        return sink(
+                "ticket_state",
+                List.of(
+                        "ticket_id",
+                        "status",
+                        "unit_id",
+                        "dispatches",
+                        "category",
+                        "region",
+                        "created_at",
+                        "assigned_at",
+                        "due_time",
+                        "overdue",
+                        "completed_at",
+                        "on_time",
+                        "extended",
+                        "contacted",
+                        "last_event_at",
+                        "version"),
+                (t, r) -> r.string(t.ticketId())
+                        .string(t.status())
+                        .string(orEmpty(t.unitId()))
+                        .number(t.dispatches())
+                        .string(orEmpty(t.category()))
+                        .string(orEmpty(t.region()))
+                        .time(t.createdAtMs())
+                        .time(t.assignedAtMs())
+                        .time(t.dueMs())
+                        .flag(t.overdue())
+                        .time(t.completedAtMs())
+                        .flag(t.onTime())
+                        .flag(t.extended())
+                        .flag(t.contacted())
+                        .time(t.lastEventMs())
+                        .number(t.version()));
     }
 
     /** Rolling figures: the scope, the period, as of when, then {@code values} in the row's order. */
@@ -183,23 +286,41 @@ public final class ClickHouseSinks {
     }
 
     ClickHouseSink<HotspotRanks.Rank> hotspots() {
-        return sink("hotspot_ranks", List.of("dimension", "period", "rank", "value", "current", "previous", "as_of", "version"),
-                (h, r) -> r.string(h.dimension()).string(h.period()).number(h.rank()).string(h.value()).number(h.current())
-                        .number(h.previous()).time(h.asOfMs()).number(h.version()));
+        return sink(
+                "hotspot_ranks",
+                List.of("dimension", "period", "rank", "value", "current", "previous", "as_of", "version"),
+                (h, r) -> r.string(h.dimension())
+                        .string(h.period())
+                        .number(h.rank())
+                        .string(h.value())
+                        .number(h.current())
+                        .number(h.previous())
+                        .time(h.asOfMs())
+                        .number(h.version()));
     }
 
     ClickHouseSink<DeadLetter> deadLetters() {
-        return sink("dead_letters", List.of("topic", "kafka_partition", "kafka_offset", "payload", "reason", "field",
-                "message", "event_time", "seen_at"), (d, r) -> r
-                .string(d.topic())
-                .number(d.partition())
-                .number(d.offset())
-                .string(d.payload())
-                .string(d.reason())
-                .string(orEmpty(d.field()))
-                .string(orEmpty(d.message()))
-                .time(d.eventTimeMs())
-                .time(d.seenAtMs()));
+        return sink(
+                "dead_letters",
+                List.of(
+                        "topic",
+                        "kafka_partition",
+                        "kafka_offset",
+                        "payload",
+                        "reason",
+                        "field",
+                        "message",
+                        "event_time",
+                        "seen_at"),
+                (d, r) -> r.string(d.topic())
+                        .number(d.partition())
+                        .number(d.offset())
+                        .string(d.payload())
+                        .string(d.reason())
+                        .string(orEmpty(d.field()))
+                        .string(orEmpty(d.message()))
+                        .time(d.eventTimeMs())
+                        .time(d.seenAtMs()));
     }
 
     private <T> ClickHouseSink<T> sink(String table, List<String> columns, ClickHouseSink.Row<T> row) {

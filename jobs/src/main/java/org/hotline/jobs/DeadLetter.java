@@ -21,12 +21,29 @@ public record DeadLetter(
 
     public static DeadLetter unparsed(Sourced<?> s) {
         ParseError e = s.error();
-        return new DeadLetter(s.topic(), s.partition(), s.offset(), s.payload(), e.reason().code(), e.field(), e.message(),
-                null, System.currentTimeMillis());
+        return new DeadLetter(
+                s.topic(),
+                s.partition(),
+                s.offset(),
+                s.payload(),
+                e.reason().code(),
+                e.field(),
+                e.message(),
+                null,
+                System.currentTimeMillis());
     }
 
-    public static DeadLetter rejected(Sourced<?> s, String canonicalPayload, long eventTimeMs, Reason reason, String message) {
-        return new DeadLetter(s.topic(), s.partition(), s.offset(), canonicalPayload, reason.code(), null, message,
-                eventTimeMs, System.currentTimeMillis());
+    public static DeadLetter rejected(
+            Sourced<?> s, String canonicalPayload, long eventTimeMs, Reason reason, String message) {
+        return new DeadLetter(
+                s.topic(),
+                s.partition(),
+                s.offset(),
+                canonicalPayload,
+                reason.code(),
+                null,
+                message,
+                eventTimeMs,
+                System.currentTimeMillis());
     }
 }

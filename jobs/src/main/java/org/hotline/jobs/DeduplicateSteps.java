@@ -1,9 +1,9 @@
 package org.hotline.jobs;
 
 import java.time.Duration;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -21,7 +21,8 @@ import org.hotline.events.Wire;
  * as late here, before the raw-event sink, so that it is in exactly one place: not a raw event
  * without its count.
  */
-public final class DeduplicateSteps<T, S extends Enum<S> & Wire> extends KeyedProcessFunction<String, Sourced<T>, Sourced<T>> {
+public final class DeduplicateSteps<T, S extends Enum<S> & Wire>
+        extends KeyedProcessFunction<String, Sourced<T>, Sourced<T>> {
 
     private final SerializableFunction<T, S> stepOf;
     private final SerializableFunction<T, String> canonical;
@@ -31,8 +32,12 @@ public final class DeduplicateSteps<T, S extends Enum<S> & Wire> extends KeyedPr
     private Duration lateness;
     private transient ValueState<Integer> seen;
 
-    public DeduplicateSteps(SerializableFunction<T, S> stepOf, SerializableFunction<T, String> canonical,
-            SerializableFunction<T, Long> eventTime, OutputTag<DeadLetter> deadLetters, Duration retention) {
+    public DeduplicateSteps(
+            SerializableFunction<T, S> stepOf,
+            SerializableFunction<T, String> canonical,
+            SerializableFunction<T, Long> eventTime,
+            OutputTag<DeadLetter> deadLetters,
+            Duration retention) {
         this.stepOf = stepOf;
         this.canonical = canonical;
         this.eventTime = eventTime;
@@ -60,15 +65,29 @@ public final class DeduplicateSteps<T, S extends Enum<S> & Wire> extends KeyedPr
         Integer steps = seen.value();
         long time = eventTime.apply(s.event());
         if (steps != null && (steps & bit) != 0) {
-            ctx.output(deadLetters, DeadLetter.rejected(s, canonical.apply(s.event()), time,
-                    Reason.DUPLICATE, "step '" + step.wire() + "' of " + ctx.getCurrentKey() + " was already counted"));
+            ctx.output(
+                    deadLetters,
+                    DeadLetter.rejected(
+                            s,
+                            canonical.apply(s.event()),
+                            time,
+                            Reason.DUPLICATE,
+                            "step '" + step.wire() + "' of " + ctx.getCurrentKey() + " was already counted"));
             return;
         }
         // late after duplicate: a step delivered again (a re-read after a restart) is a duplicate, whatever its age.
         // The same test as the counting per minute's, so a step kept here would have been kept aside there.
-        if (lateness != null && MinuteSlices.closed(time, lateness.toMillis(), ctx.timerService().currentWatermark())) {
-            ctx.output(deadLetters, DeadLetter.rejected(s, canonical.apply(s.event()), time, Reason.LATE,
-                    "later than the allowed lateness of " + lateness + " for its minute"));
+        if (lateness != null
+                && MinuteSlices.closed(
+                        time, lateness.toMillis(), ctx.timerService().currentWatermark())) {
+            ctx.output(
+                    deadLetters,
+                    DeadLetter.rejected(
+                            s,
+                            canonical.apply(s.event()),
+                            time,
+                            Reason.LATE,
+                            "later than the allowed lateness of " + lateness + " for its minute"));
             return;
         }
         seen.update(steps == null ? bit : steps | bit);

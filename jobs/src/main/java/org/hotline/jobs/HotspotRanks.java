@@ -25,10 +25,18 @@ public final class HotspotRanks extends KeyedProcessFunction<String, Rolling.Row
 
     /** The periods ranked, as the wallboard and the analysts' {@code hotspots} view name them, and their rolling period. */
     static final Map<String, String> RANKED = Map.of("hour", "1h", "today", "today", "month", "month");
+
     static final List<String> ORDER = List.of("hour", "today", "month");
 
     /** One rank slot of one period: the value there (empty when none), its count and the count of the window before. */
-    public record Rank(String dimension, String period, int rank, String value, long current, long previous, long asOfMs,
+    public record Rank(
+            String dimension,
+            String period,
+            int rank,
+            String value,
+            long current,
+            long previous,
+            long asOfMs,
             long version) {}
 
     private final int top;
@@ -46,8 +54,9 @@ public final class HotspotRanks extends KeyedProcessFunction<String, Rolling.Row
 
     @Override
     public void open(OpenContext ctx) {
-        counts = getRuntimeContext().getMapState(new MapStateDescriptor<>("counts", Types.STRING,
-                PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        counts = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>(
+                        "counts", Types.STRING, PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
         asOf = getRuntimeContext().getState(new ValueStateDescriptor<>("as-of", Types.LONG));
         flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
         versions = new RowVersions();
@@ -91,14 +100,23 @@ public final class HotspotRanks extends KeyedProcessFunction<String, Rolling.Row
         }
         for (String period : ORDER) {
             int current = Rolling.HOTSPOT_PERIODS.indexOf(RANKED.get(period));
-            List<Map.Entry<String, long[]>> ranked = all.stream().filter(e -> e.getValue()[current] > 0)
+            List<Map.Entry<String, long[]>> ranked = all.stream()
+                    .filter(e -> e.getValue()[current] > 0)
                     .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> -e.getValue()[current])
                             .thenComparing(Map.Entry::getKey))
-                    .limit(top).toList();
+                    .limit(top)
+                    .toList();
             for (int rank = 1; rank <= top; rank++) {
                 Map.Entry<String, long[]> e = rank <= ranked.size() ? ranked.get(rank - 1) : null;
-                out.collect(new Rank(dimension, period, rank, e == null ? "" : e.getKey(), e == null ? 0 : e.getValue()[current],
-                        e == null ? 0 : e.getValue()[current + 1], asOf.value(), versions.next()));
+                out.collect(new Rank(
+                        dimension,
+                        period,
+                        rank,
+                        e == null ? "" : e.getKey(),
+                        e == null ? 0 : e.getValue()[current],
+                        e == null ? 0 : e.getValue()[current + 1],
+                        asOf.value(),
+                        versions.next()));
             }
         }
     }

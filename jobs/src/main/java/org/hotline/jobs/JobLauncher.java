@@ -5,17 +5,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.hotline.jobs.alerts.Alert;
-import org.hotline.jobs.alerts.AlertRules;
 import java.util.function.Consumer;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.hotline.config.HotlineConfig;
+import org.hotline.jobs.alerts.Alert;
+import org.hotline.jobs.alerts.AlertRules;
 import org.hotline.sql.ClickHouseSql;
 import org.hotline.sql.Migrator;
 
@@ -36,7 +36,10 @@ public final class JobLauncher {
     }
 
     /** The same, with the alerts' second destination given (the Kafka topic, unless a test wants another). */
-    public static void build(StreamExecutionEnvironment env, HotlineConfig config, KafkaSources.Reading reading,
+    public static void build(
+            StreamExecutionEnvironment env,
+            HotlineConfig config,
+            KafkaSources.Reading reading,
             Sink<Alert> alertEvents) {
         env.setParallelism(config.job.parallelism);
         env.enableCheckpointing(config.job.checkpointIntervalSeconds * 1000L);
@@ -44,8 +47,12 @@ public final class JobLauncher {
         // last one is kept when the job is cancelled, so that it can be resumed from there.
         Configuration checkpoints = new Configuration();
         checkpoints.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        checkpoints.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir(config).toUri().toString());
-        checkpoints.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        checkpoints.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                checkpointDir(config).toUri().toString());
+        checkpoints.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         if (reading.bounded()) {
             // A bounded Kafka source restored after a failure never finishes (FLINK-31006): a replay that fails
             // stops with its cause instead of restarting into a hang. A replay is simply run again.
@@ -53,12 +60,17 @@ public final class JobLauncher {
         }
         env.configure(checkpoints);
         HotlineConfig.ClickHouse ch = config.clickhouse;
-        ClickHouseSinks sinks = new ClickHouseSinks(ch.url, ch.database, ch.user, ch.password, config.job.sinkBatchSize,
-                config.job.sinkFlushIntervalMs);
+        ClickHouseSinks sinks = new ClickHouseSinks(
+                ch.url, ch.database, ch.user, ch.password, config.job.sinkBatchSize, config.job.sinkFlushIntervalMs);
         Duration maxAhead = Duration.ofSeconds(config.job.maxAheadSeconds);
-        new HotlineJob(KafkaSources.calls(config.kafka, reading, maxAhead), KafkaSources.tickets(config.kafka, reading, maxAhead),
-                new ReferenceUnits(config.clickhouse),
-                sinks.all(alertEvents), config.job.settings(), alertRules(config)).build(env);
+        new HotlineJob(
+                        KafkaSources.calls(config.kafka, reading, maxAhead),
+                        KafkaSources.tickets(config.kafka, reading, maxAhead),
+                        new ReferenceUnits(config.clickhouse),
+                        sinks.all(alertEvents),
+                        config.job.settings(),
+                        alertRules(config))
+                .build(env);
     }
 
     /** The configured or built-in alert rules, with each unit's group as ClickHouse's reference data has it. */
@@ -84,12 +96,17 @@ public final class JobLauncher {
         Path base = configured == null || configured.isBlank()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "checkpoints")
                 : Path.of(configured);
-        return base.resolve(config.kafka.groupId.replaceAll("[^A-Za-z0-9._-]", "_")).toAbsolutePath();
+        return base.resolve(config.kafka.groupId.replaceAll("[^A-Za-z0-9._-]", "_"))
+                .toAbsolutePath();
     }
 
     /** Migrates, then starts the job and returns at once; the client cancels or awaits it. */
-    public static JobClient start(StreamExecutionEnvironment env, HotlineConfig config, KafkaSources.Reading reading,
-            Consumer<String> progress) throws Exception {
+    public static JobClient start(
+            StreamExecutionEnvironment env,
+            HotlineConfig config,
+            KafkaSources.Reading reading,
+            Consumer<String> progress)
+            throws Exception {
         migrate(config.clickhouse, progress);
         build(env, config, reading);
         return env.executeAsync("hotline");

@@ -15,14 +15,22 @@ public record JobSettings(
         Duration dedupRetention,
         Duration ticketRetention,
         Duration earlyUpdates,
-        Duration unitsRefresh) implements Serializable {
+        Duration unitsRefresh)
+        implements Serializable {
 
     public static JobSettings defaults() {
-        return new JobSettings(Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofDays(7),
-                Duration.ofDays(90), Duration.ofSeconds(2), Duration.ofSeconds(30));
+        return new JobSettings(
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(1),
+                Duration.ofHours(1),
+                Duration.ofDays(7),
+                Duration.ofDays(90),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30));
     }
 
     public JobSettings withEarlyUpdates(Duration interval) {
-        return new JobSettings(outOfOrderness, idleness, allowedLateness, dedupRetention, ticketRetention, interval, unitsRefresh);
+        return new JobSettings(
+                outOfOrderness, idleness, allowedLateness, dedupRetention, ticketRetention, interval, unitsRefresh);
     }
 }

@@ -6,14 +6,14 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.hotline.jobs.alerts.Alert;
-import org.hotline.jobs.alerts.AlertJson;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.hotline.config.HotlineConfig;
 import org.hotline.events.CallEvent;
 import org.hotline.events.TicketEvent;
+import org.hotline.jobs.alerts.Alert;
+import org.hotline.jobs.alerts.AlertJson;
 
 /**
  * The job's Kafka sources: every record becomes a {@link Sourced}, parsed or kept with its reason.
@@ -32,7 +32,8 @@ public final class KafkaSources {
         return build(kafka, kafka.callsTopic, SourcedDeserializer.calls(maxAhead), reading);
     }
 
-    public static KafkaSource<Sourced<TicketEvent>> tickets(HotlineConfig.Kafka kafka, Reading reading, Duration maxAhead) {
+    public static KafkaSource<Sourced<TicketEvent>> tickets(
+            HotlineConfig.Kafka kafka, Reading reading, Duration maxAhead) {
         return build(kafka, kafka.ticketsTopic, SourcedDeserializer.tickets(maxAhead), reading);
     }
 
@@ -42,24 +43,27 @@ public final class KafkaSources {
         return KafkaSink.<Alert>builder()
                 .setBootstrapServers(kafka.bootstrapServers)
                 .setKafkaProducerConfig(kafka.clientProperties())
-                .setRecordSerializer((KafkaRecordSerializationSchema<Alert>) (a, context, timestamp) -> new ProducerRecord<>(
-                        topic, a.key().getBytes(StandardCharsets.UTF_8),
-                        AlertJson.toJson(a).toString().getBytes(StandardCharsets.UTF_8)))
+                .setRecordSerializer(
+                        (KafkaRecordSerializationSchema<Alert>) (a, context, timestamp) -> new ProducerRecord<>(
+                                topic,
+                                a.key().getBytes(StandardCharsets.UTF_8),
+                                AlertJson.toJson(a).toString().getBytes(StandardCharsets.UTF_8)))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }
 
     @SuppressWarnings("deprecation") // the connector's API still takes OffsetResetStrategy
-    private static <T> KafkaSource<Sourced<T>> build(HotlineConfig.Kafka kafka, String topic, SourcedDeserializer<T> deserializer,
-            Reading reading) {
+    private static <T> KafkaSource<Sourced<T>> build(
+            HotlineConfig.Kafka kafka, String topic, SourcedDeserializer<T> deserializer, Reading reading) {
         var builder = KafkaSource.<Sourced<T>>builder()
                 .setBootstrapServers(kafka.bootstrapServers)
                 .setTopics(topic)
                 .setGroupId(kafka.groupId)
                 .setClientIdPrefix(kafka.groupId + "-" + topic)
-                .setStartingOffsets(reading.fromStart()
-                        ? OffsetsInitializer.earliest()
-                        : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(
+                        reading.fromStart()
+                                ? OffsetsInitializer.earliest()
+                                : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(deserializer)
                 .setProperties(kafka.clientProperties());
         if (reading.bounded()) {

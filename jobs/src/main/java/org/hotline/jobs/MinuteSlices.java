@@ -56,8 +56,14 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
     private transient ValueState<Long> earlyAt;
     private transient RowVersions versions;
 
-    public MinuteSlices(AggregateFunction<IN, ACC, ACC> counts, SerializableFunction<IN, String> slice, Emit<ACC, OUT> emit,
-            TypeInformation<ACC> accType, OutputTag<IN> late, Duration early, Duration allowedLateness) {
+    public MinuteSlices(
+            AggregateFunction<IN, ACC, ACC> counts,
+            SerializableFunction<IN, String> slice,
+            Emit<ACC, OUT> emit,
+            TypeInformation<ACC> accType,
+            OutputTag<IN> late,
+            Duration early,
+            Duration allowedLateness) {
         this.counts = counts;
         this.slice = slice;
         this.emit = emit;
@@ -80,7 +86,8 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
     @Override
     public void open(OpenContext ctx) {
         slices = getRuntimeContext().getMapState(new MapStateDescriptor<>("slices", Types.STRING, accType));
-        changed = getRuntimeContext().getMapState(new MapStateDescriptor<>("changed-slices", Types.STRING, Types.BOOLEAN));
+        changed = getRuntimeContext()
+                .getMapState(new MapStateDescriptor<>("changed-slices", Types.STRING, Types.BOOLEAN));
         earlyAt = getRuntimeContext().getState(new ValueStateDescriptor<>("early-update-at", Types.LONG));
         versions = new RowVersions();
     }

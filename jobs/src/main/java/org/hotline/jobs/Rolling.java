@@ -36,7 +36,8 @@ import org.apache.flink.util.Collector;
  * live. A scope's windows move with it: while they hold anything, the scope is looked at every flush and its rows that
  * changed are written; the end of the input writes every scope once more.
  */
-public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Rolling.Row> implements CheckpointedFunction {
+public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Rolling.Row>
+        implements CheckpointedFunction {
 
     public static final long MINUTE = 60_000L;
     static final long DAY = 24 * 60 * MINUTE;
@@ -46,7 +47,8 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
      * The periods a hotspot is judged on, each with the window before it: the hour before the last; the same part of
      * yesterday (its minutes up to 24 hours ago); the month before, by whole days (its days before today's date).
      */
-    public static final List<String> HOTSPOT_PERIODS = List.of("1h", "prev_1h", "today", "yesterday", "month", "prev_month");
+    public static final List<String> HOTSPOT_PERIODS =
+            List.of("1h", "prev_1h", "today", "yesterday", "month", "prev_month");
 
     /**
      * What the rolling figures are made of: a minute row's values, the scope it counts in ({@code dimension} and
@@ -83,9 +85,11 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     private transient ValueState<long[]> written;
     /** The now the figures were last worked out for; cleared by a new row. */
     private transient ValueState<Long> lookedAt;
+
     private transient long subtaskNow;
     /** {@code subtaskNow} in checkpoints: after a restart "now" does not fall back to each scope's own latest minute. */
     private transient ListState<Long> savedNow;
+
     private transient RowVersions versions;
 
     /**
@@ -97,7 +101,12 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     }
 
     /** With {@code periods} of {@link #PERIODS} and {@link #HOTSPOT_PERIODS}. */
-    public Rolling(List<String> periods, boolean[] max, ZoneId zone, java.time.Duration flush, java.time.Duration allowedLateness) {
+    public Rolling(
+            List<String> periods,
+            boolean[] max,
+            ZoneId zone,
+            java.time.Duration flush,
+            java.time.Duration allowedLateness) {
         this.periods = List.copyOf(periods);
         this.max = max.clone();
         this.zone = zone;
@@ -107,10 +116,8 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
 
     @Override
     public void open(OpenContext ctx) {
-        slots = getRuntimeContext().getMapState(new MapStateDescriptor<>("slots", Types.STRING,
-                LONGS));
-        slotMinute = getRuntimeContext().getMapState(new MapStateDescriptor<>("minutes", Types.LONG,
-                LONGS));
+        slots = getRuntimeContext().getMapState(new MapStateDescriptor<>("slots", Types.STRING, LONGS));
+        slotMinute = getRuntimeContext().getMapState(new MapStateDescriptor<>("minutes", Types.LONG, LONGS));
         days = getRuntimeContext().getMapState(new MapStateDescriptor<>("days", Types.LONG, LONGS));
         total = getRuntimeContext().getState(new ValueStateDescriptor<>("total", LONGS));
         scopeNow = getRuntimeContext().getState(new ValueStateDescriptor<>("now", Types.LONG));
@@ -173,7 +180,11 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
                 scheduleFlush(ctx);
             }
         } else if (timestamp == RowVersions.END_OF_INPUT) {
-            write(ctx.getCurrentKey(), out, true, Long.MAX_VALUE); // the input ended: every scope written once more, as it stands
+            write(
+                    ctx.getCurrentKey(),
+                    out,
+                    true,
+                    Long.MAX_VALUE); // the input ended: every scope written once more, as it stands
         }
     }
 
@@ -250,8 +261,16 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
                 long from = period.equals("month") ? month : monthOf(month - 1);
                 // the month before: its days before today's date (a shorter month: all of them)
                 int date = Instant.ofEpochMilli(now).atZone(zone).getDayOfMonth();
-                long to = period.equals("month") ? today
-                        : Math.min(month - 1, Instant.ofEpochMilli(from).atZone(zone).plusDays(date - 1).toInstant().toEpochMilli() - 1);
+                long to = period.equals("month")
+                        ? today
+                        : Math.min(
+                                month - 1,
+                                Instant.ofEpochMilli(from)
+                                                .atZone(zone)
+                                                .plusDays(date - 1)
+                                                .toInstant()
+                                                .toEpochMilli()
+                                        - 1);
                 for (Map.Entry<Long, long[]> e : days.entries()) {
                     if (e.getKey() >= from && e.getKey() <= to) {
                         combine(out, e.getValue());
@@ -272,7 +291,9 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         long lastHours = now - (periods.contains("prev_1h") ? 120 : 60) * MINUTE;
         long until = periods.contains("yesterday") ? Math.min(lastHours, dayOf(dayOf(now) - 1)) : lastHours;
         long previousMonth = monthOf(monthOf(now) - 1);
-        removeKeys(slots, slot -> slotMinuteOf(slot) < until && MinuteSlices.closed(slotMinuteOf(slot), latenessMs, watermark));
+        removeKeys(
+                slots,
+                slot -> slotMinuteOf(slot) < until && MinuteSlices.closed(slotMinuteOf(slot), latenessMs, watermark));
         removeKeys(slotMinute, minute -> minute < until);
         removeKeys(days, day -> day < previousMonth);
     }
@@ -324,7 +345,12 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     }
 
     private long dayOf(long ms) {
-        return Instant.ofEpochMilli(ms).atZone(zone).toLocalDate().atStartOfDay(zone).toInstant().toEpochMilli();
+        return Instant.ofEpochMilli(ms)
+                .atZone(zone)
+                .toLocalDate()
+                .atStartOfDay(zone)
+                .toInstant()
+                .toEpochMilli();
     }
 
     private long monthOf(long ms) {

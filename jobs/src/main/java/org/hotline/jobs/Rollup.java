@@ -37,15 +37,27 @@ public final class Rollup extends KeyedProcessFunction<String, Rollup.In, Rollup
         public long start(long ms, ZoneId zone) {
             return switch (this) {
                 case QUARTER_HOUR -> ms - Math.floorMod(ms, 15 * MinuteSlices.MINUTE);
-                case DAY -> Instant.ofEpochMilli(ms).atZone(zone).toLocalDate().atStartOfDay(zone).toInstant().toEpochMilli();
+                case DAY ->
+                    Instant.ofEpochMilli(ms)
+                            .atZone(zone)
+                            .toLocalDate()
+                            .atStartOfDay(zone)
+                            .toInstant()
+                            .toEpochMilli();
             };
         }
 
         public long end(long start, ZoneId zone) {
             return switch (this) {
                 case QUARTER_HOUR -> start + 15 * MinuteSlices.MINUTE;
-                case DAY -> Instant.ofEpochMilli(start).atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant()
-                        .toEpochMilli();
+                case DAY ->
+                    Instant.ofEpochMilli(start)
+                            .atZone(zone)
+                            .toLocalDate()
+                            .plusDays(1)
+                            .atStartOfDay(zone)
+                            .toInstant()
+                            .toEpochMilli();
             };
         }
     }

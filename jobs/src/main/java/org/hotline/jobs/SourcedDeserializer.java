@@ -31,8 +31,11 @@ public final class SourcedDeserializer<T> implements KafkaRecordDeserializationS
     private final long maxAheadMs;
     private final TypeInformation<Sourced<T>> type;
 
-    private SourcedDeserializer(SerializableFunction<byte[], ParseResult<T>> parser, SerializableFunction<T, Long> eventTime,
-            Duration maxAhead, TypeInformation<Sourced<T>> type) {
+    private SourcedDeserializer(
+            SerializableFunction<byte[], ParseResult<T>> parser,
+            SerializableFunction<T, Long> eventTime,
+            Duration maxAhead,
+            TypeInformation<Sourced<T>> type) {
         this.parser = parser;
         this.eventTime = eventTime;
         this.maxAheadMs = maxAhead.toMillis();
@@ -44,7 +47,8 @@ public final class SourcedDeserializer<T> implements KafkaRecordDeserializationS
     }
 
     public static SourcedDeserializer<TicketEvent> tickets(Duration maxAhead) {
-        return new SourcedDeserializer<>(EventParser::parseTicket, TicketEvent::eventTimeMs, maxAhead, HotlineJob.TICKETS);
+        return new SourcedDeserializer<>(
+                EventParser::parseTicket, TicketEvent::eventTimeMs, maxAhead, HotlineJob.TICKETS);
     }
 
     @Override
@@ -68,8 +72,11 @@ public final class SourcedDeserializer<T> implements KafkaRecordDeserializationS
         }
         long ahead = timeMs - System.currentTimeMillis();
         if (ahead > maxAheadMs) {
-            return new ParseError(Reason.OUT_OF_RANGE, "event_time",
-                    Duration.ofMillis(ahead).toMinutes() + " minutes ahead of the clock (more than " + Duration.ofMillis(maxAheadMs) + ")");
+            return new ParseError(
+                    Reason.OUT_OF_RANGE,
+                    "event_time",
+                    Duration.ofMillis(ahead).toMinutes() + " minutes ahead of the clock (more than "
+                            + Duration.ofMillis(maxAheadMs) + ")");
         }
         return null;
     }

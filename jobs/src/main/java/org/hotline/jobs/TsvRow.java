@@ -76,7 +76,9 @@ public final class TsvRow {
     public TsvRow strings(String[] values) {
         StringBuilder a = new StringBuilder("[");
         for (int i = 0; values != null && i < values.length; i++) {
-            a.append(i == 0 ? "'" : ",'").append(values[i].replace("\\", "\\\\").replace("'", "\\'")).append('\'');
+            a.append(i == 0 ? "'" : ",'")
+                    .append(values[i].replace("\\", "\\\\").replace("'", "\\'"))
+                    .append('\'');
         }
         return string(a.append(']').toString());
     }

@@ -37,11 +37,22 @@ public final class Bulletin {
             if (a.get("state").asText().equals("resolved")) {
                 continue;
             }
-            String about = String.join(" ", java.util.stream.Stream.of("unit", "category", "topic", "ticket_id")
-                    .map(k -> a.path(k).asText("")).filter(v -> !v.isEmpty()).toList());
-            rows.add(List.of(a.get("event_time").asText(), a.get("rule").asText(), about, a.get("severity").asText(),
-                    a.get("state").asText(), BigDecimal.valueOf(a.get("value").asDouble()).setScale(2, RoundingMode.HALF_UP)
-                            .stripTrailingZeros().toPlainString()));
+            String about = String.join(
+                    " ",
+                    java.util.stream.Stream.of("unit", "category", "topic", "ticket_id")
+                            .map(k -> a.path(k).asText(""))
+                            .filter(v -> !v.isEmpty())
+                            .toList());
+            rows.add(List.of(
+                    a.get("event_time").asText(),
+                    a.get("rule").asText(),
+                    about,
+                    a.get("severity").asText(),
+                    a.get("state").asText(),
+                    BigDecimal.valueOf(a.get("value").asDouble())
+                            .setScale(2, RoundingMode.HALF_UP)
+                            .stripTrailingZeros()
+                            .toPlainString()));
         }
         return rows;
     }
@@ -80,21 +91,38 @@ public final class Bulletin {
     List<String> summary() {
         Map<String, Figure> by = new LinkedHashMap<>();
         overview().forEach(x -> by.put(x.id(), x));
-        List<String> top = new ArrayList<>(counts(report.at("/tickets/hotspot_categories")).keySet()).subList(0,
-                Math.min(3, report.at("/tickets/hotspot_categories").size()));
+        List<String> top = new ArrayList<>(
+                        counts(report.at("/tickets/hotspot_categories")).keySet())
+                .subList(0, Math.min(3, report.at("/tickets/hotspot_categories").size()));
         // the same figures in both languages: value, then its change (if any) in the language's words
         Function<String, String> v = id -> by.get(id).value();
         Function<String, String> zhChange = id -> change(by.get(id).change().replace(" points", " 个百分点"), "环比");
         Function<String, String> enChange = id -> change(by.get(id).change(), "month over month");
-        String zh = String.format("本月共接听来电 %s 个%s，接通率 %s%s；受理有效工单 %s 件%s，其中网上派单 %s 件，按时办结 %s；"
-                        + "回访满意率 %s%s。", v.apply("calls-answered"), zhChange.apply("calls-answered"), v.apply("connection-rate"),
-                zhChange.apply("connection-rate"), v.apply("tickets-valid"), zhChange.apply("tickets-valid"), v.apply("dispatched"),
-                v.apply("on-time"), v.apply("satisfaction"), zhChange.apply("satisfaction"));
-        String en = String.format("This month %s calls were answered%s at a connection rate of %s%s; %s valid tickets were "
+        String zh = String.format(
+                "本月共接听来电 %s 个%s，接通率 %s%s；受理有效工单 %s 件%s，其中网上派单 %s 件，按时办结 %s；" + "回访满意率 %s%s。",
+                v.apply("calls-answered"),
+                zhChange.apply("calls-answered"),
+                v.apply("connection-rate"),
+                zhChange.apply("connection-rate"),
+                v.apply("tickets-valid"),
+                zhChange.apply("tickets-valid"),
+                v.apply("dispatched"),
+                v.apply("on-time"),
+                v.apply("satisfaction"),
+                zhChange.apply("satisfaction"));
+        String en = String.format(
+                "This month %s calls were answered%s at a connection rate of %s%s; %s valid tickets were "
                         + "taken%s, %s dispatched to units, completed on time %s; callback satisfaction %s%s.",
-                v.apply("calls-answered"), enChange.apply("calls-answered"), v.apply("connection-rate"),
-                enChange.apply("connection-rate"), v.apply("tickets-valid"), enChange.apply("tickets-valid"), v.apply("dispatched"),
-                v.apply("on-time"), v.apply("satisfaction"), enChange.apply("satisfaction"));
+                v.apply("calls-answered"),
+                enChange.apply("calls-answered"),
+                v.apply("connection-rate"),
+                enChange.apply("connection-rate"),
+                v.apply("tickets-valid"),
+                enChange.apply("tickets-valid"),
+                v.apply("dispatched"),
+                v.apply("on-time"),
+                v.apply("satisfaction"),
+                enChange.apply("satisfaction"));
         List<String> out = new ArrayList<>(List.of(zh, en));
         if (!top.isEmpty()) {
             out.add("热点问题前列为" + String.join("、", top) + "。 The top categories: " + String.join(", ", top) + ".");
@@ -103,9 +131,13 @@ public final class Bulletin {
             if (scores.size() > 1) {
                 Assessment.Score first = scores.get(0);
                 Assessment.Score last = scores.get(scores.size() - 1);
-                out.add(String.format("%1$s：第一名 %2$s（%3$s 分），末位 %4$s（%5$s 分）。 %1$s: first %2$s (%3$s), last %4$s (%5$s).",
-                        cohort, first.unit().unit(), first.total().setScale(2, RoundingMode.HALF_UP).toPlainString(),
-                        last.unit().unit(), last.total().setScale(2, RoundingMode.HALF_UP).toPlainString()));
+                out.add(String.format(
+                        "%1$s：第一名 %2$s（%3$s 分），末位 %4$s（%5$s 分）。 %1$s: first %2$s (%3$s), last %4$s (%5$s).",
+                        cohort,
+                        first.unit().unit(),
+                        first.total().setScale(2, RoundingMode.HALF_UP).toPlainString(),
+                        last.unit().unit(),
+                        last.total().setScale(2, RoundingMode.HALF_UP).toPlainString()));
             }
         });
         return out;
@@ -126,18 +158,39 @@ public final class Bulletin {
         long valid = t.get("valid").asLong();
         long dispatched = t.get("dispatched").asLong();
         List<Figure> rows = new ArrayList<>();
-        rows.add(new Figure("calls-answered", "接听来电 Calls answered", count(calls.get("answered").asLong()),
+        rows.add(new Figure(
+                "calls-answered",
+                "接听来电 Calls answered",
+                count(calls.get("answered").asLong()),
                 percentChange(calls.get("answered").asLong(), prev.path("calls_answered"))));
-        rows.add(new Figure("connection-rate", "接通率 Connection rate", pct(calls.get("connection_rate_pct")),
+        rows.add(new Figure(
+                "connection-rate",
+                "接通率 Connection rate",
+                pct(calls.get("connection_rate_pct")),
                 pointChange(calls.get("connection_rate_pct"), prev.path("connection_rate_pct"))));
-        rows.add(new Figure("tickets-valid", "有效工单 Valid tickets", count(valid), percentChange(valid, prev.path("tickets_valid"))));
-        rows.add(new Figure("resolved-online", "在线办结 Resolved online", count(t.get("resolved_online").asLong()) + " ("
-                + share(t.get("resolved_online").asLong(), valid) + ")", ""));
-        rows.add(new Figure("dispatched", "网上派单 Dispatched to units", count(dispatched),
+        rows.add(new Figure(
+                "tickets-valid", "有效工单 Valid tickets", count(valid), percentChange(valid, prev.path("tickets_valid"))));
+        rows.add(new Figure(
+                "resolved-online",
+                "在线办结 Resolved online",
+                count(t.get("resolved_online").asLong()) + " ("
+                        + share(t.get("resolved_online").asLong(), valid) + ")",
+                ""));
+        rows.add(new Figure(
+                "dispatched",
+                "网上派单 Dispatched to units",
+                count(dispatched),
                 percentChange(dispatched, prev.path("tickets_dispatched"))));
-        rows.add(new Figure("on-time", "按时办结 Completed on time", count(t.get("dispatched_completed_on_time").asLong()) + " ("
-                + share(t.get("dispatched_completed_on_time").asLong(), dispatched) + ")", ""));
-        rows.add(new Figure("satisfaction", "回访满意率 Callback satisfaction", pct(t.get("callback_satisfaction_pct")),
+        rows.add(new Figure(
+                "on-time",
+                "按时办结 Completed on time",
+                count(t.get("dispatched_completed_on_time").asLong()) + " ("
+                        + share(t.get("dispatched_completed_on_time").asLong(), dispatched) + ")",
+                ""));
+        rows.add(new Figure(
+                "satisfaction",
+                "回访满意率 Callback satisfaction",
+                pct(t.get("callback_satisfaction_pct")),
                 pointChange(t.get("callback_satisfaction_pct"), prev.path("callback_satisfaction_pct"))));
         return rows;
     }
@@ -162,7 +215,8 @@ public final class Bulletin {
         if (!before.isNumber() || before.asLong() == 0) {
             return "";
         }
-        BigDecimal change = BigDecimal.valueOf(now - before.asLong()).multiply(BigDecimal.valueOf(100))
+        BigDecimal change = BigDecimal.valueOf(now - before.asLong())
+                .multiply(BigDecimal.valueOf(100))
                 .divide(BigDecimal.valueOf(before.asLong()), 2, RoundingMode.HALF_UP);
         return signed(change) + " %";
     }
@@ -210,19 +264,24 @@ public final class Bulletin {
 
     public String html() {
         StringBuilder h = new StringBuilder();
-        String title = report.path("city").asText("") + " 12345 热线 " + report.get("month").asText() + " 通报 · Monthly bulletin";
-        h.append("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>").append(esc(title)).append("</title>\n")
-                .append("<style>body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-                        + "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em}"
-                        + "td.n,th.n{text-align:right}h2{border-bottom:2px solid #c00;padding-bottom:.2em}"
-                        + "tr.critical td{background:#fdd}tr.warning td{background:#ffd}"
-                        // each figure once: a table whose last column draws the row's value as a bar
-                        + "table.bars{width:100%}td.bar{border:none;width:50%}td.bar span{display:block;height:.9em;background:#c33;"
-                        + "-webkit-print-color-adjust:exact;print-color-adjust:exact}td.bar span.rate{background:#36c}"
-                        // printed (or saved as a PDF) on A4: full width, no section split across pages where it fits
-                        + "@media print{@page{size:A4;margin:14mm}body{max-width:none;margin:0;font-size:10.5pt}"
-                        + "section{break-inside:avoid}h2{break-after:avoid}}"
-                        + "</style></head><body>\n");
+        String title = report.path("city").asText("") + " 12345 热线 "
+                + report.get("month").asText() + " 通报 · Monthly bulletin";
+        h.append("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>")
+                .append(esc(title))
+                .append("</title>\n")
+                .append(
+                        "<style>body{font-family:\"Noto Sans CJK SC\",\"PingFang SC\",\"Microsoft YaHei\",sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+                                + "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em}"
+                                + "td.n,th.n{text-align:right}h2{border-bottom:2px solid #c00;padding-bottom:.2em}"
+                                + "tr.critical td{background:#fdd}tr.warning td{background:#ffd}"
+                                // each figure once: a table whose last column draws the row's value as a bar
+                                + "table.bars{width:100%}td.bar{border:none;width:50%}td.bar span{display:block;height:.9em;background:#c33;"
+                                + "-webkit-print-color-adjust:exact;print-color-adjust:exact}td.bar span.rate{background:#36c}"
+                                // printed (or saved as a PDF) on A4: full width, no section split across pages where it
+                                // fits
+                                + "@media print{@page{size:A4;margin:14mm}body{max-width:none;margin:0;font-size:10.5pt}"
+                                + "section{break-inside:avoid}h2{break-after:avoid}}"
+                                + "</style></head><body>\n");
         h.append("<h1>").append(esc(title)).append("</h1>\n");
         h.append("<section id=\"summary\"><h2>综述 Summary</h2>\n");
         summary().forEach(p -> h.append("<p>").append(esc(p)).append("</p>\n"));
@@ -231,8 +290,15 @@ public final class Bulletin {
         h.append("<section id=\"overview\"><h2>总体情况 Overview</h2><table><tr><th>Figure</th><th class=\"n\">Value</th>"
                 + "<th class=\"n\">Month over month</th></tr>\n");
         for (Figure f : overview()) {
-            h.append("<tr id=\"").append(f.id()).append("\"><td>").append(esc(f.label())).append("</td><td class=\"n value\">")
-                    .append(esc(f.value())).append("</td><td class=\"n change\">").append(esc(f.change())).append("</td></tr>\n");
+            h.append("<tr id=\"")
+                    .append(f.id())
+                    .append("\"><td>")
+                    .append(esc(f.label()))
+                    .append("</td><td class=\"n value\">")
+                    .append(esc(f.value()))
+                    .append("</td><td class=\"n change\">")
+                    .append(esc(f.change()))
+                    .append("</td></tr>\n");
         }
         h.append("</table></section>\n");
 
@@ -248,32 +314,64 @@ public final class Bulletin {
 
         // the days' rates, each drawn between the month's lowest (less a point) and highest
         Map<String, BigDecimal> daily = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = report.at("/calls/by_day").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        report.at("/calls/by_day").fields();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             daily.put(e.getKey(), e.getValue().get("connection_rate_pct").decimalValue());
         }
-        double top = daily.values().stream().mapToDouble(BigDecimal::doubleValue).max().orElse(100);
-        double floor = Math.max(0, daily.values().stream().mapToDouble(BigDecimal::doubleValue).min().orElse(0) - 1);
+        double top = daily.values().stream()
+                .mapToDouble(BigDecimal::doubleValue)
+                .max()
+                .orElse(100);
+        double floor = Math.max(
+                0,
+                daily.values().stream()
+                                .mapToDouble(BigDecimal::doubleValue)
+                                .min()
+                                .orElse(0)
+                        - 1);
         h.append("<section id=\"connection-by-day\"><h2>每日接通率 Connection rate by day</h2>\n")
                 .append("<table class=\"bars\"><tr><th>Day</th><th class=\"n\">Connection rate</th><th></th></tr>\n");
-        daily.forEach((day, rate) -> h.append("<tr><td>").append(esc(day)).append("</td><td class=\"n value\">")
-                .append(esc(pct(rate))).append("</td>").append(bar(rate.doubleValue() - floor, top - floor, "rate"))
+        daily.forEach((day, rate) -> h.append("<tr><td>")
+                .append(esc(day))
+                .append("</td><td class=\"n value\">")
+                .append(esc(pct(rate)))
+                .append("</td>")
+                .append(bar(rate.doubleValue() - floor, top - floor, "rate"))
                 .append("</tr>\n"));
-        h.append("</table><p>Bars from ").append(String.format("%.2f", floor)).append(" % (the lowest day less a point).</p>"
-                + "</section>\n");
+        h.append("</table><p>Bars from ")
+                .append(String.format("%.2f", floor))
+                .append(" % (the lowest day less a point).</p>" + "</section>\n");
 
         h.append("<section id=\"ranking\"><h2>考核排名 Assessment ranking</h2>\n");
         rankingTables().forEach((title2, scores) -> {
-            h.append("<h3>").append(esc(title2)).append("</h3><table class=\"ranking\"><tr><th>Rank</th><th>Unit</th>"
-                    + "<th class=\"n\">Tickets</th><th class=\"n\">On time</th><th class=\"n\">Delay</th><th class=\"n\">Contact</th>"
-                    + "<th class=\"n\">Satisfaction</th><th class=\"n\">Rejections</th><th class=\"n\">Knowledge base</th>"
-                    + "<th class=\"n\">Cooperation</th><th class=\"n\">Bonus</th><th class=\"n\">Total</th></tr>\n");
+            h.append("<h3>")
+                    .append(esc(title2))
+                    .append(
+                            "</h3><table class=\"ranking\"><tr><th>Rank</th><th>Unit</th>"
+                                    + "<th class=\"n\">Tickets</th><th class=\"n\">On time</th><th class=\"n\">Delay</th><th class=\"n\">Contact</th>"
+                                    + "<th class=\"n\">Satisfaction</th><th class=\"n\">Rejections</th><th class=\"n\">Knowledge base</th>"
+                                    + "<th class=\"n\">Cooperation</th><th class=\"n\">Bonus</th><th class=\"n\">Total</th></tr>\n");
             for (Assessment.Score s : scores) {
-                h.append("<tr><td class=\"n\">").append(s.rank()).append("</td><td class=\"unit\">").append(esc(s.unit().unit()))
-                        .append("</td><td class=\"n\">").append(s.unit().tickets());
-                for (BigDecimal v : List.of(s.onTime(), s.delay(), s.contact(), s.satisfaction(), s.reject(),
-                        s.unit().knowledgeBase(), s.unit().cooperation(), s.unit().bonus(), s.total())) {
-                    h.append("</td><td class=\"n\">").append(v.setScale(2, RoundingMode.HALF_UP).toPlainString());
+                h.append("<tr><td class=\"n\">")
+                        .append(s.rank())
+                        .append("</td><td class=\"unit\">")
+                        .append(esc(s.unit().unit()))
+                        .append("</td><td class=\"n\">")
+                        .append(s.unit().tickets());
+                for (BigDecimal v : List.of(
+                        s.onTime(),
+                        s.delay(),
+                        s.contact(),
+                        s.satisfaction(),
+                        s.reject(),
+                        s.unit().knowledgeBase(),
+                        s.unit().cooperation(),
+                        s.unit().bonus(),
+                        s.total())) {
+                    h.append("</td><td class=\"n\">")
+                            .append(v.setScale(2, RoundingMode.HALF_UP).toPlainString());
                 }
                 h.append("</td></tr>\n");
             }
@@ -302,10 +400,22 @@ public final class Bulletin {
 
     private static void countsSection(StringBuilder h, String id, String title, Map<String, Long> counts) {
         long max = counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
-        h.append("<section id=\"").append(id).append("\"><h2>").append(esc(title)).append("</h2>\n")
-                .append("<table class=\"bars\"><tr><th>").append("Item").append("</th><th class=\"n\">Count</th><th></th></tr>\n");
-        counts.forEach((k, v) -> h.append("<tr><td class=\"label\" data-code=\"").append(esc(k)).append("\">").append(esc(label(k)))
-                .append("</td><td class=\"n value\">").append(count(v)).append("</td>").append(bar(v, max, "count"))
+        h.append("<section id=\"")
+                .append(id)
+                .append("\"><h2>")
+                .append(esc(title))
+                .append("</h2>\n")
+                .append("<table class=\"bars\"><tr><th>")
+                .append("Item")
+                .append("</th><th class=\"n\">Count</th><th></th></tr>\n");
+        counts.forEach((k, v) -> h.append("<tr><td class=\"label\" data-code=\"")
+                .append(esc(k))
+                .append("\">")
+                .append(esc(label(k)))
+                .append("</td><td class=\"n value\">")
+                .append(count(v))
+                .append("</td>")
+                .append(bar(v, max, "count"))
                 .append("</tr>\n"));
         h.append("</table></section>\n");
     }
@@ -313,8 +423,8 @@ public final class Bulletin {
     /** A row's value drawn as a bar, as wide as its share of {@code max}: the chart is the table's last column. */
     static String bar(double value, double max, String kind) {
         double share = max <= 0 ? 0 : Math.max(0, Math.min(1, value / max));
-        return "<td class=\"bar\"><span class=\"" + kind + "\" style=\"width:" + String.format(java.util.Locale.ROOT, "%.1f", 100 * share)
-                + "%\"></span></td>";
+        return "<td class=\"bar\"><span class=\"" + kind + "\" style=\"width:"
+                + String.format(java.util.Locale.ROOT, "%.1f", 100 * share) + "%\"></span></td>";
     }
 
     static String esc(String s) {
@@ -336,10 +446,20 @@ public final class Bulletin {
 
     public String markdown() {
         StringBuilder m = new StringBuilder();
-        m.append("# ").append(md(report.path("city").asText(""))).append(" 12345 热线 ").append(report.get("month").asText())
-                .append(" 通报 · Monthly bulletin\n\n## 总体情况 Overview\n\n| Figure | Value | Month over month |\n|---|---:|---:|\n");
+        m.append("# ")
+                .append(md(report.path("city").asText("")))
+                .append(" 12345 热线 ")
+                .append(report.get("month").asText())
+                .append(
+                        " 通报 · Monthly bulletin\n\n## 总体情况 Overview\n\n| Figure | Value | Month over month |\n|---|---:|---:|\n");
         for (Figure f : overview()) {
-            m.append("| ").append(f.label()).append(" | ").append(f.value()).append(" | ").append(f.change()).append(" |\n");
+            m.append("| ")
+                    .append(f.label())
+                    .append(" | ")
+                    .append(f.value())
+                    .append(" | ")
+                    .append(f.change())
+                    .append(" |\n");
         }
         m.append("\n## 综述 Summary\n\n");
         summary().forEach(p -> m.append(md(p)).append("\n\n"));
@@ -353,18 +473,40 @@ public final class Bulletin {
         counts(report.at("/tickets/desks")).forEach((k, v) -> special.put("desk: " + k, v));
         mdCounts(m, "专线 Civilised city and desks", special);
         m.append("\n## 每日接通率 Connection rate by day\n\n| Day | Connection rate |\n|---|---:|\n");
-        for (Iterator<Map.Entry<String, JsonNode>> it = report.at("/calls/by_day").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        report.at("/calls/by_day").fields();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            m.append("| ").append(e.getKey()).append(" | ").append(pct(e.getValue().get("connection_rate_pct"))).append(" |\n");
+            m.append("| ")
+                    .append(e.getKey())
+                    .append(" | ")
+                    .append(pct(e.getValue().get("connection_rate_pct")))
+                    .append(" |\n");
         }
         m.append("\n## 考核排名 Assessment ranking\n");
         rankingTables().forEach((title, scores) -> {
-            m.append("\n### ").append(title).append("\n\n| Rank | Unit | Tickets | On time | Delay | Contact | Satisfaction | "
-                    + "Rejections | Knowledge base | Cooperation | Bonus | Total |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            m.append("\n### ")
+                    .append(title)
+                    .append(
+                            "\n\n| Rank | Unit | Tickets | On time | Delay | Contact | Satisfaction | "
+                                    + "Rejections | Knowledge base | Cooperation | Bonus | Total |\n|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (Assessment.Score s : scores) {
-                m.append("| ").append(s.rank()).append(" | ").append(md(s.unit().unit())).append(" | ").append(s.unit().tickets());
-                for (BigDecimal v : List.of(s.onTime(), s.delay(), s.contact(), s.satisfaction(), s.reject(),
-                        s.unit().knowledgeBase(), s.unit().cooperation(), s.unit().bonus(), s.total())) {
+                m.append("| ")
+                        .append(s.rank())
+                        .append(" | ")
+                        .append(md(s.unit().unit()))
+                        .append(" | ")
+                        .append(s.unit().tickets());
+                for (BigDecimal v : List.of(
+                        s.onTime(),
+                        s.delay(),
+                        s.contact(),
+                        s.satisfaction(),
+                        s.reject(),
+                        s.unit().knowledgeBase(),
+                        s.unit().cooperation(),
+                        s.unit().bonus(),
+                        s.total())) {
                     m.append(" | ").append(v.setScale(2, RoundingMode.HALF_UP).toPlainString());
                 }
                 m.append(" |\n");
@@ -376,14 +518,20 @@ public final class Bulletin {
             m.append("No alert this month.\n");
         } else {
             m.append("| ").append(String.join(" | ", ALERT_COLUMNS)).append(" |\n|---|---|---|---|---|---:|\n");
-            rows.forEach(r -> m.append("| ").append(String.join(" | ", r.stream().map(Bulletin::md).toList())).append(" |\n"));
+            rows.forEach(r -> m.append("| ")
+                    .append(String.join(" | ", r.stream().map(Bulletin::md).toList()))
+                    .append(" |\n"));
         }
         return m.toString();
     }
 
     private static void mdCounts(StringBuilder m, String title, Map<String, Long> counts) {
         m.append("\n## ").append(title).append("\n\n| Item | Count |\n|---|---:|\n");
-        counts.forEach((k, v) -> m.append("| ").append(md(label(k))).append(" | ").append(count(v)).append(" |\n"));
+        counts.forEach((k, v) -> m.append("| ")
+                .append(md(label(k)))
+                .append(" | ")
+                .append(count(v))
+                .append(" |\n"));
     }
 
     /** Text from the data in a Markdown table: no pipes, no HTML. */

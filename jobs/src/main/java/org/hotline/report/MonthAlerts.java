@@ -13,7 +13,8 @@ public final class MonthAlerts {
     private MonthAlerts() {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final org.hotline.events.EventWriter TIMES = new org.hotline.events.EventWriter(java.time.ZoneId.of("Asia/Shanghai"));
+    private static final org.hotline.events.EventWriter TIMES =
+            new org.hotline.events.EventWriter(java.time.ZoneId.of("Asia/Shanghai"));
     static final List<String> TEXTS = List.of("rule", "unit", "topic", "category", "ticket_id", "severity", "state");
 
     public static ArrayNode read(ClickHouseSql ch, String db, YearMonth month) {

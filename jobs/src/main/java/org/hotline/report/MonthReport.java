@@ -57,12 +57,16 @@ public final class MonthReport {
         calls.put("connection_rate_pct", Rates.pct(answered, offered));
         putCounts(calls.putObject("by_caller_region"), byRegion, Integer.MAX_VALUE);
         ObjectNode byDay = calls.putObject("by_day");
-        for (JsonNode r : ch.rows("SELECT toString(toDate(quarter)) AS day, sum(offered) AS offered, sum(answered) AS answered FROM "
-                + db + ".call_quarter_metrics FINAL WHERE toStartOfMonth(quarter) = " + m + " GROUP BY day ORDER BY day")) {
+        for (JsonNode r : ch.rows(
+                "SELECT toString(toDate(quarter)) AS day, sum(offered) AS offered, sum(answered) AS answered FROM " + db
+                        + ".call_quarter_metrics FINAL WHERE toStartOfMonth(quarter) = " + m
+                        + " GROUP BY day ORDER BY day")) {
             ObjectNode d = byDay.putObject(r.get("day").asText());
             d.put("offered", r.get("offered").asLong());
             d.put("answered", r.get("answered").asLong());
-            d.put("connection_rate_pct", Rates.pct(r.get("answered").asLong(), r.get("offered").asLong()));
+            d.put(
+                    "connection_rate_pct",
+                    Rates.pct(r.get("answered").asLong(), r.get("offered").asLong()));
         }
 
         // Tickets, city-wide and by slice.
@@ -73,19 +77,31 @@ public final class MonthReport {
             if (dimension.equals("all")) {
                 all = r;
             } else {
-                created.computeIfAbsent(dimension, k -> new LinkedHashMap<>()).put(r.get("value").asText(), r.get("created").asLong());
+                created.computeIfAbsent(dimension, k -> new LinkedHashMap<>())
+                        .put(r.get("value").asText(), r.get("created").asLong());
             }
         }
         ObjectNode tickets = out.putObject("tickets");
         long valid = all == null ? 0 : all.get("created").asLong();
         tickets.put("valid", valid);
-        tickets.put("resolved_online", all == null ? 0 : all.get("resolved_online").asLong());
+        tickets.put(
+                "resolved_online", all == null ? 0 : all.get("resolved_online").asLong());
         tickets.put("dispatched", all == null ? 0 : all.get("dispatched").asLong());
-        tickets.put("dispatched_completed_on_time", all == null ? 0 : all.get("completed_on_time").asLong());
-        tickets.put("callback_satisfaction_pct",
-                all == null ? BigDecimal.ZERO : Rates.pct(all.get("satisfied").asLong(), all.get("callbacks").asLong()));
+        tickets.put(
+                "dispatched_completed_on_time",
+                all == null ? 0 : all.get("completed_on_time").asLong());
+        tickets.put(
+                "callback_satisfaction_pct",
+                all == null
+                        ? BigDecimal.ZERO
+                        : Rates.pct(
+                                all.get("satisfied").asLong(),
+                                all.get("callbacks").asLong()));
         putCounts(tickets.putObject("by_channel"), created.getOrDefault("channel", Map.of()), Integer.MAX_VALUE);
-        putCounts(tickets.putObject("by_request_type"), created.getOrDefault("request_type", Map.of()), Integer.MAX_VALUE);
+        putCounts(
+                tickets.putObject("by_request_type"),
+                created.getOrDefault("request_type", Map.of()),
+                Integer.MAX_VALUE);
         putCounts(tickets.putObject("hotspot_categories"), created.getOrDefault("category", Map.of()), topCategories);
         putCounts(tickets.putObject("hotspot_topics"), created.getOrDefault("topic", Map.of()), topCategories);
         putCounts(tickets.putObject("tags"), created.getOrDefault("tag", Map.of()), Integer.MAX_VALUE);
@@ -104,7 +120,8 @@ public final class MonthReport {
         String m = "toDate('" + previous.atDay(1) + "')";
         JsonNode calls = first(ch.rows("SELECT sum(offered) AS offered, sum(answered) AS answered FROM " + db
                 + ".call_quarter_metrics FINAL WHERE toStartOfMonth(quarter) = " + m));
-        JsonNode all = first(ch.rows("SELECT * FROM " + db + ".city_monthly WHERE month = " + m + " AND dimension = 'all'"));
+        JsonNode all =
+                first(ch.rows("SELECT * FROM " + db + ".city_monthly WHERE month = " + m + " AND dimension = 'all'"));
         long offered = calls == null ? 0 : calls.get("offered").asLong();
         long answered = calls == null ? 0 : calls.get("answered").asLong();
         if (offered > 0 || all != null && all.get("created").asLong() > 0) {
@@ -114,8 +131,13 @@ public final class MonthReport {
             p.put("connection_rate_pct", Rates.pct(answered, offered));
             p.put("tickets_valid", all == null ? 0 : all.get("created").asLong());
             p.put("tickets_dispatched", all == null ? 0 : all.get("dispatched").asLong());
-            p.put("callback_satisfaction_pct",
-                    all == null ? BigDecimal.ZERO : Rates.pct(all.get("satisfied").asLong(), all.get("callbacks").asLong()));
+            p.put(
+                    "callback_satisfaction_pct",
+                    all == null
+                            ? BigDecimal.ZERO
+                            : Rates.pct(
+                                    all.get("satisfied").asLong(),
+                                    all.get("callbacks").asLong()));
             return;
         }
         JsonNode published = first(ch.rows("SELECT * FROM " + db + ".published_months FINAL WHERE month = " + m));
@@ -123,10 +145,14 @@ public final class MonthReport {
             ObjectNode p = out.putObject("previous_month");
             p.put("source", "published");
             p.put("calls_answered", published.get("calls_answered").asLong());
-            p.put("connection_rate_pct", new BigDecimal(published.get("connection_rate_pct").asText()));
+            p.put(
+                    "connection_rate_pct",
+                    new BigDecimal(published.get("connection_rate_pct").asText()));
             p.put("tickets_valid", published.get("tickets_valid").asLong());
             p.put("tickets_dispatched", published.get("tickets_dispatched").asLong());
-            p.put("callback_satisfaction_pct", new BigDecimal(published.get("callback_satisfaction_pct").asText()));
+            p.put(
+                    "callback_satisfaction_pct",
+                    new BigDecimal(published.get("callback_satisfaction_pct").asText()));
         }
     }
 
@@ -134,7 +160,9 @@ public final class MonthReport {
     private ArrayNode units(String m) {
         Map<String, ObjectNode> units = new LinkedHashMap<>();
         for (JsonNode r : ch.rows("SELECT unit_id, unit_group FROM " + db + ".units FINAL ORDER BY unit_id")) {
-            units.put(r.get("unit_id").asText(), unit(r.get("unit_id").asText(), r.get("unit_group").asText()));
+            units.put(
+                    r.get("unit_id").asText(),
+                    unit(r.get("unit_id").asText(), r.get("unit_group").asText()));
         }
         for (JsonNode r : ch.rows("SELECT * FROM " + db + ".unit_monthly WHERE month = " + m)) {
             ObjectNode u = units.computeIfAbsent(r.get("unit_id").asText(), id -> unit(id, ""));
@@ -142,8 +170,16 @@ public final class MonthReport {
             u.put("on_time", r.get("on_time").asLong());
             u.put("extensions", r.get("extended").asLong());
             u.put("contacted", r.get("contacted").asLong());
-            u.put("sys_satisfaction_pct", Rates.pct(r.get("sys_satisfied").asLong(), r.get("sys_callbacks").asLong()));
-            u.put("spot_satisfaction_pct", Rates.pct(r.get("spot_satisfied").asLong(), r.get("spot_callbacks").asLong()));
+            u.put(
+                    "sys_satisfaction_pct",
+                    Rates.pct(
+                            r.get("sys_satisfied").asLong(),
+                            r.get("sys_callbacks").asLong()));
+            u.put(
+                    "spot_satisfaction_pct",
+                    Rates.pct(
+                            r.get("spot_satisfied").asLong(),
+                            r.get("spot_callbacks").asLong()));
             u.put("rejects", r.get("rejects").asLong());
         }
         for (JsonNode r : ch.rows("SELECT * FROM " + db + ".office_inputs FINAL WHERE month = " + m)) {
@@ -177,7 +213,8 @@ public final class MonthReport {
     private static void putCounts(ObjectNode node, Map<String, Long> counts, int limit) {
         List<Map.Entry<String, Long>> entries = new ArrayList<>(counts.entrySet());
         entries.removeIf(e -> e.getValue() == 0);
-        entries.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()));
+        entries.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()));
         entries.stream().limit(limit).forEach(e -> node.put(e.getKey(), e.getValue()));
     }
 

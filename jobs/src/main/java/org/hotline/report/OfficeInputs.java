@@ -17,24 +17,43 @@ public final class OfficeInputs {
         StringBuilder inputs = new StringBuilder();
         String month = "toDate('" + profile.month().atDay(1) + "')";
         for (Profile.UnitFigures u : profile.units()) {
-            units.append(units.isEmpty() ? "" : ", ").append("(").append(quote(u.unit())).append(", ").append(quote(u.unit()))
-                    .append(", ").append(quote(u.group())).append(", now())");
-            inputs.append(inputs.isEmpty() ? "" : ", ").append("(").append(month).append(", ").append(quote(u.unit()))
-                    .append(", ").append(u.knowledgeBase().toPlainString()).append(", ").append(u.cooperation().toPlainString())
-                    .append(", ").append(u.bonus().toPlainString()).append(", '', now())");
+            units.append(units.isEmpty() ? "" : ", ")
+                    .append("(")
+                    .append(quote(u.unit()))
+                    .append(", ")
+                    .append(quote(u.unit()))
+                    .append(", ")
+                    .append(quote(u.group()))
+                    .append(", now())");
+            inputs.append(inputs.isEmpty() ? "" : ", ")
+                    .append("(")
+                    .append(month)
+                    .append(", ")
+                    .append(quote(u.unit()))
+                    .append(", ")
+                    .append(u.knowledgeBase().toPlainString())
+                    .append(", ")
+                    .append(u.cooperation().toPlainString())
+                    .append(", ")
+                    .append(u.bonus().toPlainString())
+                    .append(", '', now())");
         }
         if (!units.isEmpty()) {
             ch.execute("INSERT INTO " + db + ".units (unit_id, name, unit_group, updated_at) VALUES " + units);
-            ch.execute("INSERT INTO " + db + ".office_inputs (month, unit_id, knowledge_base, cooperation, bonus, bonus_reason, "
+            ch.execute("INSERT INTO " + db
+                    + ".office_inputs (month, unit_id, knowledge_base, cooperation, bonus, bonus_reason, "
                     + "updated_at) VALUES " + inputs);
         }
         var p = profile.previousMonth();
         if (p != null && p.isObject() && p.size() > 0) {
             YearMonth previous = profile.month().minusMonths(1);
-            ch.execute("INSERT INTO " + db + ".published_months (month, city, calls_answered, connection_rate_pct, tickets_valid, "
-                    + "tickets_dispatched, callback_satisfaction_pct, updated_at) VALUES (toDate('" + previous.atDay(1) + "'), "
+            ch.execute("INSERT INTO " + db
+                    + ".published_months (month, city, calls_answered, connection_rate_pct, tickets_valid, "
+                    + "tickets_dispatched, callback_satisfaction_pct, updated_at) VALUES (toDate('" + previous.atDay(1)
+                    + "'), "
                     + quote(profile.city()) + ", " + p.path("calls_answered").asLong() + ", "
-                    + p.path("connection_rate_pct").decimalValue().toPlainString() + ", " + p.path("tickets_valid").asLong() + ", "
+                    + p.path("connection_rate_pct").decimalValue().toPlainString() + ", "
+                    + p.path("tickets_valid").asLong() + ", "
                     + p.path("tickets_dispatched").asLong() + ", "
                     + p.path("callback_satisfaction_pct").decimalValue().toPlainString() + ", now())");
         }
@@ -45,24 +64,39 @@ public final class OfficeInputs {
      * optional {@code bonus_reason} (a profile's units.csv has them too; other columns are ignored). Returns
      * how many units were loaded; bad input is refused with its line and column.
      */
-    public static int loadCsv(ClickHouseSql ch, String db, YearMonth month, java.io.Reader csv) throws java.io.IOException {
+    public static int loadCsv(ClickHouseSql ch, String db, YearMonth month, java.io.Reader csv)
+            throws java.io.IOException {
         List<Map<String, String>> rows;
-        try (com.fasterxml.jackson.databind.MappingIterator<Map<String, String>> it = new com.fasterxml.jackson.dataformat.csv.CsvMapper()
-                .readerForMapOf(String.class).with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema().withHeader())
-                .readValues(csv)) {
+        try (com.fasterxml.jackson.databind.MappingIterator<Map<String, String>> it =
+                new com.fasterxml.jackson.dataformat.csv.CsvMapper()
+                        .readerForMapOf(String.class)
+                        .with(com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema()
+                                .withHeader())
+                        .readValues(csv)) {
             rows = it.readAll();
         }
         StringBuilder values = new StringBuilder();
         int line = 1;
         for (Map<String, String> row : rows) {
             line++;
-            values.append(values.isEmpty() ? "" : ", ").append("(toDate('").append(month.atDay(1)).append("'), ")
-                    .append(quote(required(row, "unit", line))).append(", ").append(number(row, "knowledge_base", line))
-                    .append(", ").append(number(row, "cooperation", line)).append(", ").append(number(row, "bonus", line))
-                    .append(", ").append(quote(row.getOrDefault("bonus_reason", ""))).append(", now())");
+            values.append(values.isEmpty() ? "" : ", ")
+                    .append("(toDate('")
+                    .append(month.atDay(1))
+                    .append("'), ")
+                    .append(quote(required(row, "unit", line)))
+                    .append(", ")
+                    .append(number(row, "knowledge_base", line))
+                    .append(", ")
+                    .append(number(row, "cooperation", line))
+                    .append(", ")
+                    .append(number(row, "bonus", line))
+                    .append(", ")
+                    .append(quote(row.getOrDefault("bonus_reason", "")))
+                    .append(", now())");
         }
         if (!values.isEmpty()) {
-            ch.execute("INSERT INTO " + db + ".office_inputs (month, unit_id, knowledge_base, cooperation, bonus, bonus_reason, "
+            ch.execute("INSERT INTO " + db
+                    + ".office_inputs (month, unit_id, knowledge_base, cooperation, bonus, bonus_reason, "
                     + "updated_at) VALUES " + values);
         }
         return rows.size();

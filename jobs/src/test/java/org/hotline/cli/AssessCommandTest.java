@@ -17,8 +17,10 @@ class AssessCommandTest {
     @Test
     void badInputExitsWithTwoNamingTheLineAndColumn() throws Exception {
         Path csv = dir.resolve("units.csv");
-        Files.writeString(csv, "unit,group,tickets,on_time,extensions,contacted,sys_satisfaction_pct,spot_satisfaction_pct,"
-                + "rejects,knowledge_base,cooperation,bonus\n市A局,department,12,13,0,12,50,50,0,18,5,0\n");
+        Files.writeString(
+                csv,
+                "unit,group,tickets,on_time,extensions,contacted,sys_satisfaction_pct,spot_satisfaction_pct,"
+                        + "rejects,knowledge_base,cooperation,bonus\n市A局,department,12,13,0,12,50,50,0,18,5,0\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertThat(Cli.run(err, "assess", "--input", csv.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("line 2, column on_time: 13 is more than the unit's 12 tickets");
@@ -27,7 +29,8 @@ class AssessCommandTest {
     @Test
     void aMissingFileIsAnErrorButNotBadInput() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        assertThat(Cli.run(err, "assess", "--input", dir.resolve("none.csv").toString())).isEqualTo(1);
+        assertThat(Cli.run(err, "assess", "--input", dir.resolve("none.csv").toString()))
+                .isEqualTo(1);
         assertThat(err.toString()).contains("none.csv");
     }
 }

@@ -51,7 +51,9 @@ class BadInputITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String PROFILE = "small-2024-03";
@@ -73,7 +75,8 @@ class BadInputITCase {
         List<Sent> sent = mix(month, new EventWriter(profile.zone()), c, new Random(7));
         Map<String, Integer> expectedReasons = new TreeMap<>();
         sent.stream().filter(s -> s.reason() != null).forEach(s -> expectedReasons.merge(s.reason(), 1, Integer::sum));
-        assertThat(expectedReasons.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(3000);
+        assertThat(expectedReasons.values().stream().mapToInt(Integer::intValue).sum())
+                .isGreaterThan(3000);
         produce(c, sent);
 
         // No restart allowed: if any input made a task fail, the job fails and so does the test.
@@ -81,36 +84,53 @@ class BadInputITCase {
         Configuration noRestart = new Configuration();
         noRestart.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         env.configure(noRestart);
-        JobLauncher.start(env, c, KafkaSources.Reading.REPLAY, s -> {}).getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        JobLauncher.start(env, c, KafkaSources.Reading.REPLAY, s -> {})
+                .getJobExecutionResult()
+                .get(5, TimeUnit.MINUTES);
 
         try (ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, "default", "")) {
             JsonNode published = JSON.readTree(ReplayITCase.resource(PROFILE, "month.json"));
-            JsonNode report = new MonthReport(ch, db).build(YearMonth.parse(published.get("month").asText()),
-                    published.at("/tickets/hotspot_categories").size());
+            JsonNode report = new MonthReport(ch, db)
+                    .build(
+                            YearMonth.parse(published.get("month").asText()),
+                            published.at("/tickets/hotspot_categories").size());
             assertMatches(report, published, unitsCsv(PROFILE));
 
-            assertThat(ch.count("SELECT count() FROM " + db + ".call_events FINAL")).isEqualTo(month.calls().size());
-            assertThat(ch.count("SELECT count() FROM " + db + ".ticket_events FINAL")).isEqualTo(month.tickets().size());
+            assertThat(ch.count("SELECT count() FROM " + db + ".call_events FINAL"))
+                    .isEqualTo(month.calls().size());
+            assertThat(ch.count("SELECT count() FROM " + db + ".ticket_events FINAL"))
+                    .isEqualTo(month.tickets().size());
             Map<String, Integer> reasons = new TreeMap<>();
             ch.rows("SELECT reason, count() AS n FROM " + db + ".dead_letters FINAL GROUP BY reason")
-                    .forEach(r -> reasons.put(r.get("reason").asText(), r.get("n").asInt()));
+                    .forEach(r ->
+                            reasons.put(r.get("reason").asText(), r.get("n").asInt()));
             assertThat(reasons).isEqualTo(expectedReasons);
             // Records that never parsed are kept exactly as they came.
-            List<String> unparsedKept = ch.rows("SELECT payload FROM " + db + ".dead_letters FINAL WHERE reason = 'invalid_json'")
-                    .stream().map(r -> r.get("payload").asText()).sorted().toList();
-            assertThat(unparsedKept).isEqualTo(sent.stream().filter(s -> "invalid_json".equals(s.reason()))
-                    .map(Sent::payload).sorted().toList());
+            List<String> unparsedKept =
+                    ch.rows("SELECT payload FROM " + db + ".dead_letters FINAL WHERE reason = 'invalid_json'").stream()
+                            .map(r -> r.get("payload").asText())
+                            .sorted()
+                            .toList();
+            assertThat(unparsedKept)
+                    .isEqualTo(sent.stream()
+                            .filter(s -> "invalid_json".equals(s.reason()))
+                            .map(Sent::payload)
+                            .sorted()
+                            .toList());
         }
     }
 
     /** The month's events in time order, with bad records of every kind slipped in at random places. */
-    static List<Sent> mix(MonthSimulator.Month month, EventWriter writer, HotlineConfig c, Random random) throws Exception {
+    static List<Sent> mix(MonthSimulator.Month month, EventWriter writer, HotlineConfig c, Random random)
+            throws Exception {
         List<Sent> valid = new ArrayList<>();
         int ci = 0;
         int ti = 0;
         while (ci < month.calls().size() || ti < month.tickets().size()) {
-            boolean call = ti >= month.tickets().size() || (ci < month.calls().size()
-                    && month.calls().get(ci).eventTimeMs() <= month.tickets().get(ti).eventTimeMs());
+            boolean call = ti >= month.tickets().size()
+                    || (ci < month.calls().size()
+                            && month.calls().get(ci).eventTimeMs()
+                                    <= month.tickets().get(ti).eventTimeMs());
             if (call) {
                 CallEvent e = month.calls().get(ci++);
                 valid.add(new Sent(c.kafka.callsTopic, e.callId(), writer.write(e), null));
@@ -155,10 +175,15 @@ class BadInputITCase {
         String id = ticket ? "ticket_id" : "call_id";
         switch (kind) {
             case 0 -> {
-                return new Sent(v.topic(), v.key(), v.payload().substring(0, 1 + random.nextInt(v.payload().length() - 2)), "invalid_json");
+                return new Sent(
+                        v.topic(),
+                        v.key(),
+                        v.payload().substring(0, 1 + random.nextInt(v.payload().length() - 2)),
+                        "invalid_json");
             }
             case 1 -> {
-                return new Sent(v.topic(), v.key(), random.nextBoolean() ? "[1,2,3]" : "\"just text\"", "not_an_object");
+                return new Sent(
+                        v.topic(), v.key(), random.nextBoolean() ? "[1,2,3]" : "\"just text\"", "not_an_object");
             }
             case 2 -> {
                 o.put(id, 12345);
@@ -221,7 +246,9 @@ class BadInputITCase {
     static void produce(HotlineConfig c, List<Sent> records) {
         Properties props = new Properties();
         props.put("max.request.size", String.valueOf(1024 * 1024));
-        try (CheckedProducer p = new CheckedProducer(props, c.kafka.bootstrapServers,
+        try (CheckedProducer p = new CheckedProducer(
+                props,
+                c.kafka.bootstrapServers,
                 records.stream().map(Sent::topic).distinct().toList())) {
             for (Sent s : records) {
                 p.send(s.topic(), s.key(), s.payload());
@@ -229,5 +256,4 @@ class BadInputITCase {
             assertThat(p.finish().total()).as("records stored on Kafka").isEqualTo(records.size());
         }
     }
-
 }

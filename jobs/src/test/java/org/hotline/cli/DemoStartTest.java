@@ -19,8 +19,10 @@ class DemoStartTest {
     void nineOnTheFirstWorkingDayUnlessToldOtherwise() {
         DemoCommand demo = new DemoCommand();
         demo.startHour = 9;
-        assertThat(demo.startOf(month(YearMonth.of(2023, 9))).toString()).startsWith("2023-09-01T09:00+08:00"); // a Friday
-        assertThat(demo.startOf(month(YearMonth.of(2024, 6))).toString()).startsWith("2024-06-03T09:00+08:00"); // Sat 1st
+        assertThat(demo.startOf(month(YearMonth.of(2023, 9))).toString())
+                .startsWith("2023-09-01T09:00+08:00"); // a Friday
+        assertThat(demo.startOf(month(YearMonth.of(2024, 6))).toString())
+                .startsWith("2024-06-03T09:00+08:00"); // Sat 1st
         demo.startDay = 15;
         demo.startHour = 20;
         assertThat(demo.startOf(month(YearMonth.of(2024, 6))).toString()).startsWith("2024-06-15T20:00+08:00");

@@ -47,30 +47,51 @@ class FlinkClusterITCase {
         c.job.checkpointDir = WORK.resolve("checkpoints").toAbsolutePath().toString();
         Path config = RecoveryITCase.configFile(c, WORK.resolve("hotline.yaml"));
         List<String> jvm = Files.readAllLines(Path.of("..", "deploy", "jvm.options")).stream()
-                .filter(l -> l.startsWith("--add-")).toList();
+                .filter(l -> l.startsWith("--add-"))
+                .toList();
 
         try (LocalFlinkCluster cluster = LocalFlinkCluster.start(WORK.resolve("cluster"), 2, jvm)) {
             // Submitted as a user would: flink run -d hotline-job.jar run --config ... --detach
             Path cliLog = WORK.resolve("flink-run.log");
-            int exit = cluster.run(cliLog, "org.apache.flink.client.cli.CliFrontend", "run", "-m", cluster.restAddress(), "-d",
-                    JOB_JAR.toAbsolutePath().toString(), "run", "--config", config.toString(), "--detach");
-            assertThat(exit).as("flink run (see %s): %s", cliLog, Files.readString(cliLog)).isZero();
+            int exit = cluster.run(
+                    cliLog,
+                    "org.apache.flink.client.cli.CliFrontend",
+                    "run",
+                    "-m",
+                    cluster.restAddress(),
+                    "-d",
+                    JOB_JAR.toAbsolutePath().toString(),
+                    "run",
+                    "--config",
+                    config.toString(),
+                    "--detach");
+            assertThat(exit)
+                    .as("flink run (see %s): %s", cliLog, Files.readString(cliLog))
+                    .isZero();
             String jobId = await().atMost(Duration.ofMinutes(1)).until(() -> running(cluster), id -> id != null);
 
             RecoveryITCase.awaitProgress(c, month, 0.3);
             cluster.killTaskManager(0);
             cluster.startTaskManager();
 
-            java.util.concurrent.atomic.AtomicReference<String> taskManagerMetrics = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicReference<String> taskManagerMetrics =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             RecoveryITCase.awaitTruth(c, month, null, () -> {
                 taskManagerMetrics.set(taskManagerMetrics(cluster)); // while the job's operators are registered
                 cluster.cancel(jobId);
             });
             JsonNode job = cluster.get("/jobs/" + jobId);
-            assertThat(cluster.get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size())
-                    .as("the job failed over (the killed TaskManager): %s", job).isPositive();
-            assertThat(prometheus(cluster)).as("metrics for Prometheus").contains("flink_jobmanager_numRegisteredTaskManagers");
-            assertThat(taskManagerMetrics.get()).as("the ClickHouse sinks' metrics, for Prometheus")
+            assertThat(cluster.get("/jobs/" + jobId + "/exceptions")
+                            .path("exceptionHistory")
+                            .path("entries")
+                            .size())
+                    .as("the job failed over (the killed TaskManager): %s", job)
+                    .isPositive();
+            assertThat(prometheus(cluster))
+                    .as("metrics for Prometheus")
+                    .contains("flink_jobmanager_numRegisteredTaskManagers");
+            assertThat(taskManagerMetrics.get())
+                    .as("the ClickHouse sinks' metrics, for Prometheus")
                     .containsPattern("flink_taskmanager_job_task_operator_clickhouse_rowsWritten\\{[^}]*clickhouse=\""
                             + c.clickhouse.database + "_call_events\"[^}]*\\} [1-9]") // the reporter writes dots as _
                     .contains("flink_taskmanager_job_task_operator_clickhouse_insertMillis")
@@ -80,11 +101,21 @@ class FlinkClusterITCase {
             HotlineConfig second = SharedServices.config("flink_cluster_submit");
             RecoveryITCase.prepare(second, profile);
             Path submitConfig = WORK.resolve("hotline-submit.yaml").toAbsolutePath();
-            Files.writeString(submitConfig, Files.readString(config)
-                    .replace("database: " + c.clickhouse.database, "database: " + second.clickhouse.database)
-                    .replace("group_id: " + c.kafka.groupId, "group_id: " + second.kafka.groupId));
-            assertThat(Hotline.commandLine().execute("submit", "--jobmanager", cluster.restAddress(), "--config",
-                    submitConfig.toString(), "--jar", JOB_JAR.toString())).isZero();
+            Files.writeString(
+                    submitConfig,
+                    Files.readString(config)
+                            .replace("database: " + c.clickhouse.database, "database: " + second.clickhouse.database)
+                            .replace("group_id: " + c.kafka.groupId, "group_id: " + second.kafka.groupId));
+            assertThat(Hotline.commandLine()
+                            .execute(
+                                    "submit",
+                                    "--jobmanager",
+                                    cluster.restAddress(),
+                                    "--config",
+                                    submitConfig.toString(),
+                                    "--jar",
+                                    JOB_JAR.toString()))
+                    .isZero();
             String submitted = await().atMost(Duration.ofMinutes(1)).until(() -> running(cluster), id -> id != null);
             RecoveryITCase.awaitProgress(second, month, 0.1);
             cluster.cancel(submitted);
@@ -106,8 +137,13 @@ class FlinkClusterITCase {
         StringBuilder all = new StringBuilder();
         for (int port = cluster.prometheusPort() + 1; port <= cluster.prometheusPort() + 20; port++) {
             try {
-                all.append(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
+                all.append(HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                        .timeout(Duration.ofSeconds(5))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
             } catch (Exception nobodyThere) {
                 // a port of the range no reporter took
             }
@@ -116,8 +152,11 @@ class FlinkClusterITCase {
     }
 
     private static String prometheus(LocalFlinkCluster cluster) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + cluster.prometheusPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.prometheusPort() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         return r.body();
     }
 }

@@ -16,8 +16,11 @@ class LauncherUsageTest {
         String script = Files.readString(Path.of("..", "hotline"));
         String usage = script.substring(script.indexOf("Usage: ./hotline"), script.indexOf("USAGE\n}"));
         List<String> listed = new ArrayList<>();
-        usage.lines().filter(l -> l.matches("  [a-z-]+ .*")).forEach(l -> listed.add(l.trim().split("\\s+")[0]));
-        List<String> commands = new ArrayList<>(Hotline.commandLine().getSubcommands().keySet());
+        usage.lines()
+                .filter(l -> l.matches("  [a-z-]+ .*"))
+                .forEach(l -> listed.add(l.trim().split("\\s+")[0]));
+        List<String> commands =
+                new ArrayList<>(Hotline.commandLine().getSubcommands().keySet());
         commands.remove("help");
         assertThat(listed).containsAll(commands).contains("test", "build");
     }

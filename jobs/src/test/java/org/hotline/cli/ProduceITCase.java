@@ -36,10 +36,16 @@ class ProduceITCase {
         Path file = Files.createDirectories(WORK).resolve("calls.jsonl");
         Files.writeString(file, "{\"call_id\":\"a\"}\n\nnot json\n{\"call_id\":\"b\"}\n", StandardCharsets.UTF_8);
 
-        String out = Cli.stdout("produce", "--bootstrap-servers", c.kafka.bootstrapServers, "--topic", c.kafka.callsTopic,
+        String out = Cli.stdout(
+                "produce",
+                "--bootstrap-servers",
+                c.kafka.bootstrapServers,
+                "--topic",
+                c.kafka.callsTopic,
                 file.toString());
 
-        assertThat(out).contains("Sent 3 record(s), every one stored (" + c.kafka.callsTopic + ": 3 sent, 3 on the topic)");
+        assertThat(out)
+                .contains("Sent 3 record(s), every one stored (" + c.kafka.callsTopic + ": 3 sent, 3 on the topic)");
         assertThat(CheckedProducer.endOffsets(c.kafka.bootstrapServers, Set.of(c.kafka.callsTopic)))
                 .containsEntry(c.kafka.callsTopic, 3L);
     }
@@ -50,12 +56,18 @@ class ProduceITCase {
         Files.writeString(file, "{\"call_id\":\"a\"}\n", StandardCharsets.UTF_8);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int exit = Cli.run(err, "produce", "--bootstrap-servers", SharedServices.kafka().bootstrapServers(),
-                "--topic", "no-such-topic", file.toString());
+        int exit = Cli.run(
+                err,
+                "produce",
+                "--bootstrap-servers",
+                SharedServices.kafka().bootstrapServers(),
+                "--topic",
+                "no-such-topic",
+                file.toString());
 
         assertThat(exit).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no such topic on Kafka at "
-                + SharedServices.kafka().bootstrapServers() + ": no-such-topic");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("no such topic on Kafka at " + SharedServices.kafka().bootstrapServers() + ": no-such-topic");
     }
 
     @Test
@@ -65,7 +77,8 @@ class ProduceITCase {
         String nobody = "127.0.0.1:" + Ports.free();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        assertThat(Cli.run(err, "produce", "--bootstrap-servers", nobody, "--topic", "calls", file.toString())).isEqualTo(1);
+        assertThat(Cli.run(err, "produce", "--bootstrap-servers", nobody, "--topic", "calls", file.toString()))
+                .isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("hotline: Kafka at " + nobody + " did not answer");
     }
 
@@ -92,10 +105,21 @@ class ProduceITCase {
         try {
             String bootstrap = broker.bootstrapServers();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            String[] args = {"simulate", "--config", config.toString(), "--profile",
-                    ReplayITCase.profileArgument(BadInputITCase.PROFILE), "--bootstrap-servers", bootstrap, "--speed", "20000"};
+            String[] args = {
+                "simulate",
+                "--config",
+                config.toString(),
+                "--profile",
+                ReplayITCase.profileArgument(BadInputITCase.PROFILE),
+                "--bootstrap-servers",
+                bootstrap,
+                "--speed",
+                "20000"
+            };
             CompletableFuture<Integer> simulate = CompletableFuture.supplyAsync(() -> Cli.run(err, args));
-            await().atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> stored(bootstrap) > 0); // topics made by simulate
+            await().atMost(Duration.ofMinutes(2))
+                    .ignoreExceptions()
+                    .until(() -> stored(bootstrap) > 0); // topics made by simulate
             long storedBeforeTheStop = stored(bootstrap);
             stopped = true;
             broker.close();
@@ -104,9 +128,12 @@ class ProduceITCase {
 
             String message = err.toString(StandardCharsets.UTF_8);
             assertThat(exit).as(message).isEqualTo(1);
-            assertThat(message).containsPattern("hotline: [\\d,]+ of " + String.format("%,d", total)
-                    + " events not stored on Kafka: [\\d,]+ record\\(s\\) handed to Kafka at " + bootstrap + " were not stored");
-            long notStored = Long.parseLong(message.replaceAll("(?s).*hotline: ([\\d,]+) of.*", "$1").replace(",", ""));
+            assertThat(message)
+                    .containsPattern("hotline: [\\d,]+ of " + String.format("%,d", total)
+                            + " events not stored on Kafka: [\\d,]+ record\\(s\\) handed to Kafka at " + bootstrap
+                            + " were not stored");
+            long notStored = Long.parseLong(
+                    message.replaceAll("(?s).*hotline: ([\\d,]+) of.*", "$1").replace(",", ""));
             assertThat(notStored).isBetween(1L, total - storedBeforeTheStop);
         } finally {
             if (!stopped) {
@@ -117,6 +144,7 @@ class ProduceITCase {
 
     private static long stored(String bootstrap) {
         return CheckedProducer.endOffsets(bootstrap, Set.of("stopped-calls", "stopped-tickets")).values().stream()
-                .mapToLong(Long::longValue).sum();
+                .mapToLong(Long::longValue)
+                .sum();
     }
 }

@@ -67,7 +67,9 @@ class RecoveryITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     static final String PROFILE = "xiangtan-2023-09";
     static final Path WORK = Path.of("target", "recovery");
@@ -79,7 +81,8 @@ class RecoveryITCase {
 
     @BeforeAll
     static void playTheMonthOnce() throws Exception {
-        LocalRuntime.deleteRecursively(WORK); // nothing from an earlier run: checkpoints, a broker's log, a server's data
+        LocalRuntime.deleteRecursively(
+                WORK); // nothing from an earlier run: checkpoints, a broker's log, a server's data
         profile = Profile.load(PROFILE);
         month = new MonthSimulator(profile, 2023).generate();
         played = SharedServices.config("recovery");
@@ -122,7 +125,9 @@ class RecoveryITCase {
             first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no last checkpoint
         }
 
-        String emptyFolder = Files.createDirectories(dir.resolve("no-checkpoints")).toAbsolutePath().toString();
+        String emptyFolder = Files.createDirectories(dir.resolve("no-checkpoints"))
+                .toAbsolutePath()
+                .toString();
         Path refusedConfig = dir.resolve("no-checkpoints.yaml");
         Files.writeString(refusedConfig, Files.readString(config).replace(c.job.checkpointDir, emptyFolder));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -137,15 +142,19 @@ class RecoveryITCase {
         Process second = runAsProcess(config, secondLog);
         try {
             awaitTruth(c, month, null, () -> {});
-            assertThat(Files.readString(secondLog)).contains("Resuming from the newest checkpoint, "
-                    + JobLauncher.checkpointDir(c));
+            assertThat(Files.readString(secondLog))
+                    .contains("Resuming from the newest checkpoint, " + JobLauncher.checkpointDir(c));
         } finally {
             second.destroyForcibly().waitFor();
         }
     }
 
     private static long middleOfTheMonth() {
-        return profile.month().atDay(16).atStartOfDay(profile.zone()).toInstant().toEpochMilli();
+        return profile.month()
+                .atDay(16)
+                .atStartOfDay(profile.zone())
+                .toInstant()
+                .toEpochMilli();
     }
 
     /** Topics of the scenario's own, for a month played in parts. */
@@ -159,37 +168,57 @@ class RecoveryITCase {
     /** The configuration as a file, for a job started as its own process or on a cluster. */
     static Path configFile(HotlineConfig c, Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, String.join("\n",
-                "kafka:",
-                "  bootstrap_servers: " + c.kafka.bootstrapServers,
-                "  calls_topic: " + c.kafka.callsTopic,
-                "  tickets_topic: " + c.kafka.ticketsTopic,
-                "  alerts_topic: " + c.kafka.alertsTopic,
-                "  group_id: " + c.kafka.groupId,
-                "clickhouse:",
-                "  url: " + c.clickhouse.url,
-                "  database: " + c.clickhouse.database,
-                "job:",
-                "  parallelism: " + c.job.parallelism,
-                "  checkpoint_interval_seconds: " + c.job.checkpointIntervalSeconds,
-                "  checkpoint_dir: " + Path.of(c.job.checkpointDir).toAbsolutePath(),
-                ""));
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "kafka:",
+                        "  bootstrap_servers: " + c.kafka.bootstrapServers,
+                        "  calls_topic: " + c.kafka.callsTopic,
+                        "  tickets_topic: " + c.kafka.ticketsTopic,
+                        "  alerts_topic: " + c.kafka.alertsTopic,
+                        "  group_id: " + c.kafka.groupId,
+                        "clickhouse:",
+                        "  url: " + c.clickhouse.url,
+                        "  database: " + c.clickhouse.database,
+                        "job:",
+                        "  parallelism: " + c.job.parallelism,
+                        "  checkpoint_interval_seconds: " + c.job.checkpointIntervalSeconds,
+                        "  checkpoint_dir: " + Path.of(c.job.checkpointDir).toAbsolutePath(),
+                        ""));
         return file.toAbsolutePath();
     }
 
     /** {@code hotline run --config FILE} in a JVM of its own, as the launcher starts it. */
     private static Process runAsProcess(Path config, Path log) throws IOException {
         Path scratch = Files.createDirectories(log.toAbsolutePath().getParent().resolve("tmp"));
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + Path.of("..", "deploy", "jvm.options").toAbsolutePath(), "-Xmx1g", "-Djava.io.tmpdir=" + scratch,
-                "-cp", System.getProperty("java.class.path"), Hotline.class.getName(), "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "@" + Path.of("..", "deploy", "jvm.options").toAbsolutePath(),
+                        "-Xmx1g",
+                        "-Djava.io.tmpdir=" + scratch,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Hotline.class.getName(),
+                        "run",
+                        "--config",
+                        config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     private static long committedRecords(HotlineConfig c) throws Exception {
         try (var admin = LocalKafka.admin(c.kafka.bootstrapServers)) {
-            return admin.listConsumerGroupOffsets(c.kafka.groupId).partitionsToOffsetAndMetadata().get().values().stream()
-                    .filter(o -> o != null).mapToLong(o -> o.offset()).sum();
+            return admin
+                    .listConsumerGroupOffsets(c.kafka.groupId)
+                    .partitionsToOffsetAndMetadata()
+                    .get()
+                    .values()
+                    .stream()
+                    .filter(o -> o != null)
+                    .mapToLong(o -> o.offset())
+                    .sum();
         }
     }
 
@@ -198,8 +227,9 @@ class RecoveryITCase {
         HotlineConfig c = scenario("recovery_savepoint");
         JobClient job = start(c, null, KafkaSources.alerts(c.kafka));
         awaitProgress(c, 0.3);
-        String savepoint = job.triggerSavepoint(WORK.resolve("savepoints").toAbsolutePath().toUri().toString(),
-                SavepointFormatType.CANONICAL).get(1, TimeUnit.MINUTES);
+        String savepoint = job.triggerSavepoint(
+                        WORK.resolve("savepoints").toAbsolutePath().toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(1, TimeUnit.MINUTES);
         awaitProgress(c, 0.5); // more is written after the savepoint, and written again after the restart
         job.cancel().get(1, TimeUnit.MINUTES);
 
@@ -247,7 +277,9 @@ class RecoveryITCase {
         LocalKafka own = LocalKafka.spawn(dir, log, broker, controller);
         try {
             c.kafka.bootstrapServers = own.bootstrapServers();
-            LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
+            LocalKafka.createTopics(
+                    c.kafka.bootstrapServers,
+                    Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
             play(c, month);
             JobClient job = start(c, null, KafkaSources.alerts(c.kafka));
             awaitProgress(c, 0.3);
@@ -265,7 +297,8 @@ class RecoveryITCase {
         HotlineConfig c = SharedServices.config(name);
         c.kafka.callsTopic = played.kafka.callsTopic;
         c.kafka.ticketsTopic = played.kafka.ticketsTopic;
-        c.job.checkpointDir = WORK.resolve(name).resolve("checkpoints").toAbsolutePath().toString();
+        c.job.checkpointDir =
+                WORK.resolve(name).resolve("checkpoints").toAbsolutePath().toString();
         LocalRuntime.deleteRecursively(Path.of(c.job.checkpointDir));
         prepare(c, profile);
         return c;
@@ -300,9 +333,11 @@ class RecoveryITCase {
         EventWriter writer = new EventWriter(m.profile().zone());
         ObjectNode call = (ObjectNode) JSON.readTree(writer.write(m.calls().get(0)));
         ObjectNode ticket = (ObjectNode) JSON.readTree(writer.write(m.tickets().stream()
-                .filter(t -> t.type() == TicketEventType.CREATED).findFirst().orElseThrow()));
-        try (CheckedProducer p = new CheckedProducer(new Properties(), c.kafka.bootstrapServers,
-                List.of(c.kafka.callsTopic, c.kafka.ticketsTopic))) {
+                .filter(t -> t.type() == TicketEventType.CREATED)
+                .findFirst()
+                .orElseThrow()));
+        try (CheckedProducer p = new CheckedProducer(
+                new Properties(), c.kafka.bootstrapServers, List.of(c.kafka.callsTopic, c.kafka.ticketsTopic))) {
             for (int partition = 0; partition < 2; partition++) {
                 String id = "after-the-month-" + partition;
                 call.put("event_id", id).put("call_id", id).put("event_time", AFTER_THE_MONTH);
@@ -329,10 +364,16 @@ class RecoveryITCase {
         long copies = 0;
         for (int i = 0; i < m.size(); i++) {
             boolean call = i < m.calls().size();
-            long time = call ? m.calls().get(i).eventTimeMs() : m.tickets().get(i - m.calls().size()).eventTimeMs();
+            long time = call
+                    ? m.calls().get(i).eventTimeMs()
+                    : m.tickets().get(i - m.calls().size()).eventTimeMs();
             String topic = call ? c.kafka.callsTopic : c.kafka.ticketsTopic;
-            String key = call ? m.calls().get(i).callId() : m.tickets().get(i - m.calls().size()).ticketId();
-            String payload = call ? writer.write(m.calls().get(i)) : writer.write(m.tickets().get(i - m.calls().size()));
+            String key = call
+                    ? m.calls().get(i).callId()
+                    : m.tickets().get(i - m.calls().size()).ticketId();
+            String payload = call
+                    ? writer.write(m.calls().get(i))
+                    : writer.write(m.tickets().get(i - m.calls().size()));
             sends.add(new Send(time + (random.nextInt(20) == 0 ? random.nextInt(20_000) : 0), topic, key, payload));
             if (random.nextInt(200) == 0) {
                 sends.add(new Send(time + random.nextInt(600_000), topic, key, payload));
@@ -340,8 +381,8 @@ class RecoveryITCase {
             }
         }
         sends.sort(Comparator.comparingLong(Send::at)); // stable: same time, same order as generated
-        try (CheckedProducer p = new CheckedProducer(new Properties(), c.kafka.bootstrapServers,
-                List.of(c.kafka.callsTopic, c.kafka.ticketsTopic))) {
+        try (CheckedProducer p = new CheckedProducer(
+                new Properties(), c.kafka.bootstrapServers, List.of(c.kafka.callsTopic, c.kafka.ticketsTopic))) {
             sends.forEach(send -> p.send(send.topic(), send.key(), send.payload()));
             assertThat(p.finish().total()).isEqualTo(sends.size());
         }
@@ -369,9 +410,11 @@ class RecoveryITCase {
         void run() throws Exception;
     }
 
-    static void awaitTruth(HotlineConfig c, MonthSimulator.Month m, String allowedDeadLetters, Cancel cancel) throws Exception {
+    static void awaitTruth(HotlineConfig c, MonthSimulator.Month m, String allowedDeadLetters, Cancel cancel)
+            throws Exception {
         try {
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5))
+            await().atMost(Duration.ofMinutes(5))
+                    .pollInterval(Duration.ofSeconds(5))
                     .untilAsserted(() -> assertTruth(c, m, allowedDeadLetters));
             assertSameOutcome(c);
         } finally {
@@ -403,7 +446,9 @@ class RecoveryITCase {
                 firstOutcome = outcome;
             }
         }
-        assertThat(outcome).as("alerts and ticket states of " + c.clickhouse.database).isEqualTo(firstOutcome)
+        assertThat(outcome)
+                .as("alerts and ticket states of " + c.clickhouse.database)
+                .isEqualTo(firstOutcome)
                 .contains("backlog\t", "emerging_hotspot\t", "bouncing_ticket\t");
     }
 
@@ -411,18 +456,33 @@ class RecoveryITCase {
         String db = c.clickhouse.database;
         try (ClickHouseSql ch = sql(c)) {
             StringBuilder all = new StringBuilder();
-            for (JsonNode r : ch.rows("SELECT rule, alert_key, state, severity, toString(value) AS v, toString(event_time) AS t FROM "
-                    + db + ".alerts FINAL WHERE event_time < toDateTime('2023-10-01 00:00:00', 'Asia/Shanghai') "
-                    + "ORDER BY rule, alert_key, t, state")) {
-                all.append(String.join("\t", r.get("rule").asText(), r.get("alert_key").asText(), r.get("state").asText(),
-                        r.get("severity").asText(), r.get("v").asText(), r.get("t").asText())).append('\n');
+            for (JsonNode r : ch.rows(
+                    "SELECT rule, alert_key, state, severity, toString(value) AS v, toString(event_time) AS t FROM "
+                            + db
+                            + ".alerts FINAL WHERE event_time < toDateTime('2023-10-01 00:00:00', 'Asia/Shanghai') "
+                            + "ORDER BY rule, alert_key, t, state")) {
+                all.append(String.join(
+                                "\t",
+                                r.get("rule").asText(),
+                                r.get("alert_key").asText(),
+                                r.get("state").asText(),
+                                r.get("severity").asText(),
+                                r.get("v").asText(),
+                                r.get("t").asText()))
+                        .append('\n');
             }
-            JsonNode states = ch.rows("SELECT count() AS n, toString(sum(cityHash64(ticket_id, status, unit_id, toString(dispatches), "
-                    + "ifNull(toString(due_time), ''), toString(overdue), ifNull(toString(completed_at), ''), "
-                    + "ifNull(toString(on_time), ''), toString(extended), toString(contacted)))) AS h FROM " + db
-                    + ".ticket_state FINAL").get(0);
-            return all.append("ticket states: ").append(states.get("n").asText()).append(", fingerprint ")
-                    .append(states.get("h").asText()).toString();
+            JsonNode states = ch.rows(
+                            "SELECT count() AS n, toString(sum(cityHash64(ticket_id, status, unit_id, toString(dispatches), "
+                                    + "ifNull(toString(due_time), ''), toString(overdue), ifNull(toString(completed_at), ''), "
+                                    + "ifNull(toString(on_time), ''), toString(extended), toString(contacted)))) AS h FROM "
+                                    + db
+                                    + ".ticket_state FINAL")
+                    .get(0);
+            return all.append("ticket states: ")
+                    .append(states.get("n").asText())
+                    .append(", fingerprint ")
+                    .append(states.get("h").asText())
+                    .toString();
         }
     }
 
@@ -431,7 +491,8 @@ class RecoveryITCase {
     }
 
     static void awaitProgress(HotlineConfig c, MonthSimulator.Month month, double share) {
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> rawCalls(c) >= share * month.calls().size());
     }
 
@@ -460,22 +521,30 @@ class RecoveryITCase {
         String db = c.clickhouse.database;
         JsonNode published = JSON.readTree(ReplayITCase.resource(PROFILE, "month.json"));
         try (ClickHouseSql ch = sql(c)) {
-            JsonNode report = new MonthReport(ch, db).build(YearMonth.parse(published.get("month").asText()),
-                    published.at("/tickets/hotspot_categories").size());
+            JsonNode report = new MonthReport(ch, db)
+                    .build(
+                            YearMonth.parse(published.get("month").asText()),
+                            published.at("/tickets/hotspot_categories").size());
             assertMatches(report, published, unitsCsv(PROFILE));
             // the rolling figures kept across the restarts: all time city-wide is the month (its tickets are all in it)
             ReplayITCase.assertRollingTickets(ch, db, published, "total", 0);
             String inMonth = " FINAL WHERE event_time < toDateTime('2023-10-01 00:00:00', 'Asia/Shanghai')";
-            assertThat(ch.count("SELECT count() FROM " + db + ".call_events" + inMonth)).isEqualTo(month.calls().size());
-            assertThat(ch.count("SELECT count() FROM " + db + ".ticket_events" + inMonth)).isEqualTo(month.tickets().size());
-            assertThat(ch.count("SELECT count() FROM " + db + ".call_events FINAL")).isEqualTo(month.calls().size() + 2);
+            assertThat(ch.count("SELECT count() FROM " + db + ".call_events" + inMonth))
+                    .isEqualTo(month.calls().size());
+            assertThat(ch.count("SELECT count() FROM " + db + ".ticket_events" + inMonth))
+                    .isEqualTo(month.tickets().size());
+            assertThat(ch.count("SELECT count() FROM " + db + ".call_events FINAL"))
+                    .isEqualTo(month.calls().size() + 2);
             assertThat(ch.count("SELECT count() FROM " + db + ".dead_letters FINAL WHERE reason != 'duplicate'"))
-                    .as("dead letters").isZero();
+                    .as("dead letters")
+                    .isZero();
             long duplicates = ch.count("SELECT count() FROM " + db + ".dead_letters FINAL WHERE reason = 'duplicate'");
             long copies = COPIES_SENT.getOrDefault(copiesKey(c), 0L);
             assertThat(copies).as("copies sent").isPositive();
             if ("duplicate".equals(allowedDeadLetters)) {
-                assertThat(duplicates).as("duplicates: the copies sent, and redeliveries").isGreaterThanOrEqualTo(copies);
+                assertThat(duplicates)
+                        .as("duplicates: the copies sent, and redeliveries")
+                        .isGreaterThanOrEqualTo(copies);
             } else {
                 assertThat(duplicates).as("duplicates: the copies sent").isEqualTo(copies);
             }

@@ -32,7 +32,9 @@ class ReplayFailureITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     /** Live data in the database: the replay refuses, names the way out, and leaves the live rows as they were. */
     @Test
@@ -41,18 +43,31 @@ class ReplayFailureITCase {
         JobLauncher.migrate(c.clickhouse, s -> {});
         String db = c.clickhouse.database;
         try (ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, "default", "")) {
-            ch.execute("INSERT INTO " + db + ".call_events (event_id, event_type, event_time, call_id, line, caller_region, "
+            ch.execute("INSERT INTO " + db
+                    + ".call_events (event_id, event_type, event_time, call_id, line, caller_region, "
                     + "agent_id, schema_version) VALUES ('e1', 'offered', toDateTime('2024-03-05 10:00:00', 'Asia/Shanghai'), "
                     + "'live-1', '12345', 'x', '', 1)");
             ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-            int exit = Cli.run(err, "replay", "--profile", ReplayITCase.profileArgument(BadInputITCase.PROFILE),
-                    "--clickhouse-url", c.clickhouse.url, "--bootstrap-servers", c.kafka.bootstrapServers, "--database", db);
+            int exit = Cli.run(
+                    err,
+                    "replay",
+                    "--profile",
+                    ReplayITCase.profileArgument(BadInputITCase.PROFILE),
+                    "--clickhouse-url",
+                    c.clickhouse.url,
+                    "--bootstrap-servers",
+                    c.kafka.bootstrapServers,
+                    "--database",
+                    db);
 
             assertThat(exit).isEqualTo(1);
-            assertThat(err.toString(StandardCharsets.UTF_8)).contains("ClickHouse database " + db
-                    + " holds 1 event(s) of 2024-03 that no replay wrote").contains("--database NAME");
-            assertThat(ch.count("SELECT count() FROM " + db + ".call_events")).as("the live row, still there").isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8))
+                    .contains("ClickHouse database " + db + " holds 1 event(s) of 2024-03 that no replay wrote")
+                    .contains("--database NAME");
+            assertThat(ch.count("SELECT count() FROM " + db + ".call_events"))
+                    .as("the live row, still there")
+                    .isEqualTo(1);
         }
     }
 
@@ -61,8 +76,13 @@ class ReplayFailureITCase {
         HotlineConfig c = SharedServices.config("replay_failure");
         Profile profile = Profile.load(ReplayITCase.profileArgument(BadInputITCase.PROFILE));
         MonthSimulator.Month month = new MonthSimulator(profile, 2023).generate();
-        new KafkaPlayback(c.kafka.clientProperties(), c.kafka.bootstrapServers, c.kafka.callsTopic, c.kafka.ticketsTopic,
-                profile.zone()).play(month, 0, s -> {});
+        new KafkaPlayback(
+                        c.kafka.clientProperties(),
+                        c.kafka.bootstrapServers,
+                        c.kafka.callsTopic,
+                        c.kafka.ticketsTopic,
+                        profile.zone())
+                .play(month, 0, s -> {});
         JobLauncher.migrate(c.clickhouse, s -> {});
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         JobLauncher.build(env, c, KafkaSources.Reading.REPLAY);

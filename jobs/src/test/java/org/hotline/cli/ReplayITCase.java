@@ -11,8 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
@@ -22,9 +22,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.jsoup.Jsoup;
-import org.jsoup.nodes.Document;
-import org.jsoup.nodes.Element;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.hotline.assessment.Assessment;
 import org.hotline.assessment.AssessmentCsv;
@@ -33,6 +30,9 @@ import org.hotline.report.MonthReport;
 import org.hotline.simulator.MonthSimulator;
 import org.hotline.simulator.Profile;
 import org.hotline.sql.ClickHouseSql;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +49,9 @@ class ReplayITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,61 +68,118 @@ class ReplayITCase {
         YearMonth month = YearMonth.parse(published.get("month").asText());
         Path config = dir.resolve("hotline.yaml");
         Files.writeString(config, "clickhouse:\n  database: replay_it\njob:\n  checkpoint_interval_seconds: 2\n");
-        String[] replay = {"replay", "--config", config.toString(), "--profile", profileArgument(name),
-                "--clickhouse-url", SharedServices.clickhouse().httpUrl(),
-                "--bootstrap-servers", SharedServices.kafka().bootstrapServers(), "--work-dir", dir.toString()};
+        String[] replay = {
+            "replay",
+            "--config",
+            config.toString(),
+            "--profile",
+            profileArgument(name),
+            "--clickhouse-url",
+            SharedServices.clickhouse().httpUrl(),
+            "--bootstrap-servers",
+            SharedServices.kafka().bootstrapServers(),
+            "--work-dir",
+            dir.toString()
+        };
 
         String said = Cli.stdout(replay);
-        int generated = new MonthSimulator(Profile.load(profileArgument(name)), 2023).generate().size();
-        assertThat(said).as("what the replay says it stored, on Kafka and in ClickHouse")
+        int generated = new MonthSimulator(Profile.load(profileArgument(name)), 2023)
+                .generate()
+                .size();
+        assertThat(said)
+                .as("what the replay says it stored, on Kafka and in ClickHouse")
                 .contains(String.format("%,d events stored on Kafka", generated))
-                .contains(String.format("%,d events generated, %,d stored in ClickHouse, 0 kept aside", generated, generated));
-        JsonNode first = report(month, published.path("tickets").path("hotspot_categories").size());
+                .contains(String.format(
+                        "%,d events generated, %,d stored in ClickHouse, 0 kept aside", generated, generated));
+        JsonNode first = report(
+                month, published.path("tickets").path("hotspot_categories").size());
         assertMatches(first, published, unitsCsv(name));
         assertRollingMonth("replay_it", published, 0);
 
-        assertThat(Hotline.commandLine().execute(replay)).as("a second replay of the month").isZero();
-        assertThat(report(month, published.path("tickets").path("hotspot_categories").size())).isEqualTo(first);
+        assertThat(Hotline.commandLine().execute(replay))
+                .as("a second replay of the month")
+                .isZero();
+        assertThat(report(
+                        month,
+                        published.path("tickets").path("hotspot_categories").size()))
+                .isEqualTo(first);
 
         // The assessment from the stream's figures is the assessment of the published figures.
-        String fromStream = Cli.stdout("assess", "--config", config.toString(), "--month", month.toString(),
-                "--clickhouse-url", SharedServices.clickhouse().httpUrl());
+        String fromStream = Cli.stdout(
+                "assess",
+                "--config",
+                config.toString(),
+                "--month",
+                month.toString(),
+                "--clickhouse-url",
+                SharedServices.clickhouse().httpUrl());
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         try (InputStream in = resource(name, "units.csv")) {
-            AssessmentCsv.write(Assessment.rank(AssessmentCsv.read(new InputStreamReader(in, StandardCharsets.UTF_8))),
+            AssessmentCsv.write(
+                    Assessment.rank(AssessmentCsv.read(new InputStreamReader(in, StandardCharsets.UTF_8))),
                     new PrintStream(expected, true, StandardCharsets.UTF_8));
         }
         assertThat(fromStream).isEqualTo(expected.toString(StandardCharsets.UTF_8));
 
         // The month's incidents raise their alerts, and a clean unit raises none.
-        JsonNode alerts = JSON.readTree(Cli.stdout("alerts", "--config", config.toString(), "--month", month.toString(),
-                "--clickhouse-url", SharedServices.clickhouse().httpUrl()));
+        JsonNode alerts = JSON.readTree(Cli.stdout(
+                "alerts",
+                "--config",
+                config.toString(),
+                "--month",
+                month.toString(),
+                "--clickhouse-url",
+                SharedServices.clickhouse().httpUrl()));
         assertIncidentsAlerted(alerts, published);
         // The topic carries every replay's alerts (the month is replayed twice here), and also what happens after
         // the month's end (a hotspot of the month's last days resolving on the 1st): the month's, once each.
         List<JsonNode> onTopic = alertsTopic("alerts-" + month, alerts.size()).stream()
-                .filter(a -> YearMonth.from(java.time.OffsetDateTime.parse(a.get("event_time").asText())).equals(month))
-                .distinct().toList();
+                .filter(a -> YearMonth.from(java.time.OffsetDateTime.parse(
+                                a.get("event_time").asText()))
+                        .equals(month))
+                .distinct()
+                .toList();
         assertThat(onTopic).as("the alerts topic carries the same alerts").containsExactlyInAnyOrderElementsOf(alerts);
         for (String clean : name.startsWith("xiangtan") ? List.of("市医保局", "市发改委") : List.of("市人社局")) {
-            assertThat(alerts.findValuesAsText("unit")).as("alerts about %s", clean).doesNotContain(clean);
+            assertThat(alerts.findValuesAsText("unit"))
+                    .as("alerts about %s", clean)
+                    .doesNotContain(clean);
         }
 
         // The bulletin shows the same month, section by section, in HTML and in Markdown.
         for (String format : List.of("html", "md")) {
-            assertThat(Hotline.commandLine().execute("report", "--config", config.toString(), "--month", month.toString(),
-                    "--format", format, "--out", dir.toString(), "--clickhouse-url", SharedServices.clickhouse().httpUrl(),
-                    "--top", String.valueOf(published.at("/tickets/hotspot_categories").size())))
+            assertThat(Hotline.commandLine()
+                            .execute(
+                                    "report",
+                                    "--config",
+                                    config.toString(),
+                                    "--month",
+                                    month.toString(),
+                                    "--format",
+                                    format,
+                                    "--out",
+                                    dir.toString(),
+                                    "--clickhouse-url",
+                                    SharedServices.clickhouse().httpUrl(),
+                                    "--top",
+                                    String.valueOf(published
+                                            .at("/tickets/hotspot_categories")
+                                            .size())))
                     .isZero();
         }
         assertBulletin(dir.resolve("bulletin-" + month + ".html"), published, fromStream);
         screenshot(dir.resolve("bulletin-" + month + ".html"), Path.of("target", "bulletin-" + name + ".png"));
-        assertThat(Jsoup.parse(dir.resolve("bulletin-" + month + ".html").toFile(), "UTF-8").select("#alerts td").eachText())
-                .as("the month's alerts in the bulletin").contains("concentrated_returns", "bouncing_ticket", "emerging_hotspot");
+        assertThat(Jsoup.parse(dir.resolve("bulletin-" + month + ".html").toFile(), "UTF-8")
+                        .select("#alerts td")
+                        .eachText())
+                .as("the month's alerts in the bulletin")
+                .contains("concentrated_returns", "bouncing_ticket", "emerging_hotspot");
         assertThat(Files.readString(dir.resolve("bulletin-" + month + ".md")))
-                .contains("| 有效工单 Valid tickets | " + String.format("%,d", published.at("/tickets/valid").asLong()) + " |");
+                .contains("| 有效工单 Valid tickets | "
+                        + String.format("%,d", published.at("/tickets/valid").asLong()) + " |");
         try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {
-            assertThat(ch.count("SELECT count() FROM replay_it.assessment FINAL WHERE month = toDate('" + month.atDay(1) + "')"))
+            assertThat(ch.count("SELECT count() FROM replay_it.assessment FINAL WHERE month = toDate('" + month.atDay(1)
+                            + "')"))
                     .isEqualTo(unitsCsv(name).size());
         }
     }
@@ -132,24 +191,41 @@ class ReplayITCase {
      */
     @org.junit.jupiter.api.Test
     void consecutiveMonthsReplayedTogetherReportEachMonthsFigures() throws Exception {
-        Path months = Path.of(ReplayITCase.class.getResource("/profiles/two-months").toURI());
+        Path months =
+                Path.of(ReplayITCase.class.getResource("/profiles/two-months").toURI());
         Path config = dir.resolve("hotline.yaml");
         Files.writeString(config, "job:\n  checkpoint_interval_seconds: 2\n");
-        String said = Cli.stdout("replay", "--config", config.toString(), "--profile", months.toString(), "--database", "replay_two",
-                "--clickhouse-url", SharedServices.clickhouse().httpUrl(),
-                "--bootstrap-servers", SharedServices.kafka().bootstrapServers(), "--work-dir", dir.toString());
+        String said = Cli.stdout(
+                "replay",
+                "--config",
+                config.toString(),
+                "--profile",
+                months.toString(),
+                "--database",
+                "replay_two",
+                "--clickhouse-url",
+                SharedServices.clickhouse().httpUrl(),
+                "--bootstrap-servers",
+                SharedServices.kafka().bootstrapServers(),
+                "--work-dir",
+                dir.toString());
 
-        List<Profile> profiles = List.of(Profile.load(months.resolve("small-2024-03").toString()),
+        List<Profile> profiles = List.of(
+                Profile.load(months.resolve("small-2024-03").toString()),
                 Profile.load(months.resolve("small-2024-04").toString()));
         List<MonthSimulator.Month> generated = MonthSimulator.sequence(profiles, 2023);
         int events = generated.stream().mapToInt(MonthSimulator.Month::size).sum();
-        assertThat(said).contains("Replayed 2024-03-to-2024-04")
-                .contains(String.format("%,d events generated, %,d stored in ClickHouse, 0 kept aside", events, events));
+        assertThat(said)
+                .contains("Replayed 2024-03-to-2024-04")
+                .contains(
+                        String.format("%,d events generated, %,d stored in ClickHouse, 0 kept aside", events, events));
         // the months' lives do cross the month's end: an April completion of a ticket created in March, and an April
         // callback on one
-        assertThat(generated.get(1).tickets()).as("April's events of tickets created in March")
+        assertThat(generated.get(1).tickets())
+                .as("April's events of tickets created in March")
                 .filteredOn(e -> e.ticketId().startsWith("2024-03-"))
-                .extracting(e -> e.type().wire()).contains("completed", "callback");
+                .extracting(e -> e.type().wire())
+                .contains("completed", "callback");
 
         JsonNode march;
         try (InputStream in = Files.newInputStream(months.resolve("small-2024-03/month.json"))) {
@@ -170,15 +246,22 @@ class ReplayITCase {
         previous.set("callback_satisfaction_pct", march.at("/tickets/callback_satisfaction_pct"));
         for (JsonNode published : List.of(march, aprilWithPrevious)) {
             String name = "two-months/small-" + published.get("month").asText();
-            JsonNode report = report("replay_two", YearMonth.parse(published.get("month").asText()),
+            JsonNode report = report(
+                    "replay_two",
+                    YearMonth.parse(published.get("month").asText()),
                     published.at("/tickets/hotspot_categories").size());
             assertMatches(report, published, unitsCsv(name));
         }
         // the job's rolling figures: April so far, and the tickets still open at its end (dispatched in April, or left
         // by March, and not completed by a unit)
-        long openAtEnd = april.at("/tickets/dispatched").asLong() + march.at("/tickets/dispatched").asLong()
-                - unitsCsv("two-months/small-2024-03").stream().mapToLong(u -> Long.parseLong(u.get("tickets"))).sum()
-                - unitsCsv("two-months/small-2024-04").stream().mapToLong(u -> Long.parseLong(u.get("tickets"))).sum();
+        long openAtEnd = april.at("/tickets/dispatched").asLong()
+                + march.at("/tickets/dispatched").asLong()
+                - unitsCsv("two-months/small-2024-03").stream()
+                        .mapToLong(u -> Long.parseLong(u.get("tickets")))
+                        .sum()
+                - unitsCsv("two-months/small-2024-04").stream()
+                        .mapToLong(u -> Long.parseLong(u.get("tickets")))
+                        .sum();
         assertThat(openAtEnd).isEqualTo(5);
         assertRollingMonth("replay_two", april, openAtEnd);
         // and since when each unit's oldest open ticket has waited, worked out from the generated events
@@ -192,19 +275,27 @@ class ReplayITCase {
                         assignedAt.put(e.ticketId(), e.eventTimeMs());
                     }
                     case REJECTED, RETURNED, COMPLETED -> assignment.remove(e.ticketId());
-                    default -> { }
+                    default -> {}
                 }
             }
         }
         Map<String, String> oldest = new java.util.TreeMap<>();
-        assignment.forEach((ticket, unit) -> oldest.merge(unit, java.time.Instant.ofEpochMilli(assignedAt.get(ticket))
-                .atZone(java.time.ZoneId.of("Asia/Shanghai")).format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")),
+        assignment.forEach((ticket, unit) -> oldest.merge(
+                unit,
+                java.time.Instant.ofEpochMilli(assignedAt.get(ticket))
+                        .atZone(java.time.ZoneId.of("Asia/Shanghai"))
+                        .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")),
                 (x, y) -> x.compareTo(y) <= 0 ? x : y));
         try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {
             Map<String, String> kept = new java.util.TreeMap<>();
             ch.rows("SELECT unit_id, toString(oldest_open_since) AS since FROM replay_two.unit_open_since FINAL "
-                    + "WHERE oldest_open_since IS NOT NULL").forEach(r -> kept.put(r.get("unit_id").asText(), r.get("since").asText()));
-            assertThat(kept).as("each unit's oldest open ticket").isEqualTo(oldest).hasSizeGreaterThan(0);
+                            + "WHERE oldest_open_since IS NOT NULL")
+                    .forEach(r ->
+                            kept.put(r.get("unit_id").asText(), r.get("since").asText()));
+            assertThat(kept)
+                    .as("each unit's oldest open ticket")
+                    .isEqualTo(oldest)
+                    .hasSizeGreaterThan(0);
         }
     }
 
@@ -215,48 +306,85 @@ class ReplayITCase {
     static void assertRollingMonth(String db, JsonNode published, long openAtEnd) {
         try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {
             assertRollingTickets(ch, db, published, "month", openAtEnd);
-            JsonNode c = ch.rows("SELECT * FROM " + db + ".call_rolling FINAL WHERE dimension = 'all' AND period = 'month'").get(0);
+            JsonNode c = ch.rows(
+                            "SELECT * FROM " + db + ".call_rolling FINAL WHERE dimension = 'all' AND period = 'month'")
+                    .get(0);
             // the month's hotspots as the job ranks them: the published top categories, most first
-            List<String> ranked = ch.rows("SELECT value, current FROM " + db + ".hotspot_ranks FINAL WHERE dimension = 'category' "
-                    + "AND period = 'month' AND current > 0 ORDER BY rank").stream()
-                    .map(r -> r.get("value").asText() + " " + r.get("current").asLong()).toList();
+            List<String> ranked = ch
+                    .rows("SELECT value, current FROM " + db + ".hotspot_ranks FINAL WHERE dimension = 'category' "
+                            + "AND period = 'month' AND current > 0 ORDER BY rank")
+                    .stream()
+                    .map(r -> r.get("value").asText() + " " + r.get("current").asLong())
+                    .toList();
             List<String> top = new ArrayList<>();
-            published.at("/tickets/hotspot_categories").fields().forEachRemaining(e -> top.add(e.getKey() + " " + e.getValue().asLong()));
-            top.sort(java.util.Comparator.comparingLong((String x) -> -Long.parseLong(x.substring(x.lastIndexOf(' ') + 1)))
+            published
+                    .at("/tickets/hotspot_categories")
+                    .fields()
+                    .forEachRemaining(
+                            e -> top.add(e.getKey() + " " + e.getValue().asLong()));
+            top.sort(java.util.Comparator.comparingLong(
+                            (String x) -> -Long.parseLong(x.substring(x.lastIndexOf(' ') + 1)))
                     .thenComparing(x -> x.substring(0, x.lastIndexOf(' '))));
             int n = Math.min(10, top.size()); // the profile publishes its top ones; the rest rank below them
             assertThat(ranked).hasSizeGreaterThanOrEqualTo(n);
             assertThat(ranked.subList(0, n)).as("the month's top categories").isEqualTo(top.subList(0, n));
-            assertThat(c.get("answered").asLong()).isEqualTo(published.at("/calls/answered").asLong());
-            assertThat(org.hotline.figures.Rates.pct(c.get("answered").asLong(), c.get("offered").asLong()))
-                    .isEqualByComparingTo(published.at("/calls/connection_rate_pct").decimalValue());
+            assertThat(c.get("answered").asLong())
+                    .isEqualTo(published.at("/calls/answered").asLong());
+            assertThat(org.hotline.figures.Rates.pct(
+                            c.get("answered").asLong(), c.get("offered").asLong()))
+                    .isEqualByComparingTo(
+                            published.at("/calls/connection_rate_pct").decimalValue());
         }
     }
 
     /** The rolling ticket figures of {@code period} city-wide are the month's published ones; the units' backlog adds up. */
     static void assertRollingTickets(ClickHouseSql ch, String db, JsonNode published, String period, long openAtEnd) {
-        JsonNode t = ch.rows("SELECT * FROM " + db + ".ticket_rolling FINAL WHERE dimension = 'all' AND period = '" + period
-                + "'").get(0);
+        JsonNode t = ch.rows("SELECT * FROM " + db + ".ticket_rolling FINAL WHERE dimension = 'all' AND period = '"
+                        + period + "'")
+                .get(0);
         JsonNode p = published.get("tickets");
-        assertThat(List.of(t.get("created").asLong(), t.get("resolved_online").asLong(), t.get("dispatched_tickets").asLong(),
-                t.get("completed_on_time").asLong())).as("%s: valid, online, dispatched, on time", period)
-                .containsExactly(p.get("valid").asLong(), p.get("resolved_online").asLong(), p.get("dispatched").asLong(),
+        assertThat(List.of(
+                        t.get("created").asLong(),
+                        t.get("resolved_online").asLong(),
+                        t.get("dispatched_tickets").asLong(),
+                        t.get("completed_on_time").asLong()))
+                .as("%s: valid, online, dispatched, on time", period)
+                .containsExactly(
+                        p.get("valid").asLong(),
+                        p.get("resolved_online").asLong(),
+                        p.get("dispatched").asLong(),
                         p.get("dispatched_completed_on_time").asLong());
-        assertThat(org.hotline.figures.Rates.pct(t.get("sys_satisfied").asLong() + t.get("spot_satisfied").asLong(),
-                t.get("sys_callbacks").asLong() + t.get("spot_callbacks").asLong()))
+        assertThat(org.hotline.figures.Rates.pct(
+                        t.get("sys_satisfied").asLong()
+                                + t.get("spot_satisfied").asLong(),
+                        t.get("sys_callbacks").asLong()
+                                + t.get("spot_callbacks").asLong()))
                 .isEqualByComparingTo(p.get("callback_satisfaction_pct").decimalValue());
         assertThat(ch.count("SELECT sum(opened - closed) FROM " + db + ".ticket_rolling FINAL WHERE dimension = 'unit' "
-                + "AND period = 'total'")).as("tickets open at the end").isEqualTo(openAtEnd);
+                        + "AND period = 'total'"))
+                .as("tickets open at the end")
+                .isEqualTo(openAtEnd);
     }
 
     /** The page as headless Chromium prints it on screen, for a person to look at (target/bulletin-*.png). */
     static void screenshot(Path html, Path png) throws Exception {
         Files.createDirectories(png.toAbsolutePath().getParent());
-        Process p = new ProcessBuilder("/usr/bin/chromium", "--headless=new", "--no-sandbox", "--disable-gpu",
-                "--user-data-dir=" + html.getParent().resolve("chromium").toAbsolutePath(), "--window-size=1200,2400",
-                "--screenshot=" + png.toAbsolutePath(), html.toUri().toString()).redirectErrorStream(true)
-                .redirectOutput(html.getParent().resolve("chromium.log").toFile()).start();
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("chromium took the screenshot").isTrue();
+        Process p = new ProcessBuilder(
+                        "/usr/bin/chromium",
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--user-data-dir="
+                                + html.getParent().resolve("chromium").toAbsolutePath(),
+                        "--window-size=1200,2400",
+                        "--screenshot=" + png.toAbsolutePath(),
+                        html.toUri().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(html.getParent().resolve("chromium.log").toFile())
+                .start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                .as("chromium took the screenshot")
+                .isTrue();
         assertThat(png).exists();
     }
 
@@ -264,10 +392,16 @@ class ReplayITCase {
     static List<JsonNode> alertsTopic(String topic, int expected) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(Map.of(
-                "bootstrap.servers", SharedServices.kafka().bootstrapServers(), "group.id", "replay-it-" + topic,
-                "auto.offset.reset", "earliest",
-                "key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName(),
-                "value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName()))) {
+                "bootstrap.servers",
+                SharedServices.kafka().bootstrapServers(),
+                "group.id",
+                "replay-it-" + topic,
+                "auto.offset.reset",
+                "earliest",
+                "key.deserializer",
+                org.apache.kafka.common.serialization.StringDeserializer.class.getName(),
+                "value.deserializer",
+                org.apache.kafka.common.serialization.StringDeserializer.class.getName()))) {
             consumer.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + 30_000;
             while (out.size() < expected && System.currentTimeMillis() < deadline) {
@@ -291,18 +425,34 @@ class ReplayITCase {
         List<String> firing = new ArrayList<>();
         for (JsonNode a : alerts) {
             if (!a.get("state").asText().equals("resolved")) {
-                firing.add(a.get("rule").asText() + " " + a.path("unit").asText("") + " " + a.path("category").asText("")
-                        + " " + a.path("topic").asText(""));
+                firing.add(a.get("rule").asText() + " " + a.path("unit").asText("") + " "
+                        + a.path("category").asText("") + " " + a.path("topic").asText(""));
             }
-            assertThat(a.fieldNames()).toIterable().containsExactly("rule", "unit", "topic", "category", "ticket_id", "severity",
-                    "state", "value", "threshold", "window_start", "window_end", "event_time");
+            assertThat(a.fieldNames())
+                    .toIterable()
+                    .containsExactly(
+                            "rule",
+                            "unit",
+                            "topic",
+                            "category",
+                            "ticket_id",
+                            "severity",
+                            "state",
+                            "value",
+                            "threshold",
+                            "window_start",
+                            "window_end",
+                            "event_time");
         }
         for (JsonNode incident : published.get("incidents")) {
             String expected = switch (incident.get("kind").asText()) {
                 case "backlog" -> "backlog " + incident.get("unit").asText() + "  ";
-                case "returns" -> "concentrated_returns " + incident.get("unit").asText() + " " + incident.get("category").asText() + " ";
+                case "returns" ->
+                    "concentrated_returns " + incident.get("unit").asText() + " "
+                            + incident.get("category").asText() + " ";
                 case "bouncing_ticket" -> "bouncing_ticket ";
-                case "emerging_hotspot" -> "emerging_hotspot   " + incident.get("topic").asText();
+                case "emerging_hotspot" ->
+                    "emerging_hotspot   " + incident.get("topic").asText();
                 default -> throw new AssertionError("unknown incident " + incident);
             };
             assertThat(firing).as("an alert for %s", incident).anyMatch(f -> f.startsWith(expected));
@@ -312,44 +462,66 @@ class ReplayITCase {
     /** The bulletin's HTML, parsed: every section holds the published figures and the ranking. */
     static void assertBulletin(Path html, JsonNode published, String rankingCsv) throws Exception {
         Document page = Jsoup.parse(html.toFile(), "UTF-8");
-        assertThat(page.select("script, link[href], img[src^=http]")).as("self-contained, no network").isEmpty();
+        assertThat(page.select("script, link[href], img[src^=http]"))
+                .as("self-contained, no network")
+                .isEmpty();
         JsonNode calls = published.get("calls");
         JsonNode tickets = published.get("tickets");
         JsonNode prev = published.get("previous_month");
-        assertThat(value(page, "#calls-answered")).isEqualTo(calls.get("answered").asLong());
-        assertThat(page.select("#connection-rate .value").text()).isEqualTo(calls.get("connection_rate_pct").decimalValue()
-                .setScale(2) + " %");
+        assertThat(value(page, "#calls-answered"))
+                .isEqualTo(calls.get("answered").asLong());
+        assertThat(page.select("#connection-rate .value").text())
+                .isEqualTo(calls.get("connection_rate_pct").decimalValue().setScale(2) + " %");
         assertThat(value(page, "#tickets-valid")).isEqualTo(tickets.get("valid").asLong());
-        assertThat(value(page, "#dispatched")).isEqualTo(tickets.get("dispatched").asLong());
-        assertThat(page.select("#satisfaction .value").text()).isEqualTo(tickets.get("callback_satisfaction_pct").decimalValue()
-                .setScale(2) + " %");
+        assertThat(value(page, "#dispatched"))
+                .isEqualTo(tickets.get("dispatched").asLong());
+        assertThat(page.select("#satisfaction .value").text())
+                .isEqualTo(
+                        tickets.get("callback_satisfaction_pct").decimalValue().setScale(2) + " %");
         // month over month, from the published figures of both months
-        assertThat(page.select("#calls-answered .change").text()).isEqualTo(change(calls.get("answered").asLong(),
-                prev.get("calls_answered").asLong()));
-        assertThat(page.select("#satisfaction .change").text()).isEqualTo(signed(tickets.get("callback_satisfaction_pct")
-                .decimalValue().subtract(prev.get("callback_satisfaction_pct").decimalValue())) + " points");
+        assertThat(page.select("#calls-answered .change").text())
+                .isEqualTo(change(
+                        calls.get("answered").asLong(),
+                        prev.get("calls_answered").asLong()));
+        assertThat(page.select("#satisfaction .change").text())
+                .isEqualTo(signed(tickets.get("callback_satisfaction_pct")
+                                .decimalValue()
+                                .subtract(prev.get("callback_satisfaction_pct").decimalValue()))
+                        + " points");
         assertThat(table(page, "#channels")).isEqualTo(counts(tickets.get("by_channel")));
         assertThat(table(page, "#request-types")).isEqualTo(counts(tickets.get("by_request_type")));
         assertThat(table(page, "#hotspots")).isEqualTo(counts(tickets.get("hotspot_categories")));
         assertThat(table(page, "#regions")).containsAllEntriesOf(counts(calls.get("by_caller_region")));
-        assertThat(table(page, "#special-lines")).containsEntry("tag: civilised_city", tickets.at("/tags/civilised_city").asLong())
-                .containsEntry("desk: business_desk", tickets.at("/desks/business_desk").asLong());
+        assertThat(table(page, "#special-lines"))
+                .containsEntry(
+                        "tag: civilised_city",
+                        tickets.at("/tags/civilised_city").asLong())
+                .containsEntry(
+                        "desk: business_desk",
+                        tickets.at("/desks/business_desk").asLong());
         assertThat(page.select("#connection-by-day tr:gt(0)")).hasSizeGreaterThanOrEqualTo(28);
         // codes as the published bulletin writes them, and the month in words with its figures
         assertThat(page.select("#channels td[data-code=phone]").text()).isEqualTo("电话 Phone");
-        assertThat(page.select("#request-types td[data-code=consultation]").text()).isEqualTo("咨询 Consultation");
+        assertThat(page.select("#request-types td[data-code=consultation]").text())
+                .isEqualTo("咨询 Consultation");
         String summary = page.select("#summary").text();
-        assertThat(summary).contains(String.format("本月共接听来电 %,d 个", calls.get("answered").asLong()))
-                .contains(tickets.get("callback_satisfaction_pct").decimalValue().setScale(2) + " %")
-                .contains("热点问题前列为" + tickets.get("hotspot_categories").fieldNames().next())
-                .contains(String.format("%,d valid tickets", tickets.get("valid").asLong()));
+        assertThat(summary)
+                .contains(String.format("本月共接听来电 %,d 个", calls.get("answered").asLong()))
+                .contains(
+                        tickets.get("callback_satisfaction_pct").decimalValue().setScale(2) + " %")
+                .contains("热点问题前列为"
+                        + tickets.get("hotspot_categories").fieldNames().next())
+                .contains(
+                        String.format("%,d valid tickets", tickets.get("valid").asLong()));
         // each section says its figures once: one table, its last column the bars (the largest full width)
         for (String section : List.of("#channels", "#regions", "#request-types", "#hotspots", "#connection-by-day")) {
             assertThat(page.select(section + " table")).as(section).hasSize(1);
             assertThat(page.select(section + " svg")).as(section).isEmpty();
         }
-        assertThat(page.select("#channels td.bar span")).hasSize(tickets.get("by_channel").size())
-                .first().satisfies(bar -> assertThat(bar.attr("style")).isEqualTo("width:100.0%"));
+        assertThat(page.select("#channels td.bar span"))
+                .hasSize(tickets.get("by_channel").size())
+                .first()
+                .satisfies(bar -> assertThat(bar.attr("style")).isEqualTo("width:100.0%"));
         // every unit's rank and total as the assessment of the published figures has them
         Map<String, String> expected = new HashMap<>();
         rankingCsv.lines().skip(1).forEach(l -> {
@@ -358,20 +530,25 @@ class ReplayITCase {
         });
         Map<String, String> shown = new HashMap<>();
         for (Element row : page.select("#ranking table.ranking tr:gt(0)")) {
-            shown.put(row.select("td.unit").text(), row.child(0).text() + " " + row.child(row.childrenSize() - 1).text());
+            shown.put(
+                    row.select("td.unit").text(),
+                    row.child(0).text() + " "
+                            + row.child(row.childrenSize() - 1).text());
         }
         assertThat(shown).isEqualTo(expected);
     }
 
     static long value(Document page, String row) {
-        return Long.parseLong(page.select(row + " .value").text().replace(",", "").replaceAll(" .*", ""));
+        return Long.parseLong(
+                page.select(row + " .value").text().replace(",", "").replaceAll(" .*", ""));
     }
 
     static Map<String, Long> table(Document page, String section) {
         Map<String, Long> out = new java.util.LinkedHashMap<>();
         for (Element row : page.select(section + " table tr:gt(0)")) {
             Element label = row.selectFirst("td.label");
-            out.put(label.hasAttr("data-code") ? label.attr("data-code") : label.text(),
+            out.put(
+                    label.hasAttr("data-code") ? label.attr("data-code") : label.text(),
                     Long.parseLong(row.select("td.value").text().replace(",", "")));
         }
         return out;
@@ -384,12 +561,15 @@ class ReplayITCase {
     }
 
     static String change(long now, long before) {
-        return signed(BigDecimal.valueOf(now - before).multiply(BigDecimal.valueOf(100))
-                .divide(BigDecimal.valueOf(before), 2, java.math.RoundingMode.HALF_UP)) + " %";
+        return signed(BigDecimal.valueOf(now - before)
+                        .multiply(BigDecimal.valueOf(100))
+                        .divide(BigDecimal.valueOf(before), 2, java.math.RoundingMode.HALF_UP))
+                + " %";
     }
 
     static String signed(BigDecimal v) {
-        return (v.signum() > 0 ? "+" : "") + v.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
+        return (v.signum() > 0 ? "+" : "")
+                + v.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
     }
 
     static JsonNode report(YearMonth month, int top) {
@@ -411,13 +591,17 @@ class ReplayITCase {
     /** A shipped profile by its name; a test one (a folder under test-classes) by its path. */
     static String profileArgument(String name) throws Exception {
         var url = ReplayITCase.class.getResource("/profiles/" + name + "/month.json");
-        return "file".equals(url.getProtocol()) ? Path.of(url.toURI()).getParent().toString() : name;
+        return "file".equals(url.getProtocol())
+                ? Path.of(url.toURI()).getParent().toString()
+                : name;
     }
 
     static List<Map<String, String>> unitsCsv(String profile) throws Exception {
         try (InputStream in = resource(profile, "units.csv");
-                MappingIterator<Map<String, String>> rows = new CsvMapper().readerForMapOf(String.class)
-                        .with(CsvSchema.emptySchema().withHeader()).readValues(in)) {
+                MappingIterator<Map<String, String>> rows = new CsvMapper()
+                        .readerForMapOf(String.class)
+                        .with(CsvSchema.emptySchema().withHeader())
+                        .readValues(in)) {
             return rows.readAll();
         }
     }
@@ -438,7 +622,8 @@ class ReplayITCase {
             }
             row.forEach((column, value) -> {
                 String actual = u.path(column).asText();
-                boolean same = column.equals("unit") || column.equals("group") ? actual.equals(value)
+                boolean same = column.equals("unit") || column.equals("group")
+                        ? actual.equals(value)
                         : !u.path(column).isNull() && new BigDecimal(actual).compareTo(new BigDecimal(value)) == 0;
                 if (!same) {
                     differences.add(row.get("unit") + "." + column + ": " + actual + " instead of " + value);

@@ -31,7 +31,8 @@ class ResumeStateTest {
     Path checkpoint(Set<String> uids) throws Exception {
         List<OperatorState> states = new ArrayList<>();
         for (String uid : uids) {
-            states.add(new OperatorState(uid, uid, OperatorID.fromJobVertexID(new org.apache.flink.runtime.jobgraph.JobVertexID()), 2, 128));
+            states.add(new OperatorState(
+                    uid, uid, OperatorID.fromJobVertexID(new org.apache.flink.runtime.jobgraph.JobVertexID()), 2, 128));
         }
         Path chk = Files.createDirectories(dir.resolve("job/chk-7"));
         try (OutputStream out = Files.newOutputStream(chk.resolve("_metadata"))) {
@@ -46,8 +47,10 @@ class ResumeStateTest {
         older.removeAll(Set.of("ticket-rolling", "oldest-open"));
         older.add("calls-source");
         Path chk = checkpoint(older);
-        assertThatThrownBy(() -> RunCommand.Restore.requireState(chk)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("holds no state for oldest-open, ticket-rolling").hasMessageContaining("--fresh");
+        assertThatThrownBy(() -> RunCommand.Restore.requireState(chk))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("holds no state for oldest-open, ticket-rolling")
+                .hasMessageContaining("--fresh");
     }
 
     @Test

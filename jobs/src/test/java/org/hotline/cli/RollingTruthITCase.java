@@ -52,7 +52,9 @@ class RollingTruthITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     static final long MINUTE = 60_000L;
     /** The watermark stands this far behind the latest event of a partition (the default out-of-orderness, minus 1 ms). */
@@ -63,22 +65,30 @@ class RollingTruthITCase {
         HotlineConfig c = SharedServices.config("rolling_truth");
         c.kafka.callsTopic = c.kafka.groupId + "-calls";
         c.kafka.ticketsTopic = c.kafka.groupId + "-tickets";
-        c.job.checkpointDir = Path.of("target", "rolling-truth", "checkpoints").toAbsolutePath().toString();
+        c.job.checkpointDir = Path.of("target", "rolling-truth", "checkpoints")
+                .toAbsolutePath()
+                .toString();
         LocalRuntime.deleteRecursively(Path.of(c.job.checkpointDir));
         LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2));
         JobLauncher.migrate(c.clickhouse, s -> {});
 
         TicketStories stories = new TicketStories(2023_16).generate(1500);
         List<TicketEvent> story = List.copyOf(stories.events);
-        long w1 = TicketStories.MONTH_START + 15 * 24 * 60 * MINUTE + 12 * 60 * MINUTE + 7_777; // 16 Sept, just after noon
+        long w1 = TicketStories.MONTH_START
+                + 15 * 24 * 60 * MINUTE
+                + 12 * 60 * MINUTE
+                + 7_777; // 16 Sept, just after noon
         long w2 = TicketStories.SENTINEL_TIME - BEHIND;
-        List<TicketEvent> markers1 = List.of(stories.sentinel("marker-1-0", w1 + BEHIND), stories.sentinel("marker-1-1", w1 + BEHIND));
-        List<TicketEvent> markers2 = List.of(stories.sentinel("marker-2-0", w2 + BEHIND), stories.sentinel("marker-2-1", w2 + BEHIND));
+        List<TicketEvent> markers1 =
+                List.of(stories.sentinel("marker-1-0", w1 + BEHIND), stories.sentinel("marker-1-1", w1 + BEHIND));
+        List<TicketEvent> markers2 =
+                List.of(stories.sentinel("marker-2-0", w2 + BEHIND), stories.sentinel("marker-2-1", w2 + BEHIND));
 
         try (ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, "default", "")) {
             send(c, story.stream().filter(e -> e.eventTimeMs() <= w1).toList(), w1, markers1, new Random(1));
             JobClient job = start(c, null);
-            await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertRollingTruth(ch, c.clickhouse.database, stories, w1));
+            await().atMost(Duration.ofMinutes(3))
+                    .untilAsserted(() -> assertRollingTruth(ch, c.clickhouse.database, stories, w1));
             String before = latestCheckpoint(c);
             await().atMost(Duration.ofMinutes(1)).until(() -> !java.util.Objects.equals(latestCheckpoint(c), before));
             job.cancel().get(1, TimeUnit.MINUTES);
@@ -86,7 +96,8 @@ class RollingTruthITCase {
             send(c, story.stream().filter(e -> e.eventTimeMs() > w1).toList(), w2, markers2, new Random(2));
             JobClient resumed = start(c, latestCheckpoint(c));
             try {
-                await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertRollingTruth(ch, c.clickhouse.database, stories, w2));
+                await().atMost(Duration.ofMinutes(3))
+                        .untilAsserted(() -> assertRollingTruth(ch, c.clickhouse.database, stories, w2));
             } finally {
                 resumed.cancel().get(1, TimeUnit.MINUTES);
             }
@@ -101,14 +112,17 @@ class RollingTruthITCase {
         List<long[]> order = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             long t = events.get(i).eventTimeMs();
-            order.add(new long[] {random.nextDouble() < 1 / 30.0 ? Math.min(until, t + random.nextInt(20 * 60_000)) : t, i});
+            order.add(new long[] {
+                random.nextDouble() < 1 / 30.0 ? Math.min(until, t + random.nextInt(20 * 60_000)) : t, i
+            });
             if (random.nextDouble() < 0.01) {
                 order.add(new long[] {Math.min(until, t + random.nextInt(60_000)), i});
             }
         }
         order.sort(Comparator.comparingLong((long[] o) -> o[0]).thenComparingLong(o -> o[1]));
         EventWriter writer = new EventWriter(TicketStories.CITY);
-        try (CheckedProducer p = new CheckedProducer(new Properties(), c.kafka.bootstrapServers, List.of(c.kafka.ticketsTopic))) {
+        try (CheckedProducer p =
+                new CheckedProducer(new Properties(), c.kafka.bootstrapServers, List.of(c.kafka.ticketsTopic))) {
             for (long[] o : order) {
                 TicketEvent e = events.get((int) o[1]);
                 p.send(c.kafka.ticketsTopic, e.ticketId(), writer.write(e));
@@ -124,18 +138,24 @@ class RollingTruthITCase {
     /** Every rolling row equals the facts up to {@code w} in the window it states; every scope with facts has its rows. */
     static void assertRollingTruth(ClickHouseSql ch, String db, TicketStories stories, long w) {
         List<TicketStories.Expected> facts = stories.expected.stream()
-                .filter(f -> f.timeMs() <= w && (f.dimension().equals("all") || f.dimension().equals("unit"))).toList();
+                .filter(f -> f.timeMs() <= w
+                        && (f.dimension().equals("all") || f.dimension().equals("unit")))
+                .toList();
         StringBuilder columns = new StringBuilder();
         for (FactKind k : FactKind.values()) {
             columns.append(", ").append(k.column());
         }
-        // A scope's rows are all worked out at each flush, as of its "now", and those whose figures changed are written:
+        // A scope's rows are all worked out at each flush, as of its "now", and those whose figures changed are
+        // written:
         // so every row of a scope equals the truth as of the latest as_of among them.
-        List<JsonNode> rows = ch.rows("SELECT dimension, value, period, toUnixTimestamp(as_of) AS as_of" + columns + " FROM " + db
-                + ".ticket_rolling FINAL");
+        List<JsonNode> rows = ch.rows("SELECT dimension, value, period, toUnixTimestamp(as_of) AS as_of" + columns
+                + " FROM " + db + ".ticket_rolling FINAL");
         Map<String, Long> latest = new TreeMap<>();
         for (JsonNode r : rows) {
-            latest.merge(r.get("dimension").asText() + "|" + r.get("value").asText(), r.get("as_of").asLong() * 1000, Math::max);
+            latest.merge(
+                    r.get("dimension").asText() + "|" + r.get("value").asText(),
+                    r.get("as_of").asLong() * 1000,
+                    Math::max);
         }
         Map<String, List<Long>> stored = new TreeMap<>();
         Map<String, List<Long>> truth = new TreeMap<>();
@@ -153,12 +173,15 @@ class RollingTruthITCase {
                     counted[f.kind().ordinal()]++;
                 }
             }
-            String key = scope + " " + period + " as of " + Instant.ofEpochMilli(asOf).atZone(TicketStories.CITY).toLocalDateTime();
+            String key = scope + " " + period + " as of "
+                    + Instant.ofEpochMilli(asOf).atZone(TicketStories.CITY).toLocalDateTime();
             stored.put(key, values);
             truth.put(key, java.util.Arrays.stream(counted).boxed().toList());
         }
-        assertThat(latest.keySet()).as("every scope with facts up to W has its rows")
-                .containsAll(facts.stream().map(f -> f.dimension() + "|" + f.value()).toList());
+        assertThat(latest.keySet())
+                .as("every scope with facts up to W has its rows")
+                .containsAll(
+                        facts.stream().map(f -> f.dimension() + "|" + f.value()).toList());
         List<String> wrong = new ArrayList<>();
         stored.forEach((key, values) -> {
             for (FactKind k : FactKind.values()) {
@@ -169,7 +192,9 @@ class RollingTruthITCase {
                 }
             }
         });
-        assertThat(wrong).as("ticket_rolling at W = %s, figures that differ from the truth", Instant.ofEpochMilli(w)).isEmpty();
+        assertThat(wrong)
+                .as("ticket_rolling at W = %s, figures that differ from the truth", Instant.ofEpochMilli(w))
+                .isEmpty();
 
         Map<String, Long> openSince = new TreeMap<>();
         for (TicketStories.Assignment a : stories.assignments) {
@@ -178,8 +203,8 @@ class RollingTruthITCase {
             }
         }
         Map<String, Long> storedSince = new TreeMap<>();
-        for (JsonNode r : ch.rows("SELECT unit_id, toUnixTimestamp(assumeNotNull(oldest_open_since)) AS since FROM " + db
-                + ".unit_open_since FINAL WHERE oldest_open_since IS NOT NULL")) {
+        for (JsonNode r : ch.rows("SELECT unit_id, toUnixTimestamp(assumeNotNull(oldest_open_since)) AS since FROM "
+                + db + ".unit_open_since FINAL WHERE oldest_open_since IS NOT NULL")) {
             storedSince.put(r.get("unit_id").asText(), r.get("since").asLong());
         }
         assertThat(storedSince).as("each unit's oldest open ticket at W").isEqualTo(openSince);

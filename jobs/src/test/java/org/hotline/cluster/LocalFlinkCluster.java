@@ -41,7 +41,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
         this.prometheusPort = prometheusPort;
         this.classpath = classpath;
         this.jvmOptions = jvmOptions;
-        this.jobManager = launch("jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+        this.jobManager = launch(
+                "jobmanager",
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                 resourceParams("GET_JM_RESOURCE_PARAMS"));
     }
 
@@ -53,41 +55,47 @@ public final class LocalFlinkCluster implements AutoCloseable {
         Files.createDirectories(dir.resolve("tmp"));
         int rest = Ports.free();
         int prometheus = Ports.free();
-        Files.writeString(dir.resolve("conf/config.yaml"), String.join("\n",
-                "jobmanager.rpc.address: 127.0.0.1",
-                "jobmanager.rpc.port: " + Ports.free(),
-                "jobmanager.bind-host: 127.0.0.1",
-                "jobmanager.memory.process.size: 1024m",
-                "taskmanager.bind-host: 127.0.0.1",
-                "taskmanager.host: 127.0.0.1",
-                "taskmanager.memory.process.size: 1400m",
-                "taskmanager.memory.managed.size: 64m",
-                "taskmanager.numberOfTaskSlots: 1",
-                "rest.address: 127.0.0.1",
-                "rest.bind-address: 127.0.0.1",
-                "rest.port: " + rest,
-                "io.tmp.dirs: " + dir.resolve("tmp"),
-                // a killed TaskManager is noticed in seconds, and the job restarts after it is (not twice)
-                "heartbeat.interval: 2000",
-                "heartbeat.timeout: 8000",
-                "restart-strategy.type: fixed-delay",
-                "restart-strategy.fixed-delay.attempts: 30",
-                "restart-strategy.fixed-delay.delay: 6 s",
-                // every process's metrics for Prometheus, on the first free port of the range
-                "metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
-                "metrics.reporter.prom.port: " + prometheus + "-" + (prometheus + 20),
-                ""));
-        Files.writeString(dir.resolve("conf/log4j.properties"), String.join("\n",
-                "rootLogger.level = INFO",
-                "rootLogger.appenderRef.file.ref = file",
-                "appender.file.type = File",
-                "appender.file.name = file",
-                "appender.file.fileName = ${sys:log.file}",
-                "appender.file.append = true",
-                "appender.file.layout.type = PatternLayout",
-                "appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5level %c{1} - %msg%n",
-                "shutdownHook = disable",
-                ""));
+        Files.writeString(
+                dir.resolve("conf/config.yaml"),
+                String.join(
+                        "\n",
+                        "jobmanager.rpc.address: 127.0.0.1",
+                        "jobmanager.rpc.port: " + Ports.free(),
+                        "jobmanager.bind-host: 127.0.0.1",
+                        "jobmanager.memory.process.size: 1024m",
+                        "taskmanager.bind-host: 127.0.0.1",
+                        "taskmanager.host: 127.0.0.1",
+                        "taskmanager.memory.process.size: 1400m",
+                        "taskmanager.memory.managed.size: 64m",
+                        "taskmanager.numberOfTaskSlots: 1",
+                        "rest.address: 127.0.0.1",
+                        "rest.bind-address: 127.0.0.1",
+                        "rest.port: " + rest,
+                        "io.tmp.dirs: " + dir.resolve("tmp"),
+                        // a killed TaskManager is noticed in seconds, and the job restarts after it is (not twice)
+                        "heartbeat.interval: 2000",
+                        "heartbeat.timeout: 8000",
+                        "restart-strategy.type: fixed-delay",
+                        "restart-strategy.fixed-delay.attempts: 30",
+                        "restart-strategy.fixed-delay.delay: 6 s",
+                        // every process's metrics for Prometheus, on the first free port of the range
+                        "metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                        "metrics.reporter.prom.port: " + prometheus + "-" + (prometheus + 20),
+                        ""));
+        Files.writeString(
+                dir.resolve("conf/log4j.properties"),
+                String.join(
+                        "\n",
+                        "rootLogger.level = INFO",
+                        "rootLogger.appenderRef.file.ref = file",
+                        "appender.file.type = File",
+                        "appender.file.name = file",
+                        "appender.file.fileName = ${sys:log.file}",
+                        "appender.file.append = true",
+                        "appender.file.layout.type = PatternLayout",
+                        "appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5level %c{1} - %msg%n",
+                        "shutdownHook = disable",
+                        ""));
         LocalFlinkCluster cluster = new LocalFlinkCluster(dir, rest, prometheus, clusterClasspath(), jvmOptions);
         try {
             for (int i = 0; i < taskManagers; i++) {
@@ -119,7 +127,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
     }
 
     public void startTaskManager() {
-        taskManagers.add(launch("taskmanager-" + taskManagers.size(), "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+        taskManagers.add(launch(
+                "taskmanager-" + taskManagers.size(),
+                "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                 resourceParams("GET_TM_RESOURCE_PARAMS")));
     }
 
@@ -142,14 +152,18 @@ public final class LocalFlinkCluster implements AutoCloseable {
             }
             sleep(500);
         }
-        throw new IllegalStateException(count + " TaskManagers did not register in 2 minutes; see " + dir.resolve("log"));
+        throw new IllegalStateException(
+                count + " TaskManagers did not register in 2 minutes; see " + dir.resolve("log"));
     }
 
     /** A GET on the cluster's REST API. */
     public JsonNode get(String path) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://" + restAddress() + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + restAddress() + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -160,8 +174,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
     }
 
     public void cancel(String jobId) throws IOException, InterruptedException {
-        http.send(HttpRequest.newBuilder(URI.create("http://" + restAddress() + "/jobs/" + jobId + "?mode=cancel"))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://" + restAddress() + "/jobs/" + jobId + "?mode=cancel"))
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
     }
 
     /** Runs a Java main class with the cluster's classpath and configuration (e.g. Flink's CLI), returning its exit code. */
@@ -188,8 +205,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
         cmd.add(confDir().toString());
         cmd.addAll(resources.get(1));
         try {
-            return new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("log/" + name + ".out").toFile())).start();
+            return new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            dir.resolve("log/" + name + ".out").toFile()))
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the " + name, e);
         }
@@ -199,14 +219,19 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private List<List<String>> resourceParams(String which) {
         try {
             List<String> cmd = java();
-            cmd.addAll(List.of("org.apache.flink.runtime.util.bash.BashJavaUtils", which, "--configDir", confDir().toString()));
+            cmd.addAll(List.of(
+                    "org.apache.flink.runtime.util.bash.BashJavaUtils",
+                    which,
+                    "--configDir",
+                    confDir().toString()));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             p.waitFor();
             List<List<String>> results = new ArrayList<>();
             for (String line : out.split("\n")) {
                 if (line.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:")) {
-                    String value = line.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()).trim();
+                    String value = line.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length())
+                            .trim();
                     results.add(value.isEmpty() ? List.of() : Arrays.asList(value.split(" ")));
                 }
             }
@@ -237,10 +262,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
         List<String> kept = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String e = entry.replace('\\', '/');
-            boolean ours = e.contains("/hotline-") || e.endsWith("/target/classes") || e.endsWith("/target/test-classes");
+            boolean ours =
+                    e.contains("/hotline-") || e.endsWith("/target/classes") || e.endsWith("/target/test-classes");
             boolean userSide = e.contains("/flink-connector-kafka")
-                    || e.contains("/org/apache/kafka/") || e.contains("/com/clickhouse/") || e.contains("/org/seleniumhq/")
-                    || e.contains("/com/fasterxml/jackson/") || e.contains("/info/picocli/") || e.contains("/org/scala-lang/");
+                    || e.contains("/org/apache/kafka/")
+                    || e.contains("/com/clickhouse/")
+                    || e.contains("/org/seleniumhq/")
+                    || e.contains("/com/fasterxml/jackson/")
+                    || e.contains("/info/picocli/")
+                    || e.contains("/org/scala-lang/");
             if (!ours && !userSide) {
                 kept.add(entry);
             }

@@ -41,7 +41,8 @@ class HotlineConfigTest {
                 job:
                   parallelism: 4
                 """);
-        HotlineConfig c = HotlineConfig.load(file, Map.of("HOTLINE_CLICKHOUSE_PASSWORD", "from-env", "HOTLINE_JOB_PARALLELISM", "8"));
+        HotlineConfig c = HotlineConfig.load(
+                file, Map.of("HOTLINE_CLICKHOUSE_PASSWORD", "from-env", "HOTLINE_JOB_PARALLELISM", "8"));
         assertThat(c.kafka.bootstrapServers).isEqualTo("broker1:9092,broker2:9092");
         assertThat(c.kafka.clientProperties()).containsEntry("security.protocol", "SASL_SSL");
         assertThat(c.clickhouse.user).isEqualTo("hotline_writer");
@@ -55,6 +56,7 @@ class HotlineConfigTest {
         Path file = dir.resolve("typo.yaml");
         Files.writeString(file, "clickhouse:\n  pasword: secret\n");
         assertThatThrownBy(() -> HotlineConfig.load(file, Map.of())).hasMessageContaining("pasword");
-        assertThatThrownBy(() -> HotlineConfig.load(dir.resolve("missing.yaml"), Map.of())).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> HotlineConfig.load(dir.resolve("missing.yaml"), Map.of()))
+                .hasMessageContaining("does not exist");
     }
 }

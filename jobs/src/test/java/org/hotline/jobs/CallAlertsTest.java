@@ -10,7 +10,6 @@ import java.util.List;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.hotline.events.CallEvent;
 import org.hotline.events.CallEventType;
-import org.hotline.events.EventParser;
 import org.hotline.events.EventWriter;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.tickets.TicketEvents;
@@ -32,8 +31,11 @@ class CallAlertsTest {
         String id = "c" + (++next);
         add(new CallEvent(id + "-o", 1, CallEventType.OFFERED, offeredAt, id, "12345", "雨湖区", null, null, null));
         long at = offeredAt + wait * 1000L;
-        add(answered ? new CallEvent(id + "-a", 1, CallEventType.ANSWERED, at, id, "12345", "雨湖区", "a1", wait, null)
-                : new CallEvent(id + "-x", 1, CallEventType.ABANDONED, at, id, "12345", "雨湖区", null, wait, null));
+        add(
+                answered
+                        ? new CallEvent(id + "-a", 1, CallEventType.ANSWERED, at, id, "12345", "雨湖区", "a1", wait, null)
+                        : new CallEvent(
+                                id + "-x", 1, CallEventType.ABANDONED, at, id, "12345", "雨湖区", null, wait, null));
     }
 
     void add(CallEvent e) {
@@ -51,9 +53,12 @@ class CallAlertsTest {
         }
         calls.sort(java.util.Comparator.comparingLong(s -> s.event().eventTimeMs()));
         job.run(calls, List.of());
-        List<Alert> rate = job.alerts.results().stream().filter(a -> a.rule().equals("connection_rate")).toList();
-        assertThat(rate).extracting(Alert::state, Alert::severity).containsExactly(tuple("firing", "critical"),
-                tuple("resolved", "critical"));
+        List<Alert> rate = job.alerts.results().stream()
+                .filter(a -> a.rule().equals("connection_rate"))
+                .toList();
+        assertThat(rate)
+                .extracting(Alert::state, Alert::severity)
+                .containsExactly(tuple("firing", "critical"), tuple("resolved", "critical"));
         assertThat(rate.get(0).value()).isLessThan(70);
         assertThat(rate.get(1).value()).isGreaterThan(82);
     }
@@ -64,7 +69,8 @@ class CallAlertsTest {
         call(TicketEvents.t(1), true, 700);
         call(TicketEvents.t(30), true, 20);
         job.run(calls, List.of());
-        assertThat(job.alerts.results()).filteredOn(a -> a.rule().equals("long_wait"))
+        assertThat(job.alerts.results())
+                .filteredOn(a -> a.rule().equals("long_wait"))
                 .extracting(Alert::state, Alert::severity, Alert::value)
                 .containsExactly(tuple("firing", "warning", 700.0), tuple("resolved", "warning", 20.0));
     }

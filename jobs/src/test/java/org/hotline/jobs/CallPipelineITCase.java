@@ -52,7 +52,9 @@ class CallPipelineITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     static final ZoneId CITY = ZoneId.of("Asia/Shanghai");
     static final EventWriter WRITER = new EventWriter(CITY);
@@ -96,15 +98,37 @@ class CallPipelineITCase {
             String region = REGIONS.get(random.nextInt(REGIONS.size()));
             long offeredAt = start + (long) (random.nextDouble() * 6 * 3600_000L);
             int wait = random.nextInt(180);
-            counted.add(new CallEvent(id + "-o", 1, CallEventType.OFFERED, offeredAt, id, line, region, null, null, null));
+            counted.add(
+                    new CallEvent(id + "-o", 1, CallEventType.OFFERED, offeredAt, id, line, region, null, null, null));
             if (random.nextDouble() < 0.92) {
                 String agent = "agent-" + random.nextInt(20);
                 long answeredAt = offeredAt + wait * 1000L;
                 int talk = 20 + random.nextInt(600);
-                counted.add(new CallEvent(id + "-a", 1, CallEventType.ANSWERED, answeredAt, id, line, region, agent, wait, null));
-                counted.add(new CallEvent(id + "-e", 1, CallEventType.ENDED, answeredAt + talk * 1000L, id, line, region, agent, null, talk));
+                counted.add(new CallEvent(
+                        id + "-a", 1, CallEventType.ANSWERED, answeredAt, id, line, region, agent, wait, null));
+                counted.add(new CallEvent(
+                        id + "-e",
+                        1,
+                        CallEventType.ENDED,
+                        answeredAt + talk * 1000L,
+                        id,
+                        line,
+                        region,
+                        agent,
+                        null,
+                        talk));
             } else {
-                counted.add(new CallEvent(id + "-x", 1, CallEventType.ABANDONED, offeredAt + wait * 1000L, id, line, region, null, wait, null));
+                counted.add(new CallEvent(
+                        id + "-x",
+                        1,
+                        CallEventType.ABANDONED,
+                        offeredAt + wait * 1000L,
+                        id,
+                        line,
+                        region,
+                        null,
+                        wait,
+                        null));
             }
         }
         for (CallEvent e : counted) {
@@ -117,10 +141,20 @@ class CallPipelineITCase {
             CallEvent again = counted.get(random.nextInt(counted.size()));
             // a redelivery of the same record, or the same step resent under a new event id
             CallEvent resent = i % 3 == 0
-                    ? new CallEvent("resent-" + i, 1, again.type(), again.eventTimeMs(), again.callId(), again.line(),
-                            again.callerRegion(), again.agentId(), again.waitSeconds(), again.talkSeconds())
+                    ? new CallEvent(
+                            "resent-" + i,
+                            1,
+                            again.type(),
+                            again.eventTimeMs(),
+                            again.callId(),
+                            again.line(),
+                            again.callerRegion(),
+                            again.agentId(),
+                            again.waitSeconds(),
+                            again.talkSeconds())
                     : again;
-            plan.add(new Planned(topic, again.callId(), WRITER.write(resent).getBytes(UTF_8), end + i, "duplicate", null));
+            plan.add(new Planned(
+                    topic, again.callId(), WRITER.write(resent).getBytes(UTF_8), end + i, "duplicate", null));
         }
         return counted;
     }
@@ -132,18 +166,89 @@ class CallPipelineITCase {
             String id = "ticket-" + i;
             long created = start + (long) (random.nextDouble() * 6 * 3600_000L);
             String[] tags = i % 7 == 0 ? new String[] {"civilised_city"} : new String[0];
-            events.add(new TicketEvent(id + "-1", 1, TicketEventType.CREATED, created, id, "call-" + i, Channel.PHONE,
-                    RequestType.values()[i % RequestType.values().length], "社会保险", null, "雨湖区", tags, null,
-                    null, null, null, null, null, null));
+            events.add(new TicketEvent(
+                    id + "-1",
+                    1,
+                    TicketEventType.CREATED,
+                    created,
+                    id,
+                    "call-" + i,
+                    Channel.PHONE,
+                    RequestType.values()[i % RequestType.values().length],
+                    "社会保险",
+                    null,
+                    "雨湖区",
+                    tags,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null));
             if (i % 3 == 0) {
                 long due = created + 5 * 24 * 3600_000L;
-                events.add(new TicketEvent(id + "-2", 1, TicketEventType.DISPATCHED, created + 60_000, id, null, null, null,
-                        null, null, null, new String[0], null, "unit-" + (i % 4), due, null, null, null, null));
-                events.add(new TicketEvent(id + "-3", 1, TicketEventType.COMPLETED, created + 3_600_000, id, null, null, null,
-                        null, null, null, new String[0], null, "unit-" + (i % 4), null, null, null, null, null));
+                events.add(new TicketEvent(
+                        id + "-2",
+                        1,
+                        TicketEventType.DISPATCHED,
+                        created + 60_000,
+                        id,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new String[0],
+                        null,
+                        "unit-" + (i % 4),
+                        due,
+                        null,
+                        null,
+                        null,
+                        null));
+                events.add(new TicketEvent(
+                        id + "-3",
+                        1,
+                        TicketEventType.COMPLETED,
+                        created + 3_600_000,
+                        id,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new String[0],
+                        null,
+                        "unit-" + (i % 4),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
             } else {
-                events.add(new TicketEvent(id + "-2", 1, TicketEventType.RESOLVED_ONLINE, created + 120_000, id, null, null,
-                        null, null, null, null, new String[0], null, null, null, null, null, null, null));
+                events.add(new TicketEvent(
+                        id + "-2",
+                        1,
+                        TicketEventType.RESOLVED_ONLINE,
+                        created + 120_000,
+                        id,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        new String[0],
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
             }
         }
         for (TicketEvent e : events) {
@@ -154,10 +259,28 @@ class CallPipelineITCase {
 
     /** One record for each reason the parser gives, on both topics. */
     void addMalformed(String callsTopic, String ticketsTopic) {
-        String call = WRITER.write(new CallEvent("m", 1, CallEventType.OFFERED, 1_693_526_400_000L, "m", "12345", "雨湖区",
-                null, null, null));
-        String ticket = WRITER.write(new TicketEvent("n", 1, TicketEventType.CREATED, 1_693_526_400_000L, "n", null,
-                Channel.PHONE, RequestType.HELP, "路灯", null, "雨湖区", new String[0], null, null, null, null, null, null, null));
+        String call = WRITER.write(new CallEvent(
+                "m", 1, CallEventType.OFFERED, 1_693_526_400_000L, "m", "12345", "雨湖区", null, null, null));
+        String ticket = WRITER.write(new TicketEvent(
+                "n",
+                1,
+                TicketEventType.CREATED,
+                1_693_526_400_000L,
+                "n",
+                null,
+                Channel.PHONE,
+                RequestType.HELP,
+                "路灯",
+                null,
+                "雨湖区",
+                new String[0],
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
         long order = Long.MAX_VALUE / 2;
         for (String topic : List.of(callsTopic, ticketsTopic)) {
             boolean calls = topic.equals(callsTopic);
@@ -239,38 +362,62 @@ class CallPipelineITCase {
     }
 
     /** What ClickHouse holds, read the documented way (FINAL). */
-    record Snapshot(Map<String, List<Long>> quarters, Set<String> callEventIds, Set<String> ticketEventIds,
-            Map<String, Long> ticketsByType, long civilised, long dueTimeSum, Set<String> deadLetters, long rawRows) {
+    record Snapshot(
+            Map<String, List<Long>> quarters,
+            Set<String> callEventIds,
+            Set<String> ticketEventIds,
+            Map<String, Long> ticketsByType,
+            long civilised,
+            long dueTimeSum,
+            Set<String> deadLetters,
+            long rawRows) {
 
         static Snapshot read(HotlineConfig config) {
             String db = config.clickhouse.database;
             try (ClickHouseSql ch = new ClickHouseSql(config.clickhouse.url, "default", "")) {
                 Map<String, List<Long>> quarters = new TreeMap<>();
-                for (JsonNode r : ch.rows("SELECT toUnixTimestamp(quarter) AS m, line, caller_region, offered, answered, abandoned,"
-                        + " answered_wait_sum, answered_wait_max, abandoned_wait_sum, abandoned_wait_max, talk_seconds_sum"
-                        + " FROM " + db + ".call_quarter_metrics FINAL")) {
-                    String key = r.get("m").asLong() + "|" + r.get("line").asText() + "|" + r.get("caller_region").asText();
+                for (JsonNode r : ch.rows(
+                        "SELECT toUnixTimestamp(quarter) AS m, line, caller_region, offered, answered, abandoned,"
+                                + " answered_wait_sum, answered_wait_max, abandoned_wait_sum, abandoned_wait_max, talk_seconds_sum"
+                                + " FROM " + db + ".call_quarter_metrics FINAL")) {
+                    String key = r.get("m").asLong() + "|" + r.get("line").asText() + "|"
+                            + r.get("caller_region").asText();
                     List<Long> v = new ArrayList<>();
-                    for (String c : List.of("offered", "answered", "abandoned", "answered_wait_sum", "answered_wait_max",
-                            "abandoned_wait_sum", "abandoned_wait_max", "talk_seconds_sum")) {
+                    for (String c : List.of(
+                            "offered",
+                            "answered",
+                            "abandoned",
+                            "answered_wait_sum",
+                            "answered_wait_max",
+                            "abandoned_wait_sum",
+                            "abandoned_wait_max",
+                            "talk_seconds_sum")) {
                         v.add(r.get(c).asLong());
                     }
-                    assertThat(quarters.put(key, v)).as("one row per quarter hour, line and region: %s", key).isNull();
+                    assertThat(quarters.put(key, v))
+                            .as("one row per quarter hour, line and region: %s", key)
+                            .isNull();
                 }
                 Map<String, Long> byType = new TreeMap<>();
-                for (JsonNode r : ch.rows("SELECT event_type, count() AS n FROM " + db + ".ticket_events FINAL GROUP BY event_type")) {
+                for (JsonNode r : ch.rows(
+                        "SELECT event_type, count() AS n FROM " + db + ".ticket_events FINAL GROUP BY event_type")) {
                     byType.put(r.get("event_type").asText(), r.get("n").asLong());
                 }
                 Set<String> dead = new TreeSet<>();
-                for (JsonNode r : ch.rows("SELECT topic, kafka_partition, kafka_offset, reason FROM " + db + ".dead_letters FINAL")) {
-                    dead.add(r.get("topic").asText() + "/" + r.get("kafka_partition").asInt() + "/" + r.get("kafka_offset").asLong()
-                            + " " + r.get("reason").asText());
+                for (JsonNode r : ch.rows(
+                        "SELECT topic, kafka_partition, kafka_offset, reason FROM " + db + ".dead_letters FINAL")) {
+                    dead.add(r.get("topic").asText() + "/"
+                            + r.get("kafka_partition").asInt() + "/"
+                            + r.get("kafka_offset").asLong() + " "
+                            + r.get("reason").asText());
                 }
-                return new Snapshot(quarters,
+                return new Snapshot(
+                        quarters,
                         ids(ch, "SELECT event_id FROM " + db + ".call_events FINAL"),
                         ids(ch, "SELECT event_id FROM " + db + ".ticket_events FINAL"),
                         byType,
-                        ch.count("SELECT count() FROM " + db + ".ticket_events FINAL WHERE has(tags, 'civilised_city')"),
+                        ch.count(
+                                "SELECT count() FROM " + db + ".ticket_events FINAL WHERE has(tags, 'civilised_city')"),
                         ch.count("SELECT sum(toUnixTimestamp(assumeNotNull(due_time))) FROM " + db
                                 + ".ticket_events FINAL WHERE due_time IS NOT NULL"),
                         dead,
@@ -281,33 +428,55 @@ class CallPipelineITCase {
         static Set<String> ids(ClickHouseSql ch, String sql) {
             Set<String> ids = new HashSet<>();
             for (JsonNode r : ch.rows(sql)) {
-                assertThat(ids.add(r.get("event_id").asText())).as("event %s stored once", r.get("event_id")).isTrue();
+                assertThat(ids.add(r.get("event_id").asText()))
+                        .as("event %s stored once", r.get("event_id"))
+                        .isTrue();
             }
             return ids;
         }
 
-        void assertMatches(Map<String, List<Long>> truth, List<CallEvent> calls, List<TicketEvent> tickets, List<Placed> placed) {
+        void assertMatches(
+                Map<String, List<Long>> truth, List<CallEvent> calls, List<TicketEvent> tickets, List<Placed> placed) {
             assertThat(quarters).as("every count per quarter hour").isEqualTo(truth);
-            assertThat(callEventIds).as("every raw call event once")
+            assertThat(callEventIds)
+                    .as("every raw call event once")
                     .isEqualTo(calls.stream().map(CallEvent::eventId).collect(java.util.stream.Collectors.toSet()));
-            assertThat(ticketEventIds).as("every raw ticket event once")
+            assertThat(ticketEventIds)
+                    .as("every raw ticket event once")
                     .isEqualTo(tickets.stream().map(TicketEvent::eventId).collect(java.util.stream.Collectors.toSet()));
             Map<String, Long> types = new TreeMap<>();
             tickets.forEach(t -> types.merge(t.type().wire(), 1L, Long::sum));
             assertThat(ticketsByType).isEqualTo(types);
-            assertThat(civilised).isEqualTo(tickets.stream().filter(t -> t.tags().length > 0).count());
-            assertThat(dueTimeSum).isEqualTo(tickets.stream().filter(t -> t.dueTimeMs() != null)
-                    .mapToLong(t -> t.dueTimeMs() / 1000).sum());
+            assertThat(civilised)
+                    .isEqualTo(tickets.stream().filter(t -> t.tags().length > 0).count());
+            assertThat(dueTimeSum)
+                    .isEqualTo(tickets.stream()
+                            .filter(t -> t.dueTimeMs() != null)
+                            .mapToLong(t -> t.dueTimeMs() / 1000)
+                            .sum());
             Set<String> expectedDead = new TreeSet<>();
             for (Placed p : placed) {
                 if (p.planned().deadReason() != null) {
-                    expectedDead.add(p.planned().topic() + "/" + p.partition() + "/" + p.offset() + " " + p.planned().deadReason());
+                    expectedDead.add(p.planned().topic() + "/" + p.partition() + "/" + p.offset() + " "
+                            + p.planned().deadReason());
                 }
             }
-            assertThat(deadLetters).as("every bad record kept aside with its reason").isEqualTo(expectedDead);
-            assertThat(expectedDead).extracting(s -> s.substring(s.indexOf(' ') + 1)).contains("invalid_json", "not_an_object",
-                    "too_large", "missing_field", "wrong_type", "unknown_value", "bad_time", "out_of_range",
-                    "unsupported_version", "duplicate");
+            assertThat(deadLetters)
+                    .as("every bad record kept aside with its reason")
+                    .isEqualTo(expectedDead);
+            assertThat(expectedDead)
+                    .extracting(s -> s.substring(s.indexOf(' ') + 1))
+                    .contains(
+                            "invalid_json",
+                            "not_an_object",
+                            "too_large",
+                            "missing_field",
+                            "wrong_type",
+                            "unknown_value",
+                            "bad_time",
+                            "out_of_range",
+                            "unsupported_version",
+                            "duplicate");
             // every record is somewhere, and in one place only
             assertThat(rawRows + ticketEventIds.size() + deadLetters.size()).isEqualTo(placed.size());
         }

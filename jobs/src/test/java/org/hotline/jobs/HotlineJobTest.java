@@ -28,7 +28,8 @@ class HotlineJobTest {
     static final MiniClusterExtension FLINK = new MiniClusterExtension();
 
     static final ZoneId CITY = ZoneId.of("Asia/Shanghai");
-    static final long START = ZonedDateTime.of(2023, 9, 1, 8, 0, 0, 0, CITY).toInstant().toEpochMilli();
+    static final long START =
+            ZonedDateTime.of(2023, 9, 1, 8, 0, 0, 0, CITY).toInstant().toEpochMilli();
     static final EventWriter WRITER = new EventWriter(CITY);
 
     final List<Sourced<CallEvent>> calls = new ArrayList<>();
@@ -48,39 +49,77 @@ class HotlineJobTest {
     }
 
     void offered(String call, long time) {
-        send(WRITER.write(new CallEvent(call + "-o", 1, CallEventType.OFFERED, time, call, "12345", "雨湖区", null, null, null)));
+        send(WRITER.write(
+                new CallEvent(call + "-o", 1, CallEventType.OFFERED, time, call, "12345", "雨湖区", null, null, null)));
     }
 
     void answered(String call, long time, int wait) {
-        send(WRITER.write(new CallEvent(call + "-a", 1, CallEventType.ANSWERED, time, call, "12345", "雨湖区", "a1", wait, null)));
+        send(WRITER.write(
+                new CallEvent(call + "-a", 1, CallEventType.ANSWERED, time, call, "12345", "雨湖区", "a1", wait, null)));
     }
 
     void abandoned(String call, long time, int wait) {
-        send(WRITER.write(new CallEvent(call + "-x", 1, CallEventType.ABANDONED, time, call, "12345", "雨湖区", null, wait, null)));
+        send(WRITER.write(
+                new CallEvent(call + "-x", 1, CallEventType.ABANDONED, time, call, "12345", "雨湖区", null, wait, null)));
     }
 
     void ended(String call, long time, int talk) {
-        send(WRITER.write(new CallEvent(call + "-e", 1, CallEventType.ENDED, time, call, "12345", "雨湖区", "a1", null, talk)));
+        send(WRITER.write(
+                new CallEvent(call + "-e", 1, CallEventType.ENDED, time, call, "12345", "雨湖区", "a1", null, talk)));
     }
 
     void run() throws Exception {
-        TicketEvent ticket = EventParser.parseTicket(("{\"event_id\":\"t1-1\",\"schema_version\":1,\"event_type\":\"created\","
-                + "\"event_time\":\"2023-09-01T08:00:00+08:00\",\"ticket_id\":\"t1\",\"channel\":\"phone\","
-                + "\"request_type\":\"help\",\"category\":\"路灯\",\"region\":\"雨湖区\"}").getBytes(UTF_8)).event();
+        TicketEvent ticket = EventParser.parseTicket(
+                        ("{\"event_id\":\"t1-1\",\"schema_version\":1,\"event_type\":\"created\","
+                                        + "\"event_time\":\"2023-09-01T08:00:00+08:00\",\"ticket_id\":\"t1\",\"channel\":\"phone\","
+                                        + "\"request_type\":\"help\",\"category\":\"路灯\",\"region\":\"雨湖区\"}")
+                                .getBytes(UTF_8))
+                .event();
         job.run(calls, List.of(new Sourced<>("tickets", 0, 0, ticket, null, null)));
     }
 
     /** A row as written, without its version (the write's place in time, tested in MinuteSlicesHarnessTest). */
-    static CallMinute minute(int m, long offered, long answered, long abandoned, long answeredWait, int answeredMax,
-            long abandonedWait, int abandonedMax, long talk) {
-        return new CallMinute(t(m, 0), "12345", "雨湖区", offered, answered, abandoned, answeredWait, answeredMax,
-                abandonedWait, abandonedMax, talk, 0);
+    static CallMinute minute(
+            int m,
+            long offered,
+            long answered,
+            long abandoned,
+            long answeredWait,
+            int answeredMax,
+            long abandonedWait,
+            int abandonedMax,
+            long talk) {
+        return new CallMinute(
+                t(m, 0),
+                "12345",
+                "雨湖区",
+                offered,
+                answered,
+                abandoned,
+                answeredWait,
+                answeredMax,
+                abandonedWait,
+                abandonedMax,
+                talk,
+                0);
     }
 
     List<CallMinute> writtenMinutes() {
-        return minutes.results().stream().map(m -> new CallMinute(m.minuteStartMs(), m.line(), m.callerRegion(), m.offered(),
-                m.answered(), m.abandoned(), m.answeredWaitSum(), m.answeredWaitMax(), m.abandonedWaitSum(), m.abandonedWaitMax(),
-                m.talkSecondsSum(), 0)).toList();
+        return minutes.results().stream()
+                .map(m -> new CallMinute(
+                        m.minuteStartMs(),
+                        m.line(),
+                        m.callerRegion(),
+                        m.offered(),
+                        m.answered(),
+                        m.abandoned(),
+                        m.answeredWaitSum(),
+                        m.answeredWaitMax(),
+                        m.abandonedWaitSum(),
+                        m.abandonedWaitMax(),
+                        m.talkSecondsSum(),
+                        0))
+                .toList();
     }
 
     @Test
@@ -91,10 +130,11 @@ class HotlineJobTest {
         abandoned("c2", t(1, 20), 30);
         ended("c1", t(2, 5), 85);
         run();
-        assertThat(writtenMinutes()).containsExactlyInAnyOrder(
-                minute(0, 2, 1, 0, 30, 30, 0, 0, 0),
-                minute(1, 0, 0, 1, 0, 0, 30, 30, 0),
-                minute(2, 0, 0, 0, 0, 0, 0, 0, 85));
+        assertThat(writtenMinutes())
+                .containsExactlyInAnyOrder(
+                        minute(0, 2, 1, 0, 30, 30, 0, 0, 0),
+                        minute(1, 0, 0, 1, 0, 0, 30, 30, 0),
+                        minute(2, 0, 0, 0, 0, 0, 0, 0, 85));
         assertThat(callEvents.results()).hasSize(5);
         assertThat(deadLetters.results()).isEmpty();
     }
@@ -104,30 +144,41 @@ class HotlineJobTest {
         offered("c1", t(0, 10));
         offered("c1", t(0, 10));
         // the same step under another event id is still the same step
-        send(WRITER.write(new CallEvent("other-id", 1, CallEventType.OFFERED, t(0, 12), "c1", "12345", "雨湖区", null, null, null)));
+        send(WRITER.write(
+                new CallEvent("other-id", 1, CallEventType.OFFERED, t(0, 12), "c1", "12345", "雨湖区", null, null, null)));
         run();
         assertThat(writtenMinutes()).containsExactly(minute(0, 1, 0, 0, 0, 0, 0, 0, 0));
-        assertThat(deadLetters.results()).extracting(DeadLetter::reason, DeadLetter::offset)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("duplicate", 1L),
+        assertThat(deadLetters.results())
+                .extracting(DeadLetter::reason, DeadLetter::offset)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple("duplicate", 1L),
                         org.assertj.core.groups.Tuple.tuple("duplicate", 2L));
-        assertThat(deadLetters.results()).allSatisfy(d -> assertThat(d.payload()).contains("\"call_id\":\"c1\""));
+        assertThat(deadLetters.results())
+                .allSatisfy(d -> assertThat(d.payload()).contains("\"call_id\":\"c1\""));
     }
 
     @Test
     void aLateEventWithinTheAllowedLatenessUpdatesItsMinuteAndALaterOneIsKeptAside() throws Exception {
         offered("c1", t(0, 10));
-        offered("c2", t(120, 0)); // the watermark passes 09:59:30: minute 08:00 is closed for good (allowed lateness 1 h)
+        offered(
+                "c2",
+                t(120, 0)); // the watermark passes 09:59:30: minute 08:00 is closed for good (allowed lateness 1 h)
         offered("c3", t(90, 0)); // 09:30: late, but within the allowed lateness
         answered("c3", t(90, 20), 20); // updates the same minute again
         offered("c4", t(0, 30)); // 08:00: beyond the allowed lateness
         run();
-        assertThat(writtenMinutes()).containsExactlyInAnyOrder(
-                minute(0, 1, 0, 0, 0, 0, 0, 0, 0),
-                minute(120, 1, 0, 0, 0, 0, 0, 0, 0),
-                minute(90, 1, 0, 0, 0, 0, 0, 0, 0),
-                minute(90, 1, 1, 0, 20, 20, 0, 0, 0));
-        assertThat(minutes.results()).filteredOn(m -> m.minuteStartMs() == t(90, 0)).extracting(CallMinute::version)
-                .as("the correction written later, with a higher version").isSorted().doesNotHaveDuplicates();
+        assertThat(writtenMinutes())
+                .containsExactlyInAnyOrder(
+                        minute(0, 1, 0, 0, 0, 0, 0, 0, 0),
+                        minute(120, 1, 0, 0, 0, 0, 0, 0, 0),
+                        minute(90, 1, 0, 0, 0, 0, 0, 0, 0),
+                        minute(90, 1, 1, 0, 20, 20, 0, 0, 0));
+        assertThat(minutes.results())
+                .filteredOn(m -> m.minuteStartMs() == t(90, 0))
+                .extracting(CallMinute::version)
+                .as("the correction written later, with a higher version")
+                .isSorted()
+                .doesNotHaveDuplicates();
         assertThat(deadLetters.results()).singleElement().satisfies(d -> {
             assertThat(d.reason()).isEqualTo("late");
             assertThat(d.offset()).isEqualTo(4);
@@ -141,14 +192,17 @@ class HotlineJobTest {
     void aRecordThatFailsToParseIsKeptAsideWithItsReasonAndTheRestIsCounted() throws Exception {
         offered("c1", t(0, 10));
         send("{not json");
-        send("{\"event_id\":\"e\",\"schema_version\":1,\"event_type\":\"offered\",\"event_time\":\"2023-09-01T08:00:00\","
-                + "\"call_id\":\"c\",\"line\":\"l\",\"caller_region\":\"r\"}");
+        send(
+                "{\"event_id\":\"e\",\"schema_version\":1,\"event_type\":\"offered\",\"event_time\":\"2023-09-01T08:00:00\","
+                        + "\"call_id\":\"c\",\"line\":\"l\",\"caller_region\":\"r\"}");
         run();
         assertThat(writtenMinutes()).containsExactly(minute(0, 1, 0, 0, 0, 0, 0, 0, 0));
-        assertThat(deadLetters.results()).extracting(DeadLetter::reason, DeadLetter::field, DeadLetter::payload)
+        assertThat(deadLetters.results())
+                .extracting(DeadLetter::reason, DeadLetter::field, DeadLetter::payload)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("invalid_json", null, "{not json"),
-                        org.assertj.core.groups.Tuple.tuple("bad_time", "event_time", calls.get(2).payload()));
+                        org.assertj.core.groups.Tuple.tuple(
+                                "bad_time", "event_time", calls.get(2).payload()));
         assertThat(ticketEvents.results()).hasSize(1);
     }
 
@@ -156,15 +210,16 @@ class HotlineJobTest {
     void watermarksStayPutForRecordsWithoutEventTime() {
         MinuteWatermarks<Object> wm = new MinuteWatermarks<>(Duration.ofSeconds(30));
         List<Long> emitted = new ArrayList<>();
-        org.apache.flink.api.common.eventtime.WatermarkOutput out = new org.apache.flink.api.common.eventtime.WatermarkOutput() {
-            public void emitWatermark(org.apache.flink.api.common.eventtime.Watermark w) {
-                emitted.add(w.getTimestamp());
-            }
+        org.apache.flink.api.common.eventtime.WatermarkOutput out =
+                new org.apache.flink.api.common.eventtime.WatermarkOutput() {
+                    public void emitWatermark(org.apache.flink.api.common.eventtime.Watermark w) {
+                        emitted.add(w.getTimestamp());
+                    }
 
-            public void markIdle() {}
+                    public void markIdle() {}
 
-            public void markActive() {}
-        };
+                    public void markActive() {}
+                };
         wm.onEvent("a", t(0, 45), out);
         wm.onEvent("bad", Long.MIN_VALUE, out);
         wm.onEvent("b", t(0, 50), out); // same minute: no immediate emission

@@ -25,8 +25,8 @@ class HotspotRanksHarnessTest {
     @BeforeEach
     void open() throws Exception {
         ranks = new HotspotRanks(TOP, Duration.ofMillis(1000));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(ranks), Rolling.Row::dimension,
-                Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(ranks), Rolling.Row::dimension, Types.STRING);
         harness.open();
     }
 
@@ -38,8 +38,8 @@ class HotspotRanksHarnessTest {
     /** A value's counts in the six hotspot periods: hour, the hour before, today, yesterday's part, month, the month before. */
     void counts(String value, long... byPeriod) throws Exception {
         for (int i = 0; i < byPeriod.length; i++) {
-            harness.processElement(new StreamRecord<>(new Rolling.Row("category", value, Rolling.HOTSPOT_PERIODS.get(i), 60_000,
-                    new long[] {byPeriod[i]}, 1)));
+            harness.processElement(new StreamRecord<>(new Rolling.Row(
+                    "category", value, Rolling.HOTSPOT_PERIODS.get(i), 60_000, new long[] {byPeriod[i]}, 1)));
         }
     }
 
@@ -49,7 +49,9 @@ class HotspotRanksHarnessTest {
         harness.setProcessingTime(processingTime);
         List<String> out = new ArrayList<>();
         for (Object o : harness.getOutput()) {
-            if (o instanceof StreamRecord<?> r && r.getValue() instanceof HotspotRanks.Rank k && k.period().equals(period)) {
+            if (o instanceof StreamRecord<?> r
+                    && r.getValue() instanceof HotspotRanks.Rank k
+                    && k.period().equals(period)) {
                 out.add(k.rank() + " " + k.value() + " " + k.current() + " " + k.previous());
             }
         }
@@ -72,10 +74,14 @@ class HotspotRanksHarnessTest {
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
         List<String> hour = new ArrayList<>();
         for (Object o : harness.getOutput()) {
-            if (o instanceof StreamRecord<?> r && r.getValue() instanceof HotspotRanks.Rank k && k.period().equals("hour")) {
+            if (o instanceof StreamRecord<?> r
+                    && r.getValue() instanceof HotspotRanks.Rank k
+                    && k.period().equals("hour")) {
                 hour.add(k.rank() + " " + k.value() + " " + k.current() + " " + k.previous());
             }
         }
-        assertThat(hour).as("written once more at the end of the input").containsExactly("1 停车管理 2 2", "2 路灯 1 0", "3  0 0");
+        assertThat(hour)
+                .as("written once more at the end of the input")
+                .containsExactly("1 停车管理 2 2", "2 路灯 1 0", "3  0 0");
     }
 }

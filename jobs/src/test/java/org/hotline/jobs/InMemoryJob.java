@@ -41,12 +41,40 @@ final class InMemoryJob {
     final CollectingSink<org.hotline.jobs.tickets.OldestOpen.Row> oldestOpen = new CollectingSink<>();
 
     /** A call and a ticket that stand in for no events (a generator source cannot be empty). */
-    static final Sourced<CallEvent> PROBE_CALL = new Sourced<>("calls", 0, 0, new CallEvent("probe-o", 1, CallEventType.OFFERED,
-            0L, "probe", "12345", "probe", null, null, null), null, null);
-    static final Sourced<TicketEvent> PROBE_TICKET = new Sourced<>("tickets", 0, 0, new TicketEvent("probe-1", 1,
-            org.hotline.events.TicketEventType.CREATED, 0L, "probe", null, org.hotline.events.Channel.PHONE,
-            org.hotline.events.RequestType.OTHER, "probe", null, "probe", new String[0], null, null, null, null, null, null, null),
-            null, null);
+    static final Sourced<CallEvent> PROBE_CALL = new Sourced<>(
+            "calls",
+            0,
+            0,
+            new CallEvent("probe-o", 1, CallEventType.OFFERED, 0L, "probe", "12345", "probe", null, null, null),
+            null,
+            null);
+
+    static final Sourced<TicketEvent> PROBE_TICKET = new Sourced<>(
+            "tickets",
+            0,
+            0,
+            new TicketEvent(
+                    "probe-1",
+                    1,
+                    org.hotline.events.TicketEventType.CREATED,
+                    0L,
+                    "probe",
+                    null,
+                    org.hotline.events.Channel.PHONE,
+                    org.hotline.events.RequestType.OTHER,
+                    "probe",
+                    null,
+                    "probe",
+                    new String[0],
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null),
+            null,
+            null);
 
     /** Only complete minutes, so the rows written depend on the events alone, not on how fast the test runs. */
     JobSettings settings = JobSettings.defaults().withEarlyUpdates(Duration.ZERO);
@@ -67,22 +95,42 @@ final class InMemoryJob {
     /** The job's topology on {@code env}, with these events as its sources and the collecting sinks. */
     void build(StreamExecutionEnvironment env, List<Sourced<CallEvent>> calls, List<Sourced<TicketEvent>> tickets) {
         env.setParallelism(1);
-        new HotlineJob(fromList(env, calls, HotlineJob.CALLS), fromList(env, tickets, HotlineJob.TICKETS),
-                new HotlineJob.Sinks(callEvents, ticketEvents, callMinutes, ticketMinutes, callQuarters, ticketDays, ticketStates,
-                        deadLetters, alerts,
-                        new CollectingSink<>(), callRolling, ticketRolling, hotspots, oldestOpen,
-                        new CollectingSink<>()),
-                settings, AlertRules.load(null, Map.of())).build(env);
+        new HotlineJob(
+                        fromList(env, calls, HotlineJob.CALLS),
+                        fromList(env, tickets, HotlineJob.TICKETS),
+                        new HotlineJob.Sinks(
+                                callEvents,
+                                ticketEvents,
+                                callMinutes,
+                                ticketMinutes,
+                                callQuarters,
+                                ticketDays,
+                                ticketStates,
+                                deadLetters,
+                                alerts,
+                                new CollectingSink<>(),
+                                callRolling,
+                                ticketRolling,
+                                hotspots,
+                                oldestOpen,
+                                new CollectingSink<>()),
+                        settings,
+                        AlertRules.load(null, Map.of()))
+                .build(env);
     }
 
     static <T> Source<T, ?, ?> fromList(StreamExecutionEnvironment env, List<T> items, TypeInformation<T> type) {
-        return new DataGeneratorSource<>(new FromElementsGeneratorFunction<>(type, env.getConfig(), items), items.size(),
-                RateLimiterStrategy.noOp(), type);
+        return new DataGeneratorSource<>(
+                new FromElementsGeneratorFunction<>(type, env.getConfig(), items),
+                items.size(),
+                RateLimiterStrategy.noOp(),
+                type);
     }
 
     /** What a ReplacingMergeTree keeps: for each key, the row with the highest version. */
     static <T, K> Map<K, T> latest(List<T> rows, Function<T, K> key, Function<T, Long> version) {
-        return rows.stream().collect(Collectors.toMap(key, r -> r, (a, b) -> version.apply(a) >= version.apply(b) ? a : b));
+        return rows.stream()
+                .collect(Collectors.toMap(key, r -> r, (a, b) -> version.apply(a) >= version.apply(b) ? a : b));
     }
 
     static final Comparator<TicketState> BY_VERSION = Comparator.comparingLong(TicketState::version);

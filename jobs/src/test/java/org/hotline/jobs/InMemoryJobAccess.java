@@ -14,8 +14,14 @@ public final class InMemoryJobAccess {
     /** Holds the watermark back by {@code outOfOrderness}: a day holds it until the end of the input, then it jumps. */
     public InMemoryJobAccess outOfOrderness(java.time.Duration outOfOrderness) {
         JobSettings s = job.settings;
-        job.settings = new JobSettings(outOfOrderness, s.idleness(), s.allowedLateness().plus(outOfOrderness), s.dedupRetention(),
-                s.ticketRetention(), s.earlyUpdates(), s.unitsRefresh());
+        job.settings = new JobSettings(
+                outOfOrderness,
+                s.idleness(),
+                s.allowedLateness().plus(outOfOrderness),
+                s.dedupRetention(),
+                s.ticketRetention(),
+                s.earlyUpdates(),
+                s.unitsRefresh());
         return this;
     }
 
@@ -29,8 +35,8 @@ public final class InMemoryJobAccess {
 
     /** Per (minute, dimension, value), the row with the highest version. */
     public Map<String, TicketMinute> latestTicketMinutes() {
-        return InMemoryJob.latest(ticketMinutes(), m -> m.minuteStartMs() + "|" + m.dimension() + "|" + m.value(),
-                TicketMinute::version);
+        return InMemoryJob.latest(
+                ticketMinutes(), m -> m.minuteStartMs() + "|" + m.dimension() + "|" + m.value(), TicketMinute::version);
     }
 
     public Map<String, TicketState> latestTicketStates() {

@@ -37,11 +37,16 @@ class MinuteSlicesHarnessTest {
 
     /** Rows as "minute:count@version". */
     static KeyedOneInputStreamOperatorTestHarness<Long, Long, String> harness() throws Exception {
-        MinuteSlices<Long, Long, String> counting = new MinuteSlices<>(new Count(), e -> "all",
-                (minute, n, version) -> (minute - t(0, 0)) / 60_000 + ":" + n + "@" + version, Types.LONG, LATE,
-                Duration.ofMillis(EARLY_MS), Duration.ofMillis(LATENESS_MS));
-        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(counting), MinuteSlices::minuteOf,
-                Types.LONG);
+        MinuteSlices<Long, Long, String> counting = new MinuteSlices<>(
+                new Count(),
+                e -> "all",
+                (minute, n, version) -> (minute - t(0, 0)) / 60_000 + ":" + n + "@" + version,
+                Types.LONG,
+                LATE,
+                Duration.ofMillis(EARLY_MS),
+                Duration.ofMillis(LATENESS_MS));
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(counting), MinuteSlices::minuteOf, Types.LONG);
     }
 
     @AfterEach
@@ -77,22 +82,30 @@ class MinuteSlicesHarnessTest {
         harness.processWatermark(t(0, 0) + 60_000 - 1 + LATENESS_MS);
         event(t(0, 50)); // past the lateness: aside, the row stays
         assertThat(emitted()).containsExactly("0:1", "0:2");
-        assertThat(harness.getSideOutput(LATE)).extracting(StreamRecord::getValue).containsExactly(t(0, 50));
+        assertThat(harness.getSideOutput(LATE))
+                .extracting(StreamRecord::getValue)
+                .containsExactly(t(0, 50));
     }
 
     @Test
     void aFinalMinuteLeavesNoStateAndNoTimers() throws Exception {
         event(t(0, 5));
         event(t(1, 5));
-        assertThat(harness.numEventTimeTimers()).as("written at the end, forgotten after the lateness; per minute").isEqualTo(4);
-        assertThat(harness.numProcessingTimeTimers()).as("one early update per minute").isEqualTo(2);
+        assertThat(harness.numEventTimeTimers())
+                .as("written at the end, forgotten after the lateness; per minute")
+                .isEqualTo(4);
+        assertThat(harness.numProcessingTimeTimers())
+                .as("one early update per minute")
+                .isEqualTo(2);
 
         harness.processWatermark(t(2, 0) + LATENESS_MS);
 
         assertThat(emitted()).containsExactlyInAnyOrder("0:1", "1:1");
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
-        assertThat(harness.numProcessingTimeTimers()).as("the pending early updates are deleted").isZero();
+        assertThat(harness.numProcessingTimeTimers())
+                .as("the pending early updates are deleted")
+                .isZero();
     }
 
     /**
@@ -119,8 +132,12 @@ class MinuteSlicesHarnessTest {
         harness.processWatermark(t(1, 0)); // the restored task has seen less so far: "0:2"
         List<String> afterTheRestore = harness.extractOutputValues();
 
-        assertThat(beforeTheCrash).extracting(r -> r.substring(0, r.indexOf('@'))).containsExactly("0:3");
-        assertThat(afterTheRestore).extracting(r -> r.substring(0, r.indexOf('@'))).containsExactly("0:2");
+        assertThat(beforeTheCrash)
+                .extracting(r -> r.substring(0, r.indexOf('@')))
+                .containsExactly("0:3");
+        assertThat(afterTheRestore)
+                .extracting(r -> r.substring(0, r.indexOf('@')))
+                .containsExactly("0:2");
         assertThat(version(afterTheRestore.get(0))).isGreaterThan(version(beforeTheCrash.get(0)));
     }
 
@@ -130,7 +147,9 @@ class MinuteSlicesHarnessTest {
             event(t(i, 0));
             harness.processWatermark(t(i + 1, 0));
         }
-        List<Long> versions = harness.extractOutputValues().stream().map(MinuteSlicesHarnessTest::version).toList();
+        List<Long> versions = harness.extractOutputValues().stream()
+                .map(MinuteSlicesHarnessTest::version)
+                .toList();
         assertThat(versions).hasSize(50).isSorted().doesNotHaveDuplicates();
     }
 
@@ -140,7 +159,9 @@ class MinuteSlicesHarnessTest {
 
     /** The rows written, without their versions. */
     private List<String> emitted() {
-        return harness.extractOutputValues().stream().map(r -> r.substring(0, r.indexOf('@'))).toList();
+        return harness.extractOutputValues().stream()
+                .map(r -> r.substring(0, r.indexOf('@')))
+                .toList();
     }
 
     static long version(String row) {

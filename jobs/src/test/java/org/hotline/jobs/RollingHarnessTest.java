@@ -35,12 +35,14 @@ class RollingHarnessTest {
     KeyedOneInputStreamOperatorTestHarness<String, Rolling.In, Rolling.Row> harness;
     /** The latest row of each slot, per scope: what the truth is computed from. */
     final Map<String, Map<String, Rolling.In>> latest = new HashMap<>();
+
     long processingTime;
 
     @BeforeEach
     void open() throws Exception {
         rolling = new Rolling(MAX, ZONE, Duration.ofMillis(FLUSH_MS), Duration.ofHours(1));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(rolling), Rolling.In::scope, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(rolling), Rolling.In::scope, Types.STRING);
         harness.open();
         harness.setProcessingTime(0);
     }
@@ -51,7 +53,10 @@ class RollingHarnessTest {
     }
 
     static long t(int day, int hour, int minute) {
-        return LocalDateTime.of(2024, 5, day, hour, minute).atZone(ZONE).toInstant().toEpochMilli();
+        return LocalDateTime.of(2024, 5, day, hour, minute)
+                .atZone(ZONE)
+                .toInstant()
+                .toEpochMilli();
     }
 
     /** A minute's row; its maximum never falls below an earlier row's of the same slot (a minute's maximum only grows). */
@@ -84,11 +89,14 @@ class RollingHarnessTest {
     /** The truth for one scope as of {@code now}: period -> {count, max}. */
     Map<String, long[]> truth(String unit, long now) {
         Map<String, long[]> out = new LinkedHashMap<>();
-        java.time.LocalDate today = java.time.Instant.ofEpochMilli(now).atZone(ZONE).toLocalDate();
+        java.time.LocalDate today =
+                java.time.Instant.ofEpochMilli(now).atZone(ZONE).toLocalDate();
         for (String period : Rolling.PERIODS) {
             long[] f = new long[2];
-            for (Rolling.In in : latest.getOrDefault("unit\u001f" + unit, Map.of()).values()) {
-                java.time.LocalDate day = java.time.Instant.ofEpochMilli(in.minute()).atZone(ZONE).toLocalDate();
+            for (Rolling.In in :
+                    latest.getOrDefault("unit\u001f" + unit, Map.of()).values()) {
+                java.time.LocalDate day =
+                        java.time.Instant.ofEpochMilli(in.minute()).atZone(ZONE).toLocalDate();
                 boolean counts = switch (period) {
                     case "15m" -> in.minute() <= now && in.minute() > now - 15 * 60_000;
                     case "1h" -> in.minute() <= now && in.minute() > now - 60 * 60_000;
@@ -139,7 +147,9 @@ class RollingHarnessTest {
         flush();
         row("U2", "a", t(2, 10, 30), 1, 1); // the subtask's now moves to 10:30, with no watermark at all
         Map<String, Rolling.Row> rows = flush();
-        assertThat(rows.get("U1 15m").values()).as("10:00 left the quarter hour").containsExactly(0, 0);
+        assertThat(rows.get("U1 15m").values())
+                .as("10:00 left the quarter hour")
+                .containsExactly(0, 0);
         assertThat(rows).as("the hour did not change: not written again").doesNotContainKey("U1 1h");
         assertThat(shown("U1")).usingRecursiveComparison().isEqualTo(truth("U1", t(2, 10, 30)));
 
@@ -162,14 +172,17 @@ class RollingHarnessTest {
         harness.close();
 
         rolling = new Rolling(MAX, ZONE, Duration.ofMillis(FLUSH_MS), Duration.ofHours(1));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(rolling), Rolling.In::scope, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(rolling), Rolling.In::scope, Types.STRING);
         harness.setup();
         harness.initializeState(snapshot);
         harness.open();
         harness.setProcessingTime(processingTime);
         row("U1", "a", t(2, 10, 0), 4, 5); // a row for U1 again (a late event): its figures worked out anew
         Map<String, Rolling.Row> rows = flush();
-        assertThat(rows.get("U1 total").asOfMs()).as("now, as before the restart").isEqualTo(t(2, 12, 0));
+        assertThat(rows.get("U1 total").asOfMs())
+                .as("now, as before the restart")
+                .isEqualTo(t(2, 12, 0));
         assertThat(rows).as("the hour stays empty, not 10:00's again").doesNotContainKey("U1 1h");
         assertThat(shown("U1")).usingRecursiveComparison().isEqualTo(truth("U1", t(2, 12, 0)));
     }
@@ -184,11 +197,17 @@ class RollingHarnessTest {
             row("U" + random.nextInt(3), "s" + random.nextInt(2), at, random.nextInt(10), random.nextInt(100));
             if (i % 50 == 49) {
                 flush();
-                long now = latest.values().stream().flatMap(m -> m.values().stream()).mapToLong(Rolling.In::minute).max()
+                long now = latest.values().stream()
+                        .flatMap(m -> m.values().stream())
+                        .mapToLong(Rolling.In::minute)
+                        .max()
                         .orElseThrow();
                 for (String unit : List.of("U0", "U1", "U2")) {
                     if (latest.containsKey("unit\u001f" + unit)) {
-                        assertThat(shown(unit)).as("%s at row %d", unit, i).usingRecursiveComparison().isEqualTo(truth(unit, now));
+                        assertThat(shown(unit))
+                                .as("%s at row %d", unit, i)
+                                .usingRecursiveComparison()
+                                .isEqualTo(truth(unit, now));
                     }
                 }
             }
@@ -198,11 +217,15 @@ class RollingHarnessTest {
         for (Object o : harness.getOutput()) {
             if (o instanceof StreamRecord<?> r && r.getValue() instanceof Rolling.Row row) {
                 written.add(row.value() + " " + row.period());
-                assertThat(row.values()).as("%s %s at the end", row.value(), row.period())
+                assertThat(row.values())
+                        .as("%s %s at the end", row.value(), row.period())
                         .isEqualTo(truth(row.value(), row.asOfMs()).get(row.period()));
             }
         }
-        assertThat(written).as("every period of every scope, once").hasSize(3 * Rolling.PERIODS.size()).doesNotHaveDuplicates();
+        assertThat(written)
+                .as("every period of every scope, once")
+                .hasSize(3 * Rolling.PERIODS.size())
+                .doesNotHaveDuplicates();
     }
 
     /** The hotspots' periods, each with the window before it, across a month's end. */
@@ -210,7 +233,8 @@ class RollingHarnessTest {
     void hotspotPeriodsAndTheWindowsBeforeThem() throws Exception {
         harness.close();
         rolling = new Rolling(Rolling.HOTSPOT_PERIODS, MAX, ZONE, Duration.ofMillis(FLUSH_MS), Duration.ofHours(1));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(rolling), Rolling.In::scope, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(rolling), Rolling.In::scope, Types.STRING);
         harness.open();
         Random random = new Random(11);
         long minute = t(29, 6, 0) - 30L * 24 * 60 * 60_000; // from the end of March to the start of May
@@ -224,8 +248,13 @@ class RollingHarnessTest {
                     if (latest.containsKey("unit\u001f" + unit)) {
                         for (String period : Rolling.HOTSPOT_PERIODS) {
                             Rolling.Row r = board.get(unit + " " + period);
-                            assertThat(r == null ? 0 : r.values()[0]).as("%s %s as of %s", unit, period,
-                                    java.time.Instant.ofEpochMilli(minute).atZone(ZONE))
+                            assertThat(r == null ? 0 : r.values()[0])
+                                    .as(
+                                            "%s %s as of %s",
+                                            unit,
+                                            period,
+                                            java.time.Instant.ofEpochMilli(minute)
+                                                    .atZone(ZONE))
                                     .isEqualTo(hotspotTruth(unit, period, minute));
                         }
                         checked++;
@@ -241,7 +270,8 @@ class RollingHarnessTest {
         long sum = 0;
         for (Rolling.In in : latest.get("unit\u001f" + unit).values()) {
             long m = in.minute();
-            java.time.LocalDate day = java.time.Instant.ofEpochMilli(m).atZone(ZONE).toLocalDate();
+            java.time.LocalDate day =
+                    java.time.Instant.ofEpochMilli(m).atZone(ZONE).toLocalDate();
             java.time.YearMonth month = java.time.YearMonth.from(day);
             boolean counts = switch (period) {
                 case "1h" -> m <= now && m > now - 60 * 60_000;
@@ -249,8 +279,9 @@ class RollingHarnessTest {
                 case "today" -> day.equals(at.toLocalDate());
                 case "yesterday" -> day.equals(at.toLocalDate().minusDays(1)) && m <= now - 24 * 60 * 60_000L;
                 case "month" -> month.equals(java.time.YearMonth.from(at)) && !day.isAfter(at.toLocalDate());
-                case "prev_month" -> month.equals(java.time.YearMonth.from(at).minusMonths(1))
-                        && day.getDayOfMonth() < at.getDayOfMonth();
+                case "prev_month" ->
+                    month.equals(java.time.YearMonth.from(at).minusMonths(1))
+                            && day.getDayOfMonth() < at.getDayOfMonth();
                 default -> throw new IllegalArgumentException(period);
             };
             sum += counts ? in.values()[0] : 0;
@@ -265,17 +296,21 @@ class RollingHarnessTest {
         }
         flush();
         harness.getOperator().setCurrentKey("unit\u001fU1");
-        assertThat(rolling.minutesHeld()).as("every slot (no watermark yet); the minutes of the last hour, 8:59 to 9:59")
+        assertThat(rolling.minutesHeld())
+                .as("every slot (no watermark yet); the minutes of the last hour, 8:59 to 9:59")
                 .isEqualTo(120 + 61);
         row("U1", "a", t(3, 12, 0), 1, 1); // a day later: the minutes of the day before leave every window
         flush();
         harness.getOperator().setCurrentKey("unit\u001fU1");
-        assertThat(rolling.minutesHeld()).as("their slots kept (the watermark has not made them final): 121 slots, 1 minute")
+        assertThat(rolling.minutesHeld())
+                .as("their slots kept (the watermark has not made them final): 121 slots, 1 minute")
                 .isEqualTo(121 + 1);
         harness.processWatermark(new Watermark(t(3, 11, 59)));
         row("U1", "a", t(3, 12, 1), 1, 1);
         flush();
         harness.getOperator().setCurrentKey("unit\u001fU1");
-        assertThat(rolling.minutesHeld()).as("only the new minutes' slots and minutes").isEqualTo(4);
+        assertThat(rolling.minutesHeld())
+                .as("only the new minutes' slots and minutes")
+                .isEqualTo(4);
     }
 }

@@ -24,7 +24,8 @@ class RollupHarnessTest {
     static final ZoneId CITY = ZoneId.of("Asia/Shanghai");
     static final long FLUSH_MS = 2_000;
     static final long LATENESS_MS = 3_600_000;
-    static final long DAY_1 = ZonedDateTime.of(2023, 9, 1, 0, 0, 0, 0, CITY).toInstant().toEpochMilli();
+    static final long DAY_1 =
+            ZonedDateTime.of(2023, 9, 1, 0, 0, 0, 0, CITY).toInstant().toEpochMilli();
     static final long DAY_2 = DAY_1 + 86_400_000;
 
     KeyedOneInputStreamOperatorTestHarness<String, Rollup.In, Rollup.Out> harness;
@@ -32,9 +33,14 @@ class RollupHarnessTest {
 
     @BeforeEach
     void open() throws Exception {
-        rollup = new Rollup(Rollup.Span.DAY, new boolean[] {false, true}, CITY, Duration.ofMillis(FLUSH_MS),
+        rollup = new Rollup(
+                Rollup.Span.DAY,
+                new boolean[] {false, true},
+                CITY,
+                Duration.ofMillis(FLUSH_MS),
                 Duration.ofMillis(LATENESS_MS));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(rollup), Rollup.In::key, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(rollup), Rollup.In::key, Types.STRING);
         harness.open();
         harness.setProcessingTime(1); // flushes fall on multiples of FLUSH_MS
     }
@@ -47,15 +53,15 @@ class RollupHarnessTest {
     /** A minute row of the unit U1 at {@code hour}:{@code minute} of the day starting at {@code day}: a count and a maximum. */
     void minute(long day, int hour, int minute, long count, long max) throws Exception {
         long at = day + hour * 3_600_000L + minute * 60_000L;
-        harness.processElement(new StreamRecord<>(new Rollup.In(Rollup.Span.DAY.start(at, CITY), "unit\u001fU1", at,
-                new long[] {count, max})));
+        harness.processElement(new StreamRecord<>(
+                new Rollup.In(Rollup.Span.DAY.start(at, CITY), "unit\u001fU1", at, new long[] {count, max})));
     }
 
     /** Rows written so far, as "day offset:count,max". */
     List<String> written() {
         return harness.extractOutputValues().stream()
-                .map(o -> (o.spanStartMs() - DAY_1) / 86_400_000 + ":" + o.values()[0] + "," + o.values()[1] + " " + o.part(0)
-                        + "/" + o.part(1))
+                .map(o -> (o.spanStartMs() - DAY_1) / 86_400_000 + ":" + o.values()[0] + "," + o.values()[1] + " "
+                        + o.part(0) + "/" + o.part(1))
                 .toList();
     }
 

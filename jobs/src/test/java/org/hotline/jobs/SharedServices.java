@@ -25,7 +25,8 @@ public final class SharedServices implements BeforeAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) {
         synchronized (SharedServices.class) {
-            services = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+            services = context.getRoot()
+                    .getStore(ExtensionContext.Namespace.GLOBAL)
                     .getOrComputeIfAbsent(Services.class, k -> new Services(), Services.class);
         }
     }
@@ -41,16 +42,28 @@ public final class SharedServices implements BeforeAllCallback {
     /** A configuration on the shared servers with topics and a database of its own. */
     public static HotlineConfig config(String name) {
         String id = name + "_" + NEXT.incrementAndGet();
-        HotlineConfig c = HotlineConfig.load(null, Map.of(
-                "HOTLINE_KAFKA_BOOTSTRAP_SERVERS", kafka().bootstrapServers(),
-                "HOTLINE_KAFKA_CALLS_TOPIC", id + "-calls",
-                "HOTLINE_KAFKA_TICKETS_TOPIC", id + "-tickets",
-                "HOTLINE_KAFKA_ALERTS_TOPIC", id + "-alerts",
-                "HOTLINE_KAFKA_GROUP_ID", id,
-                "HOTLINE_CLICKHOUSE_URL", clickhouse().httpUrl(),
-                "HOTLINE_CLICKHOUSE_DATABASE", id,
-                "HOTLINE_JOB_CHECKPOINT_INTERVAL_SECONDS", "2"));
-        LocalKafka.createTopics(c.kafka.bootstrapServers, Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
+        HotlineConfig c = HotlineConfig.load(
+                null,
+                Map.of(
+                        "HOTLINE_KAFKA_BOOTSTRAP_SERVERS",
+                        kafka().bootstrapServers(),
+                        "HOTLINE_KAFKA_CALLS_TOPIC",
+                        id + "-calls",
+                        "HOTLINE_KAFKA_TICKETS_TOPIC",
+                        id + "-tickets",
+                        "HOTLINE_KAFKA_ALERTS_TOPIC",
+                        id + "-alerts",
+                        "HOTLINE_KAFKA_GROUP_ID",
+                        id,
+                        "HOTLINE_CLICKHOUSE_URL",
+                        clickhouse().httpUrl(),
+                        "HOTLINE_CLICKHOUSE_DATABASE",
+                        id,
+                        "HOTLINE_JOB_CHECKPOINT_INTERVAL_SECONDS",
+                        "2"));
+        LocalKafka.createTopics(
+                c.kafka.bootstrapServers,
+                Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
         return c;
     }
 

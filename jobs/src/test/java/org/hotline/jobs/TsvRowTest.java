@@ -22,8 +22,16 @@ class TsvRowTest {
     @Test
     void writesMissingValuesFlagsNumbersAndArrays() {
         TsvRow r = new TsvRow();
-        r.nullableNumber(null).nullableNumber(42).flag(null).flag(true).flag(false).number(-7L).number(0.5)
-                .number(Double.NaN).strings(new String[] {"x", "it's", "a\\b"}).strings(new String[0]);
+        r.nullableNumber(null)
+                .nullableNumber(42)
+                .flag(null)
+                .flag(true)
+                .flag(false)
+                .number(-7L)
+                .number(0.5)
+                .number(Double.NaN)
+                .strings(new String[] {"x", "it's", "a\\b"})
+                .strings(new String[0]);
         r.end();
         assertThat(text(r)).isEqualTo("\\N\t42\t\\N\t1\t0\t-7\t0.5\tnan\t['x','it\\\\'s','a\\\\\\\\b']\t[]\n");
     }

@@ -49,12 +49,18 @@ final class WallboardPage implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
                 .usingAnyFreePort()
-                .withEnvironment(Map.of("TMPDIR", workDir.resolve("tmp").toAbsolutePath().toString()))
+                .withEnvironment(
+                        Map.of("TMPDIR", workDir.resolve("tmp").toAbsolutePath().toString()))
                 .build();
         ChromeOptions options = new ChromeOptions()
                 .setBinary("/usr/bin/chromium")
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                        "--window-size=1920,1080", "--user-data-dir=" + workDir.resolve("profile").toAbsolutePath());
+                .addArguments(
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-dev-shm-usage",
+                        "--window-size=1920,1080",
+                        "--user-data-dir=" + workDir.resolve("profile").toAbsolutePath());
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
         driver.get(url);
@@ -66,11 +72,20 @@ final class WallboardPage implements AutoCloseable {
     @SuppressWarnings("unchecked")
     Shown read() {
         Map<String, Object> m = (Map<String, Object>) driver.executeScript(READ);
-        return new Shown((Map<String, String>) m.get("fields"), (List<List<String>>) m.get("units"),
-                (List<String>) m.get("unitIds"), (List<List<String>>) m.get("hotspots"), (List<List<String>>) m.get("standing"),
-                (List<List<String>>) m.get("alerts"), (List<String>) m.get("quarterBars"),
-                (Boolean) m.get("staleBanner"), (String) m.get("status"), ((Number) m.get("elementsInUnits")).intValue(),
-                (String) m.get("title"), (Boolean) m.get("injected"), (Boolean) m.get("loadedOnce"));
+        return new Shown(
+                (Map<String, String>) m.get("fields"),
+                (List<List<String>>) m.get("units"),
+                (List<String>) m.get("unitIds"),
+                (List<List<String>>) m.get("hotspots"),
+                (List<List<String>>) m.get("standing"),
+                (List<List<String>>) m.get("alerts"),
+                (List<String>) m.get("quarterBars"),
+                (Boolean) m.get("staleBanner"),
+                (String) m.get("status"),
+                ((Number) m.get("elementsInUnits")).intValue(),
+                (String) m.get("title"),
+                (Boolean) m.get("injected"),
+                (Boolean) m.get("loadedOnce"));
     }
 
     void screenshot(Path file) throws IOException {
@@ -83,9 +98,20 @@ final class WallboardPage implements AutoCloseable {
         driver.quit();
     }
 
-    record Shown(Map<String, String> fields, List<List<String>> units, List<String> unitIds, List<List<String>> hotspots,
-            List<List<String>> standing, List<List<String>> alerts, List<String> quarterBars, boolean staleBanner, String status, int elementsInUnits, String title,
-            boolean injected, boolean loadedOnce) {
+    record Shown(
+            Map<String, String> fields,
+            List<List<String>> units,
+            List<String> unitIds,
+            List<List<String>> hotspots,
+            List<List<String>> standing,
+            List<List<String>> alerts,
+            List<String> quarterBars,
+            boolean staleBanner,
+            String status,
+            int elementsInUnits,
+            String title,
+            boolean injected,
+            boolean loadedOnce) {
 
         /** A figure as a number: the digits (and sign and decimal point) of its text. */
         String number(String field) {

@@ -44,7 +44,8 @@ class WallboardQueriesITCase {
         ch = new ClickHouseSql(c.clickhouse.url, "default", "");
         // Calls, as the job's rolling figures: today and the last quarter hour city-wide (each rewritten: the highest
         // version counts), and a line's (not read).
-        insert("call_rolling (dimension, value, period, as_of, offered, answered, abandoned, answered_wait_max, abandoned_wait_max, "
+        insert(
+                "call_rolling (dimension, value, period, as_of, offered, answered, abandoned, answered_wait_max, abandoned_wait_max, "
                         + "version)",
                 "('all', '', 'today', '2024-05-10 14:29:00', 26, 23, 3, 100, 400, 1)",
                 "('all', '', 'today', '2024-05-10 14:30:00', 30, 27, 3, 100, 400, 2)",
@@ -52,7 +53,8 @@ class WallboardQueriesITCase {
                 "('all', '', 'month', '2024-05-10 14:30:00', 40, 36, 4, 100, 900, 2)",
                 "('line', '12345', 'today', '2024-05-10 14:30:00', 99, 99, 0, 1, 1, 2)");
         // Calls per quarter hour: today's and yesterday's, lines and regions summed; not the day before, nor after now.
-        insert("call_quarter_metrics (quarter, line, caller_region, offered, answered, abandoned, version)",
+        insert(
+                "call_quarter_metrics (quarter, line, caller_region, offered, answered, abandoned, version)",
                 "('2024-05-10 14:15:00', '12345', 'A', 1, 1, 0, 1)",
                 "('2024-05-10 14:15:00', '12345', 'A', 5, 4, 1, 2)",
                 "('2024-05-10 14:15:00', '12345', 'B', 3, 3, 0, 1)",
@@ -61,13 +63,15 @@ class WallboardQueriesITCase {
                 "('2024-05-09 00:00:00', '12345', 'A', 2, 0, 0, 1)",
                 "('2024-05-08 14:15:00', '12345', 'A', 50, 50, 0, 1)");
         // Tickets city-wide: today and the month so far.
-        insert("ticket_rolling (dimension, value, period, as_of, created, resolved_online, dispatched_tickets, completed, "
+        insert(
+                "ticket_rolling (dimension, value, period, as_of, created, resolved_online, dispatched_tickets, completed, "
                         + "completed_on_time, sys_callbacks, sys_satisfied, spot_callbacks, spot_satisfied, version)",
                 "('all', '', 'today', '2024-05-10 14:29:00', 6, 4, 2, 4, 3, 2, 1, 1, 1, 1)",
                 "('all', '', 'month', '2024-05-10 14:29:00', 15, 9, 6, 6, 5, 3, 1, 1, 1, 1)",
                 "('all', '', 'total', '2024-05-10 14:29:00', 65, 39, 26, 106, 15, 12, 1, 1, 1, 1)");
         // Hotspots as the job ranks them: today's two categories and a topic, and an older ranking (a lower version).
-        insert("hotspot_ranks (dimension, period, rank, value, current, previous, as_of, version)",
+        insert(
+                "hotspot_ranks (dimension, period, rank, value, current, previous, as_of, version)",
                 "('category', 'today', 1, '供水', 1, 0, '2024-05-10 09:00:00', 1)",
                 "('category', 'today', 1, '路灯', 4, 1, '2024-05-10 14:29:00', 2)",
                 "('category', 'today', 2, '供水', 2, 5, '2024-05-10 14:29:00', 2)",
@@ -75,21 +79,25 @@ class WallboardQueriesITCase {
                 "('category', 'hour', 1, '停车管理', 9, 0, '2024-05-10 14:29:00', 2)",
                 "('topic', 'today', 1, '认房不认贷', 3, 0, '2024-05-10 14:29:00', 2)");
         // Backlog, all time: U1 4 open (2 overdue, the oldest open two days), U2 3 open, U3 none.
-        insert("ticket_rolling (dimension, value, period, as_of, opened, closed, overdue_opened, overdue_closed, version)",
+        insert(
+                "ticket_rolling (dimension, value, period, as_of, opened, closed, overdue_opened, overdue_closed, version)",
                 "('unit', 'U1', 'total', '2024-05-10 14:29:00', 5, 1, 2, 0, 1)",
                 "('unit', 'U1', 'today', '2024-05-10 14:29:00', 0, 0, 0, 0, 1)",
                 "('unit', 'U2', 'total', '2024-05-10 14:29:00', 3, 0, 0, 0, 1)",
                 "('unit', 'U3', 'total', '2024-05-10 14:29:00', 2, 2, 1, 1, 1)");
-        insert("unit_open_since (unit_id, oldest_open_since, version)",
+        insert(
+                "unit_open_since (unit_id, oldest_open_since, version)",
                 "('U1', '2024-05-10 10:00:00', 1)",
                 "('U1', '2024-05-08 14:29:00', 2)",
                 "('U2', '2024-05-10 12:29:00', 1)",
                 "('U3', NULL, 1)");
-        insert("units (unit_id, name, unit_group, updated_at)",
+        insert(
+                "units (unit_id, name, unit_group, updated_at)",
                 "('U1', '市城管局', 'department', now())",
                 "('U2', '<b>岳塘区</b>', 'district', now())");
         // Alerts: one in force per rule below, and one that fired and resolved.
-        insert("alerts_latest (rule, alert_key, unit, topic, category, ticket_id, severity, state, value, threshold, event_time)",
+        insert(
+                "alerts_latest (rule, alert_key, unit, topic, category, ticket_id, severity, state, value, threshold, event_time)",
                 "('long_wait', '12345', '', '', '', '', 'critical', 'firing', 1320, 1200, '2024-05-10 14:21:00')",
                 "('backlog', 'U2', 'U2', '', '', '', 'warning', 'firing', 5, 5, '2024-05-10 11:00:00')",
                 "('backlog', 'U2', 'U2', '', '', '', 'warning', 'resolved', 2, 5, '2024-05-10 12:00:00')",
@@ -107,10 +115,12 @@ class WallboardQueriesITCase {
     @Test
     void callFiguresAreTheRowsOfTodayAndTheLastQuarterHour() {
         assertThat(board.get("as_of").asText()).isEqualTo("2024-05-10 14:30:00");
-        assertThat(board.at("/calls/today").toString()).isEqualTo(
-                "{\"offered\":30,\"answered\":27,\"abandoned\":3,\"connection_rate_pct\":90.00,\"longest_wait_s\":400}");
-        assertThat(board.at("/calls/last_15_min").toString()).isEqualTo(
-                "{\"offered\":10,\"answered\":9,\"abandoned\":1,\"connection_rate_pct\":90.00,\"longest_wait_s\":70}");
+        assertThat(board.at("/calls/today").toString())
+                .isEqualTo(
+                        "{\"offered\":30,\"answered\":27,\"abandoned\":3,\"connection_rate_pct\":90.00,\"longest_wait_s\":400}");
+        assertThat(board.at("/calls/last_15_min").toString())
+                .isEqualTo(
+                        "{\"offered\":10,\"answered\":9,\"abandoned\":1,\"connection_rate_pct\":90.00,\"longest_wait_s\":70}");
     }
 
     @Test
@@ -123,42 +133,56 @@ class WallboardQueriesITCase {
                 shown.put(q.get("time").asText(), q.toString());
             }
         });
-        assertThat(shown).containsExactly(
-                Map.entry("00:00", "{\"time\":\"00:00\",\"today\":null,\"yesterday\":{\"offered\":2,\"connection_rate_pct\":null}}"),
-                Map.entry("14:15", "{\"time\":\"14:15\",\"today\":{\"offered\":8,\"connection_rate_pct\":87.50},"
-                        + "\"yesterday\":{\"offered\":8,\"connection_rate_pct\":75.00}}"));
+        assertThat(shown)
+                .containsExactly(
+                        Map.entry(
+                                "00:00",
+                                "{\"time\":\"00:00\",\"today\":null,\"yesterday\":{\"offered\":2,\"connection_rate_pct\":null}}"),
+                        Map.entry(
+                                "14:15",
+                                "{\"time\":\"14:15\",\"today\":{\"offered\":8,\"connection_rate_pct\":87.50},"
+                                        + "\"yesterday\":{\"offered\":8,\"connection_rate_pct\":75.00}}"));
     }
 
     @Test
     void ticketFiguresAreTodayAndTheMonthSoFar() {
-        assertThat(board.at("/tickets/today").toString()).isEqualTo("{\"created\":6,\"resolved_online\":4,\"dispatched\":2}");
-        assertThat(board.at("/tickets/month").toString()).isEqualTo("{\"completed\":6,\"on_time\":5,\"on_time_pct\":83.33,"
-                + "\"callbacks\":4,\"satisfied\":2,\"satisfaction_pct\":50.00}");
+        assertThat(board.at("/tickets/today").toString())
+                .isEqualTo("{\"created\":6,\"resolved_online\":4,\"dispatched\":2}");
+        assertThat(board.at("/tickets/month").toString())
+                .isEqualTo("{\"completed\":6,\"on_time\":5,\"on_time_pct\":83.33,"
+                        + "\"callbacks\":4,\"satisfied\":2,\"satisfaction_pct\":50.00}");
     }
 
     @Test
     void unitsWithOpenTicketsWorstFirstWithTheirNames() {
         assertThat(board.get("units_with_backlog").asInt()).isEqualTo(2);
-        assertThat(board.get("units").toString()).isEqualTo("["
-                + "{\"unit_id\":\"U1\",\"name\":\"市城管局\",\"open_backlog\":4,\"overdue\":2,\"oldest_open_age_s\":172800},"
-                + "{\"unit_id\":\"U2\",\"name\":\"<b>岳塘区</b>\",\"open_backlog\":3,\"overdue\":0,\"oldest_open_age_s\":7200}]");
+        assertThat(board.get("units").toString())
+                .isEqualTo(
+                        "["
+                                + "{\"unit_id\":\"U1\",\"name\":\"市城管局\",\"open_backlog\":4,\"overdue\":2,\"oldest_open_age_s\":172800},"
+                                + "{\"unit_id\":\"U2\",\"name\":\"<b>岳塘区</b>\",\"open_backlog\":3,\"overdue\":0,\"oldest_open_age_s\":7200}]");
     }
 
     @Test
     void hotspotsTodayWithTheirRise() {
-        assertThat(board.get("hotspots").toString()).isEqualTo("{\"category\":["
-                + "{\"value\":\"路灯\",\"current\":4,\"previous\":1,\"rise\":3},"
-                + "{\"value\":\"供水\",\"current\":2,\"previous\":5,\"rise\":-3}],"
-                + "\"topic\":[{\"value\":\"认房不认贷\",\"current\":3,\"previous\":0,\"rise\":3}]}");
+        assertThat(board.get("hotspots").toString())
+                .isEqualTo("{\"category\":["
+                        + "{\"value\":\"路灯\",\"current\":4,\"previous\":1,\"rise\":3},"
+                        + "{\"value\":\"供水\",\"current\":2,\"previous\":5,\"rise\":-3}],"
+                        + "\"topic\":[{\"value\":\"认房不认贷\",\"current\":3,\"previous\":0,\"rise\":3}]}");
     }
 
     @Test
     void alertsInForceNewestFirst() {
         List<String> alerts = new ArrayList<>();
-        board.get("alerts").forEach(a -> alerts.add(a.get("rule").asText() + "/" + a.get("severity").asText() + "/"
-                + a.get("subject").asText() + "/" + a.get("since").asText()));
-        assertThat(alerts).containsExactly("long_wait/critical/12345/2024-05-10 14:21:00",
-                "concentrated_returns/warning/U1 · 路灯/2024-05-10 13:00:00");
+        board.get("alerts")
+                .forEach(a -> alerts.add(a.get("rule").asText() + "/"
+                        + a.get("severity").asText() + "/" + a.get("subject").asText() + "/"
+                        + a.get("since").asText()));
+        assertThat(alerts)
+                .containsExactly(
+                        "long_wait/critical/12345/2024-05-10 14:21:00",
+                        "concentrated_returns/warning/U1 · 路灯/2024-05-10 13:00:00");
     }
 
     /** An empty database: every count 0, and no rate at all (0 of 0 is shown as "—", not 0.00 %). */
@@ -192,8 +216,14 @@ class WallboardQueriesITCase {
             assertThat(target.at("/datasource/type").asText()).isEqualTo("grafana-clickhouse-datasource");
             String sql = target.get("rawSql").asText();
             String source = List.of("calls", "tickets", "units", "hotspots", "alerts").stream()
-                    .filter(q -> sql.contains(Board.query(q, "${database}"))).findFirst().orElse(null);
-            assertThat(source).as("panel '%s' is built on a wallboard query, word for word", p.get("title").asText()).isNotNull();
+                    .filter(q -> sql.contains(Board.query(q, "${database}")))
+                    .findFirst()
+                    .orElse(null);
+            assertThat(source)
+                    .as(
+                            "panel '%s' is built on a wallboard query, word for word",
+                            p.get("title").asText())
+                    .isNotNull();
             List<String> rows = new ArrayList<>();
             for (JsonNode r : ch.rows(sql.replace("${database}", db))) {
                 List<String> values = new ArrayList<>();
@@ -202,14 +232,16 @@ class WallboardQueriesITCase {
             }
             panels.put(p.get("title").asText(), rows);
         }
-        assertThat(panels.values()).containsExactly(
-                List.of("30|27|90|3|400"),
-                List.of("10|9|90|1|70"),
-                List.of("6|4|2|83.33|50"),
-                List.of("市城管局|4|2|48", "<b>岳塘区</b>|3|0|2"),
-                List.of("category|路灯|4|3", "category|供水|2|-3", "topic|认房不认贷|3|3"),
-                List.of("critical|long_wait|12345|1320|1200|2024-05-10 14:21:00",
-                        "warning|concentrated_returns|U1 · 路灯|10|10|2024-05-10 13:00:00"));
+        assertThat(panels.values())
+                .containsExactly(
+                        List.of("30|27|90|3|400"),
+                        List.of("10|9|90|1|70"),
+                        List.of("6|4|2|83.33|50"),
+                        List.of("市城管局|4|2|48", "<b>岳塘区</b>|3|0|2"),
+                        List.of("category|路灯|4|3", "category|供水|2|-3", "topic|认房不认贷|3|3"),
+                        List.of(
+                                "critical|long_wait|12345|1320|1200|2024-05-10 14:21:00",
+                                "warning|concentrated_returns|U1 · 路灯|10|10|2024-05-10 13:00:00"));
     }
 
     private static void insert(String table, String... rows) {

@@ -23,13 +23,31 @@ public final class Assessment {
     private Assessment() {}
 
     /** A unit's month: the stream's figures and the office's inputs. */
-    public record UnitMonth(String unit, UnitGroup group, long tickets, long onTime, long extensions, long contacted,
-            BigDecimal sysSatisfactionPct, BigDecimal spotSatisfactionPct, long rejects, BigDecimal knowledgeBase,
-            BigDecimal cooperation, BigDecimal bonus) {}
+    public record UnitMonth(
+            String unit,
+            UnitGroup group,
+            long tickets,
+            long onTime,
+            long extensions,
+            long contacted,
+            BigDecimal sysSatisfactionPct,
+            BigDecimal spotSatisfactionPct,
+            long rejects,
+            BigDecimal knowledgeBase,
+            BigDecimal cooperation,
+            BigDecimal bonus) {}
 
     /** A unit's scores, its tier (empty for districts and parks) and its rank within group and tier. */
-    public record Score(UnitMonth unit, String tier, int rank, BigDecimal onTime, BigDecimal delay, BigDecimal contact,
-            BigDecimal satisfaction, BigDecimal reject, BigDecimal total) {}
+    public record Score(
+            UnitMonth unit,
+            String tier,
+            int rank,
+            BigDecimal onTime,
+            BigDecimal delay,
+            BigDecimal contact,
+            BigDecimal satisfaction,
+            BigDecimal reject,
+            BigDecimal total) {}
 
     static final BigDecimal TEN = BigDecimal.TEN;
     static final BigDecimal ZERO = BigDecimal.ZERO;
@@ -47,17 +65,31 @@ public final class Assessment {
             cohorts.get(u.group().name() + "|" + s.tier()).add(s);
         }
         List<Score> out = new ArrayList<>();
-        Comparator<Score> order = Comparator.comparing(Score::total).reversed()
-                .thenComparing(Comparator.comparingLong((Score s) -> s.unit().tickets()).reversed())
+        Comparator<Score> order = Comparator.comparing(Score::total)
+                .reversed()
+                .thenComparing(Comparator.comparingLong((Score s) -> s.unit().tickets())
+                        .reversed())
                 .thenComparing(s -> s.unit().unit());
         for (List<Score> cohort : cohorts.values()) {
             cohort.sort(order);
             for (int i = 0; i < cohort.size(); i++) {
                 Score s = cohort.get(i);
                 // equal total and equal tickets share a rank (1, 2, 2, 4)
-                int rank = i > 0 && s.total().compareTo(cohort.get(i - 1).total()) == 0
-                        && s.unit().tickets() == cohort.get(i - 1).unit().tickets() ? out.get(out.size() - 1).rank() : i + 1;
-                out.add(new Score(s.unit(), s.tier(), rank, s.onTime(), s.delay(), s.contact(), s.satisfaction(), s.reject(),
+                int rank = i > 0
+                                && s.total().compareTo(cohort.get(i - 1).total()) == 0
+                                && s.unit().tickets()
+                                        == cohort.get(i - 1).unit().tickets()
+                        ? out.get(out.size() - 1).rank()
+                        : i + 1;
+                out.add(new Score(
+                        s.unit(),
+                        s.tier(),
+                        rank,
+                        s.onTime(),
+                        s.delay(),
+                        s.contact(),
+                        s.satisfaction(),
+                        s.reject(),
                         s.total()));
             }
         }
@@ -72,18 +104,30 @@ public final class Assessment {
     public static List<UnitMonth> fromReport(JsonNode report, Consumer<String> warnings) {
         List<UnitMonth> units = new ArrayList<>();
         for (JsonNode u : report.get("units")) {
-            UnitGroup group = Wire.parse(UnitGroup.class, u.path("group").asText().toLowerCase(Locale.ROOT));
+            UnitGroup group =
+                    Wire.parse(UnitGroup.class, u.path("group").asText().toLowerCase(Locale.ROOT));
             if (group == null) {
-                warnings.accept("unit " + u.get("unit").asText() + " has no known group (load the units): not assessed");
+                warnings.accept(
+                        "unit " + u.get("unit").asText() + " has no known group (load the units): not assessed");
                 continue;
             }
             if (u.get("knowledge_base").isNull()) {
-                warnings.accept("no office inputs for " + u.get("unit").asText() + ": knowledge base, cooperation and bonus count 0");
+                warnings.accept("no office inputs for " + u.get("unit").asText()
+                        + ": knowledge base, cooperation and bonus count 0");
             }
-            units.add(new UnitMonth(u.get("unit").asText(), group, u.get("tickets").asLong(), u.get("on_time").asLong(),
-                    u.get("extensions").asLong(), u.get("contacted").asLong(), u.get("sys_satisfaction_pct").decimalValue(),
-                    u.get("spot_satisfaction_pct").decimalValue(), u.get("rejects").asLong(), decimal(u, "knowledge_base"),
-                    decimal(u, "cooperation"), decimal(u, "bonus")));
+            units.add(new UnitMonth(
+                    u.get("unit").asText(),
+                    group,
+                    u.get("tickets").asLong(),
+                    u.get("on_time").asLong(),
+                    u.get("extensions").asLong(),
+                    u.get("contacted").asLong(),
+                    u.get("sys_satisfaction_pct").decimalValue(),
+                    u.get("spot_satisfaction_pct").decimalValue(),
+                    u.get("rejects").asLong(),
+                    decimal(u, "knowledge_base"),
+                    decimal(u, "cooperation"),
+                    decimal(u, "bonus")));
         }
         return units;
     }
@@ -106,16 +150,26 @@ public final class Assessment {
         BigDecimal d = Rates.pct(u.extensions(), u.tickets());
         BigDecimal c = Rates.pct(u.contacted(), u.tickets());
         BigDecimal onTime = round(r.divide(TEN));
-        BigDecimal delay = round(clamp(TEN.subtract(new BigDecimal("0.5").multiply(d.subtract(BigDecimal.valueOf(15)))), TEN));
+        BigDecimal delay =
+                round(clamp(TEN.subtract(new BigDecimal("0.5").multiply(d.subtract(BigDecimal.valueOf(15)))), TEN));
         BigDecimal contact = round(c.divide(BigDecimal.valueOf(5)));
         BigDecimal baseline = BigDecimal.valueOf(localGovernment ? 60 : 70);
         BigDecimal quarter = new BigDecimal("0.25");
-        BigDecimal satisfaction = round(clamp(quarter.multiply(u.sysSatisfactionPct())
-                .add(quarter.multiply(u.spotSatisfactionPct().subtract(baseline))), BigDecimal.valueOf(25)));
+        BigDecimal satisfaction = round(clamp(
+                quarter.multiply(u.sysSatisfactionPct())
+                        .add(quarter.multiply(u.spotSatisfactionPct().subtract(baseline))),
+                BigDecimal.valueOf(25)));
         BigDecimal k = new BigDecimal(localGovernment ? "0.2" : "0.5");
-        BigDecimal reject = round(TEN.subtract(k.multiply(BigDecimal.valueOf(u.rejects()))).max(ZERO));
-        BigDecimal total = onTime.add(delay).add(contact).add(satisfaction).add(reject).add(u.knowledgeBase())
-                .add(u.cooperation()).add(u.bonus()).setScale(2, RoundingMode.HALF_UP);
+        BigDecimal reject =
+                round(TEN.subtract(k.multiply(BigDecimal.valueOf(u.rejects()))).max(ZERO));
+        BigDecimal total = onTime.add(delay)
+                .add(contact)
+                .add(satisfaction)
+                .add(reject)
+                .add(u.knowledgeBase())
+                .add(u.cooperation())
+                .add(u.bonus())
+                .setScale(2, RoundingMode.HALF_UP);
         return new Score(u, tier(u.group(), u.tickets()), 0, onTime, delay, contact, satisfaction, reject, total);
     }
 

@@ -1,5 +1,8 @@
 package org.hotline.events;
 
 public enum CallEventType implements Wire {
-    OFFERED, ANSWERED, ABANDONED, ENDED
+    OFFERED,
+    ANSWERED,
+    ABANDONED,
+    ENDED
 }

@@ -2,5 +2,6 @@ package org.hotline.events;
 
 /** Who called the citizen back: the automatic system (SMS/IVR) or staff doing a spot-check. */
 public enum CallbackSource implements Wire {
-    SYSTEM, SPOT_CHECK
+    SYSTEM,
+    SPOT_CHECK
 }

@@ -2,5 +2,6 @@ package org.hotline.events;
 
 /** Special desks whose tickets the bulletin counts apart. */
 public enum Desk implements Wire {
-    DEPUTY_DESK, BUSINESS_DESK
+    DEPUTY_DESK,
+    BUSINESS_DESK
 }

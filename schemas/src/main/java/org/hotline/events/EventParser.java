@@ -33,8 +33,17 @@ public final class EventParser {
      */
     static Long epochMillis(String s) {
         int n = s.length();
-        if (n < 20 || !digits(s, 0, 4) || s.charAt(4) != '-' || !digits(s, 5, 7) || s.charAt(7) != '-' || !digits(s, 8, 10)
-                || s.charAt(10) != 'T' || !digits(s, 11, 13) || s.charAt(13) != ':' || !digits(s, 14, 16) || s.charAt(16) != ':'
+        if (n < 20
+                || !digits(s, 0, 4)
+                || s.charAt(4) != '-'
+                || !digits(s, 5, 7)
+                || s.charAt(7) != '-'
+                || !digits(s, 8, 10)
+                || s.charAt(10) != 'T'
+                || !digits(s, 11, 13)
+                || s.charAt(13) != ':'
+                || !digits(s, 14, 16)
+                || s.charAt(16) != ':'
                 || !digits(s, 17, 19)) {
             return null;
         }
@@ -57,7 +66,10 @@ public final class EventParser {
         int offsetSeconds;
         if (i == n - 1 && s.charAt(i) == 'Z') {
             offsetSeconds = 0;
-        } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && digits(s, i + 1, i + 3) && s.charAt(i + 3) == ':'
+        } else if (i == n - 6
+                && (s.charAt(i) == '+' || s.charAt(i) == '-')
+                && digits(s, i + 1, i + 3)
+                && s.charAt(i + 3) == ':'
                 && digits(s, i + 4, i + 6)) {
             int hours = number(s, i + 1, i + 3);
             int minutes = number(s, i + 4, i + 6);
@@ -73,7 +85,13 @@ public final class EventParser {
         int second = number(s, 17, 19);
         int month = number(s, 5, 7);
         int day = number(s, 8, 10);
-        if (fraction > 9 || hour > 23 || minute > 59 || second > 59 || month < 1 || month > 12 || day < 1
+        if (fraction > 9
+                || hour > 23
+                || minute > 59
+                || second > 59
+                || month < 1
+                || month > 12
+                || day < 1
                 || day > java.time.YearMonth.of(number(s, 0, 4), month).lengthOfMonth()) {
             return OffsetDateTime.parse(s).toInstant().toEpochMilli(); // out of range: throws as the parse does
         }
@@ -165,8 +183,8 @@ public final class EventParser {
             throw new Invalid(Reason.INVALID_JSON, null, "empty record (no value)");
         }
         if (payload.length > MAX_PAYLOAD_BYTES) {
-            throw new Invalid(Reason.TOO_LARGE, null,
-                    "payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD_BYTES);
+            throw new Invalid(
+                    Reason.TOO_LARGE, null, "payload of " + payload.length + " bytes exceeds " + MAX_PAYLOAD_BYTES);
         }
         JsonNode root;
         try {
@@ -216,9 +234,12 @@ public final class EventParser {
                 throw new Invalid(Reason.WRONG_TYPE, name, name + " must be a string, got " + n.getNodeType());
             }
             String s = n.textValue();
-            int characters = s.codePointCount(0, s.length()); // as JSON Schema counts: a character outside the BMP is one
+            int characters =
+                    s.codePointCount(0, s.length()); // as JSON Schema counts: a character outside the BMP is one
             if (characters == 0 || characters > maxLength) {
-                throw new Invalid(Reason.OUT_OF_RANGE, name,
+                throw new Invalid(
+                        Reason.OUT_OF_RANGE,
+                        name,
                         name + " must have 1 to " + maxLength + " characters, has " + characters);
             }
             return s;
@@ -246,7 +267,9 @@ public final class EventParser {
                 throw new Invalid(Reason.WRONG_TYPE, "schema_version", "schema_version must be an integer");
             }
             if (v != SCHEMA_VERSION) {
-                throw new Invalid(Reason.UNSUPPORTED_VERSION, "schema_version",
+                throw new Invalid(
+                        Reason.UNSUPPORTED_VERSION,
+                        "schema_version",
                         "schema_version " + n.asText() + " is not supported (this build reads " + SCHEMA_VERSION + ")");
             }
             return SCHEMA_VERSION;
@@ -260,8 +283,11 @@ public final class EventParser {
             try {
                 Long millis = epochMillis(s);
                 if (millis == null) {
-                    throw new Invalid(Reason.BAD_TIME, name, name + " '" + s + "' is not a date-time like "
-                            + "2023-09-01T08:30:00+08:00 (seconds and a time zone offset included)");
+                    throw new Invalid(
+                            Reason.BAD_TIME,
+                            name,
+                            name + " '" + s + "' is not a date-time like "
+                                    + "2023-09-01T08:30:00+08:00 (seconds and a time zone offset included)");
                 }
                 return millis;
             } catch (DateTimeParseException e) {
@@ -276,7 +302,8 @@ public final class EventParser {
             }
             Long v = whole(n);
             if (v == null) {
-                throw new Invalid(Reason.WRONG_TYPE, name, name + " must be an integer, got " + n.getNodeType() + " " + n);
+                throw new Invalid(
+                        Reason.WRONG_TYPE, name, name + " must be an integer, got " + n.getNodeType() + " " + n);
             }
             if (v < 0 || v > 86_400) {
                 throw new Invalid(Reason.OUT_OF_RANGE, name, name + " must be within 0..86400, got " + n.asText());
@@ -290,7 +317,9 @@ public final class EventParser {
          */
         static Long whole(JsonNode n) {
             if (n.isIntegralNumber()) {
-                return n.canConvertToLong() ? n.longValue() : n.bigIntegerValue().signum() * Long.MAX_VALUE;
+                return n.canConvertToLong()
+                        ? n.longValue()
+                        : n.bigIntegerValue().signum() * Long.MAX_VALUE;
             }
             if (n.isFloatingPointNumber()) {
                 double d = n.doubleValue();
@@ -324,7 +353,8 @@ public final class EventParser {
             }
             E e = Wire.parse(type, n.textValue());
             if (e == null) {
-                throw new Invalid(Reason.UNKNOWN_VALUE, name, name + " '" + n.textValue() + "' is not one of the known values");
+                throw new Invalid(
+                        Reason.UNKNOWN_VALUE, name, name + " '" + n.textValue() + "' is not one of the known values");
             }
             return e;
         }
@@ -344,8 +374,11 @@ public final class EventParser {
                     throw new Invalid(Reason.WRONG_TYPE, "tags", "tags[" + i + "] must be a string");
                 }
                 if (!TAG.matcher(t.textValue()).matches()) {
-                    throw new Invalid(Reason.OUT_OF_RANGE, "tags", "tags[" + i + "] '" + t.textValue()
-                            + "' must be lower-case letters, digits and underscores");
+                    throw new Invalid(
+                            Reason.OUT_OF_RANGE,
+                            "tags",
+                            "tags[" + i + "] '" + t.textValue()
+                                    + "' must be lower-case letters, digits and underscores");
                 }
                 tags[i] = t.textValue();
             }

@@ -19,7 +19,8 @@ public final class EventWriter implements java.io.Serializable {
     }
 
     public String time(long epochMs) {
-        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMs), zone).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMs), zone)
+                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 
     public String write(CallEvent e) {

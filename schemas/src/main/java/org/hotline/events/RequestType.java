@@ -1,5 +1,10 @@
 package org.hotline.events;
 
 public enum RequestType implements Wire {
-    HELP, CONSULTATION, COMPLAINT, SUGGESTION, OTHER, INVALID
+    HELP,
+    CONSULTATION,
+    COMPLAINT,
+    SUGGESTION,
+    OTHER,
+    INVALID
 }

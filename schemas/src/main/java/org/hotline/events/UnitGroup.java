@@ -2,5 +2,8 @@ package org.hotline.events;
 
 /** Assessment groups: units are ranked within their group. */
 public enum UnitGroup implements Wire {
-    DISTRICT, PARK, DEPARTMENT, ENTERPRISE
+    DISTRICT,
+    PARK,
+    DEPARTMENT,
+    ENTERPRISE
 }

@@ -13,7 +13,9 @@ public final class Rates {
         if (denominator == 0) {
             return BigDecimal.ZERO.setScale(2);
         }
-        return BigDecimal.valueOf(numerator).multiply(HUNDRED).divide(BigDecimal.valueOf(denominator), 2, RoundingMode.HALF_UP);
+        return BigDecimal.valueOf(numerator)
+                .multiply(HUNDRED)
+                .divide(BigDecimal.valueOf(denominator), 2, RoundingMode.HALF_UP);
     }
 
     public static boolean matches(long numerator, long denominator, BigDecimal pct) {
@@ -39,8 +41,11 @@ public final class Rates {
 
     /** Every {@code k} of 0 to {@code n} such that {@code k / n} is published as {@code pct}, smallest first. */
     public static long[] numerators(BigDecimal pct, long n) {
-        long k = pct.multiply(BigDecimal.valueOf(n)).divide(HUNDRED, 0, RoundingMode.HALF_UP).longValue();
-        return java.util.stream.LongStream.rangeClosed(Math.max(0, k - 1), Math.min(n, k + 1)).filter(c -> matches(c, n, pct))
+        long k = pct.multiply(BigDecimal.valueOf(n))
+                .divide(HUNDRED, 0, RoundingMode.HALF_UP)
+                .longValue();
+        return java.util.stream.LongStream.rangeClosed(Math.max(0, k - 1), Math.min(n, k + 1))
+                .filter(c -> matches(c, n, pct))
                 .toArray();
     }
 
@@ -52,7 +57,10 @@ public final class Rates {
             }
             throw new IllegalArgumentException(numerator + " events cannot be published as 0 %");
         }
-        long guess = BigDecimal.valueOf(numerator).multiply(HUNDRED).divide(pct, 0, RoundingMode.HALF_UP).longValue();
+        long guess = BigDecimal.valueOf(numerator)
+                .multiply(HUNDRED)
+                .divide(pct, 0, RoundingMode.HALF_UP)
+                .longValue();
         for (long d = Math.max(numerator, guess - 50); d <= guess + 50; d++) {
             if (d > 0 && matches(numerator, d, pct)) {
                 return d;

@@ -33,7 +33,9 @@ class EventParserTest {
         assertThat(r.error()).isNull();
         CallEvent e = r.event();
         assertThat(e.type()).isEqualTo(CallEventType.ANSWERED);
-        assertThat(e.eventTimeMs()).isEqualTo(OffsetDateTime.parse("2023-09-01T00:30:05Z").toInstant().toEpochMilli());
+        assertThat(e.eventTimeMs())
+                .isEqualTo(
+                        OffsetDateTime.parse("2023-09-01T00:30:05Z").toInstant().toEpochMilli());
         assertThat(e.callerRegion()).isEqualTo("湘潭县");
         assertThat(e.agentId()).isEqualTo("a7");
         assertThat(e.waitSeconds()).isEqualTo(12);
@@ -52,14 +54,31 @@ class EventParserTest {
     @Test
     void writerOutputParsesBackToTheSameEvent() {
         EventWriter writer = new EventWriter(ZoneId.of("Asia/Shanghai"));
-        TicketEvent created = new TicketEvent("t9-1", 1, TicketEventType.CREATED, 1_693_526_400_000L, "t9", "c9",
-                Channel.PHONE, RequestType.COMPLAINT, "生活噪音", "广场舞", "雨湖区", new String[] {"civilised_city"},
-                Desk.BUSINESS_DESK, null, null, null, null, null, null);
+        TicketEvent created = new TicketEvent(
+                "t9-1",
+                1,
+                TicketEventType.CREATED,
+                1_693_526_400_000L,
+                "t9",
+                "c9",
+                Channel.PHONE,
+                RequestType.COMPLAINT,
+                "生活噪音",
+                "广场舞",
+                "雨湖区",
+                new String[] {"civilised_city"},
+                Desk.BUSINESS_DESK,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         TicketEvent back = ticket(writer.write(created)).event();
         assertThat(back).usingRecursiveComparison().isEqualTo(created);
 
-        CallEvent ended = new CallEvent("c9-4", 1, CallEventType.ENDED, 1_693_526_460_000L, "c9", "12345", "岳塘区",
-                "a1", null, 300);
+        CallEvent ended = new CallEvent(
+                "c9-4", 1, CallEventType.ENDED, 1_693_526_460_000L, "c9", "12345", "岳塘区", "a1", null, 300);
         assertThat(call(writer.write(ended)).event()).isEqualTo(ended);
         assertThat(writer.time(1_693_526_400_000L)).isEqualTo("2023-09-01T08:00:00+08:00");
     }
@@ -126,6 +145,8 @@ class EventParserTest {
 
     @Test
     void ignoresUnknownExtraFieldsForForwardCompatibility() {
-        assertThat(call(ANSWERED.replace("\"line\"", "\"queue_hint\":\"vip\",\"line\"")).isOk()).isTrue();
+        assertThat(call(ANSWERED.replace("\"line\"", "\"queue_hint\":\"vip\",\"line\""))
+                        .isOk())
+                .isTrue();
     }
 }

@@ -31,20 +31,23 @@ class SchemaConformanceTest {
         try (InputStream in = SchemaConformanceTest.class.getResourceAsStream("/schemas/" + name)) {
             assertThat(in).as("schema %s on the classpath", name).isNotNull();
             // formats asserted: the contract's date-time is a date-time, not only a string ending in an offset
-            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in,
-                    SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build());
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(
+                            in,
+                            SchemaValidatorsConfig.builder()
+                                    .formatAssertionsEnabled(true)
+                                    .build());
         }
     }
 
     static Stream<String> callDocuments() {
-        return Stream.concat(Stream.of(EventParserTest.ANSWERED,
-                        """
-                        {"event_id":"e","schema_version":1,"event_type":"ended","event_time":"2023-09-01T08:00:00Z","call_id":"c","line":"l","caller_region":"r","talk_seconds":95}"""),
-                invalidCallDocuments());
+        return Stream.concat(Stream.of(EventParserTest.ANSWERED, """
+                        {"event_id":"e","schema_version":1,"event_type":"ended","event_time":"2023-09-01T08:00:00Z","call_id":"c","line":"l","caller_region":"r","talk_seconds":95}"""), invalidCallDocuments());
     }
 
     static Stream<String> invalidCallDocuments() {
-        String base = "{\"event_id\":\"e\",\"schema_version\":1,\"event_type\":\"%s\",\"event_time\":\"2023-09-01T08:00:00+08:00\",\"call_id\":\"c\",\"line\":\"l\",\"caller_region\":\"r\"%s}";
+        String base =
+                "{\"event_id\":\"e\",\"schema_version\":1,\"event_type\":\"%s\",\"event_time\":\"2023-09-01T08:00:00+08:00\",\"call_id\":\"c\",\"line\":\"l\",\"caller_region\":\"r\"%s}";
         return Stream.of(
                 String.format(base, "answered", ""),
                 String.format(base, "abandoned", ",\"wait_seconds\":-3"),
@@ -55,21 +58,32 @@ class SchemaConformanceTest {
     }
 
     static Stream<String> ticketDocuments() {
-        String base = "{\"event_id\":\"e\",\"schema_version\":1,\"event_type\":\"%s\",\"event_time\":\"2023-09-01T08:00:00+08:00\",\"ticket_id\":\"t\"%s}";
+        String base =
+                "{\"event_id\":\"e\",\"schema_version\":1,\"event_type\":\"%s\",\"event_time\":\"2023-09-01T08:00:00+08:00\",\"ticket_id\":\"t\"%s}";
         return Stream.of(
                 EventParserTest.DISPATCHED,
-                String.format(base, "created", ",\"channel\":\"mayor_mailbox\",\"request_type\":\"complaint\",\"category\":\"路灯\",\"region\":\"雨湖区\",\"tags\":[\"civilised_city\"],\"desk\":\"deputy_desk\""),
-                String.format(base, "created", ",\"channel\":\"mayor_mailbox\",\"request_type\":\"complaint\",\"region\":\"雨湖区\""),
+                String.format(
+                        base,
+                        "created",
+                        ",\"channel\":\"mayor_mailbox\",\"request_type\":\"complaint\",\"category\":\"路灯\",\"region\":\"雨湖区\",\"tags\":[\"civilised_city\"],\"desk\":\"deputy_desk\""),
+                String.format(
+                        base,
+                        "created",
+                        ",\"channel\":\"mayor_mailbox\",\"request_type\":\"complaint\",\"region\":\"雨湖区\""),
                 String.format(base, "resolved_online", ""),
                 String.format(base, "rejected", ",\"unit_id\":\"u\",\"reason\":\"not ours\""),
                 String.format(base, "returned", ""),
-                String.format(base, "extension_granted", ",\"unit_id\":\"u\",\"new_due_time\":\"2023-09-09T08:00:00+08:00\""),
+                String.format(
+                        base, "extension_granted", ",\"unit_id\":\"u\",\"new_due_time\":\"2023-09-09T08:00:00+08:00\""),
                 String.format(base, "contacted", ",\"unit_id\":\"u\""),
                 String.format(base, "completed", ",\"unit_id\":\"u\""),
                 String.format(base, "callback", ",\"callback_source\":\"spot_check\",\"satisfied\":false"),
                 String.format(base, "callback", ",\"callback_source\":\"spot_check\""),
                 String.format(base, "callback", ",\"callback_source\":\"sms\",\"satisfied\":true"),
-                String.format(base, "created", ",\"channel\":\"phone\",\"request_type\":\"help\",\"category\":\"c\",\"region\":\"r\",\"tags\":[\"Bad Tag\"]"));
+                String.format(
+                        base,
+                        "created",
+                        ",\"channel\":\"phone\",\"request_type\":\"help\",\"category\":\"c\",\"region\":\"r\",\"tags\":[\"Bad Tag\"]"));
     }
 
     @ParameterizedTest
@@ -77,7 +91,9 @@ class SchemaConformanceTest {
     void parserAndSchemaAgreeOnCallEvents(String json) throws Exception {
         Set<ValidationMessage> problems = schema("call-event.schema.json").validate(MAPPER.readTree(json));
         boolean parsed = EventParser.parseCall(json.getBytes(UTF_8)).isOk();
-        assertThat(parsed).as("parser accepts %s; schema says %s", json, problems).isEqualTo(problems.isEmpty());
+        assertThat(parsed)
+                .as("parser accepts %s; schema says %s", json, problems)
+                .isEqualTo(problems.isEmpty());
     }
 
     @ParameterizedTest
@@ -85,13 +101,17 @@ class SchemaConformanceTest {
     void parserAndSchemaAgreeOnTicketEvents(String json) throws Exception {
         Set<ValidationMessage> problems = schema("ticket-event.schema.json").validate(MAPPER.readTree(json));
         boolean parsed = EventParser.parseTicket(json.getBytes(UTF_8)).isOk();
-        assertThat(parsed).as("parser accepts %s; schema says %s", json, problems).isEqualTo(problems.isEmpty());
+        assertThat(parsed)
+                .as("parser accepts %s; schema says %s", json, problems)
+                .isEqualTo(problems.isEmpty());
     }
 
     @Test
     void bothKindsOfDocumentAppearAboveSoTheAgreementIsNotVacuous() {
         List<String> calls = callDocuments().toList();
-        long accepted = calls.stream().filter(j -> EventParser.parseCall(j.getBytes(UTF_8)).isOk()).count();
+        long accepted = calls.stream()
+                .filter(j -> EventParser.parseCall(j.getBytes(UTF_8)).isOk())
+                .count();
         assertThat(accepted).isBetween(1L, calls.size() - 1L);
     }
 

@@ -39,11 +39,14 @@ class SchemaPropertyTest {
         }
         JsonSchema schema = SchemaConformanceTest.schema(file);
         boolean calls = file.startsWith("call");
-        Predicate<String> parser = json -> calls ? EventParser.parseCall(json.getBytes(UTF_8)).isOk()
+        Predicate<String> parser = json -> calls
+                ? EventParser.parseCall(json.getBytes(UTF_8)).isOk()
                 : EventParser.parseTicket(json.getBytes(UTF_8)).isOk();
         Map<String, List<JsonNode>> candidates = candidates(schemaDoc.get("properties"), new Random(7));
         List<ObjectNode> bases = bases(schemaDoc, candidates, schema);
-        assertThat(bases).as("a valid event of every type, built from the schema").hasSize(schemaDoc.at("/properties/event_type/enum").size());
+        assertThat(bases)
+                .as("a valid event of every type, built from the schema")
+                .hasSize(schemaDoc.at("/properties/event_type/enum").size());
 
         Random random = new Random(2023);
         List<String> fields = new ArrayList<>(candidates.keySet());
@@ -64,11 +67,16 @@ class SchemaPropertyTest {
             boolean valid = schema.validate(doc).isEmpty();
             accepted += valid ? 1 : 0;
             if (parser.test(json) != valid) {
-                disagreements.add((valid ? "schema accepts, parser refuses: " : "schema refuses, parser accepts: ") + json);
+                disagreements.add(
+                        (valid ? "schema accepts, parser refuses: " : "schema refuses, parser accepts: ") + json);
             }
         }
-        assertThat(disagreements).as("documents the parser and the schema disagree on").isEmpty();
-        assertThat(accepted).as("valid and invalid documents both generated").isBetween(DOCUMENTS / 20, DOCUMENTS - DOCUMENTS / 20);
+        assertThat(disagreements)
+                .as("documents the parser and the schema disagree on")
+                .isEmpty();
+        assertThat(accepted)
+                .as("valid and invalid documents both generated")
+                .isBetween(DOCUMENTS / 20, DOCUMENTS - DOCUMENTS / 20);
     }
 
     /** For each property, values on both sides of what the schema declares for it. */
@@ -143,9 +151,17 @@ class SchemaPropertyTest {
         int min = spec.path("minLength").asInt(0);
         int max = spec.path("maxLength").asInt(200);
         if ("date-time".equals(spec.path("format").asText())) {
-            for (String t : List.of("2023-09-01T08:30:00+08:00", "2023-09-01T08:30:00Z", "2023-09-01T08:30:00.250+08:00",
-                    "2023-09-30T23:59:59-05:00", "2023-09-01T08:30:00", "2023-09-01", "2023-13-01T08:00:00+08:00",
-                    "2023-09-01 08:30:00+08:00", "yesterday+08:00", "")) {
+            for (String t : List.of(
+                    "2023-09-01T08:30:00+08:00",
+                    "2023-09-01T08:30:00Z",
+                    "2023-09-01T08:30:00.250+08:00",
+                    "2023-09-30T23:59:59-05:00",
+                    "2023-09-01T08:30:00",
+                    "2023-09-01",
+                    "2023-13-01T08:00:00+08:00",
+                    "2023-09-01 08:30:00+08:00",
+                    "yesterday+08:00",
+                    "")) {
                 values.add(NODES.textNode(t));
             }
             return values;
@@ -184,7 +200,10 @@ class SchemaPropertyTest {
                 for (JsonNode v : candidates.get(field)) {
                     ObjectNode attempt = doc.deepCopy();
                     attempt.set(field, v);
-                    if (!v.isNull() && schema.validate(attempt).stream().noneMatch(m -> m.getInstanceLocation().toString().contains(field))) {
+                    if (!v.isNull()
+                            && schema.validate(attempt).stream()
+                                    .noneMatch(m ->
+                                            m.getInstanceLocation().toString().contains(field))) {
                         doc.set(field, v);
                         break;
                     }

@@ -23,8 +23,8 @@ public final class KafkaPlayback {
     private final String ticketsTopic;
     private final EventWriter writer;
 
-    public KafkaPlayback(Properties clientProperties, String bootstrapServers, String callsTopic, String ticketsTopic,
-            ZoneId zone) {
+    public KafkaPlayback(
+            Properties clientProperties, String bootstrapServers, String callsTopic, String ticketsTopic, ZoneId zone) {
         this.clientProperties = clientProperties;
         this.bootstrapServers = bootstrapServers;
         this.callsTopic = callsTopic;
@@ -37,7 +37,8 @@ public final class KafkaPlayback {
      * back at {@code speed} times real time. {@code progress} hears a line every few seconds, and at the
      * end what each topic received. Throws {@link CheckedProducer.NotStoredException} when an event was not stored.
      */
-    public CheckedProducer.Delivery play(MonthSimulator.Month month, double speed, Consumer<String> progress) throws InterruptedException {
+    public CheckedProducer.Delivery play(MonthSimulator.Month month, double speed, Consumer<String> progress)
+            throws InterruptedException {
         long total = month.size();
         long sent = 0;
         long started = System.nanoTime();
@@ -45,10 +46,13 @@ public final class KafkaPlayback {
         int c = 0;
         int t = 0;
         long firstEvent = Math.min(first(month.calls(), true), first(month.tickets(), false));
-        try (CheckedProducer kafka = new CheckedProducer(clientProperties, bootstrapServers, List.of(callsTopic, ticketsTopic))) {
+        try (CheckedProducer kafka =
+                new CheckedProducer(clientProperties, bootstrapServers, List.of(callsTopic, ticketsTopic))) {
             while (c < month.calls().size() || t < month.tickets().size()) {
-                boolean call = t >= month.tickets().size() || (c < month.calls().size()
-                        && month.calls().get(c).eventTimeMs() <= month.tickets().get(t).eventTimeMs());
+                boolean call = t >= month.tickets().size()
+                        || (c < month.calls().size()
+                                && month.calls().get(c).eventTimeMs()
+                                        <= month.tickets().get(t).eventTimeMs());
                 long eventTime;
                 if (call) {
                     CallEvent e = month.calls().get(c++);
@@ -64,16 +68,20 @@ public final class KafkaPlayback {
                 sent++;
                 if (System.nanoTime() - lastReport > Duration.ofSeconds(2).toNanos()) {
                     lastReport = System.nanoTime();
-                    progress.accept(String.format("  sent %,d of %,d events (%s), %,d stored", sent, total,
-                            writer.time(eventTime), kafka.stored()));
+                    progress.accept(String.format(
+                            "  sent %,d of %,d events (%s), %,d stored",
+                            sent, total, writer.time(eventTime), kafka.stored()));
                 }
             }
             CheckedProducer.Delivery d = kafka.finish();
             progress.accept(String.format("  %,d events stored on Kafka (%s)", d.total(), d));
             return d;
         } catch (CheckedProducer.NotStoredException e) {
-            throw new CheckedProducer.NotStoredException(String.format("%,d of %,d events not stored on Kafka: %s",
-                    total - e.stored(), total, e.getMessage()), e.stored(), e);
+            throw new CheckedProducer.NotStoredException(
+                    String.format(
+                            "%,d of %,d events not stored on Kafka: %s", total - e.stored(), total, e.getMessage()),
+                    e.stored(),
+                    e);
         }
     }
 
@@ -84,7 +92,8 @@ public final class KafkaPlayback {
         return calls ? ((CallEvent) events.get(0)).eventTimeMs() : ((TicketEvent) events.get(0)).eventTimeMs();
     }
 
-    private static void pace(double speed, long startedNanos, long firstEvent, long eventTime) throws InterruptedException {
+    private static void pace(double speed, long startedNanos, long firstEvent, long eventTime)
+            throws InterruptedException {
         if (speed <= 0) {
             return;
         }

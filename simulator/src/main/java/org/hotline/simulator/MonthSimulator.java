@@ -1,6 +1,5 @@
 package org.hotline.simulator;
 
-import org.hotline.figures.Rates;
 import java.math.BigDecimal;
 import java.time.DayOfWeek;
 import java.time.ZonedDateTime;
@@ -23,6 +22,7 @@ import org.hotline.events.RequestType;
 import org.hotline.events.TicketEvent;
 import org.hotline.events.TicketEventType;
 import org.hotline.events.Wire;
+import org.hotline.figures.Rates;
 
 /**
  * Generates a month of call and ticket events from a {@link Profile}, seeded and deterministic, with
@@ -41,15 +41,15 @@ public final class MonthSimulator {
     static final long DAY = 24 * HOUR;
     /** Callers' regions beyond those the profile names: the urban districts and parks. */
     static final List<String> URBAN_REGIONS = List.of("雨湖区", "岳塘区", "高新区", "经开区");
-    static final List<String> CIVILISED_CITY = List.of("大气污染", "黑臭水体", "生活噪音", "占道经营", "违章建筑", "道路保洁",
-            "停车管理", "电动车牌照", "交通信号灯");
+
+    static final List<String> CIVILISED_CITY =
+            List.of("大气污染", "黑臭水体", "生活噪音", "占道经营", "违章建筑", "道路保洁", "停车管理", "电动车牌照", "交通信号灯");
     /** Categories beyond the published top ones, each drawing fewer tickets than the last of those. */
-    static final List<String> OTHER_CATEGORIES = List.of("路灯", "房产交易", "供水", "供电", "燃气", "公交", "出租车",
-            "道路维修", "拆迁安置", "住房保障", "公积金", "户籍管理", "出入境", "交通违法", "医疗服务", "药品安全", "食品安全",
-            "价格监管", "市场秩序", "教育收费", "招生入学", "农业农村", "林业", "水利", "民政救助", "残疾人服务", "养老服务",
-            "殡葬管理", "宗教事务", "税务", "工商登记", "企业服务", "环境卫生", "园林绿化", "物流快递", "网络通信", "广播电视",
-            "旅游服务", "文化体育", "消防安全", "安全生产", "大气污染", "黑臭水体", "占道经营", "违章建筑", "道路保洁",
-            "电动车牌照", "交通信号灯", "其他");
+    static final List<String> OTHER_CATEGORIES = List.of(
+            "路灯", "房产交易", "供水", "供电", "燃气", "公交", "出租车", "道路维修", "拆迁安置", "住房保障", "公积金", "户籍管理", "出入境", "交通违法", "医疗服务",
+            "药品安全", "食品安全", "价格监管", "市场秩序", "教育收费", "招生入学", "农业农村", "林业", "水利", "民政救助", "残疾人服务", "养老服务", "殡葬管理", "宗教事务",
+            "税务", "工商登记", "企业服务", "环境卫生", "园林绿化", "物流快递", "网络通信", "广播电视", "旅游服务", "文化体育", "消防安全", "安全生产", "大气污染",
+            "黑臭水体", "占道经营", "违章建筑", "道路保洁", "电动车牌照", "交通信号灯", "其他");
 
     private final Profile profile;
     private final Random random;
@@ -62,6 +62,7 @@ public final class MonthSimulator {
     private final List<TicketEvent> tickets = new ArrayList<>();
     /** What the month before left to this one, and the month after (null for the last or only month). */
     private final Carry carryIn;
+
     private final Profile next;
     private Carry carryOut = Carry.NONE;
 
@@ -73,8 +74,14 @@ public final class MonthSimulator {
 
         /** The events from {@code fromMs} (inclusive) to {@code toMs} (exclusive), in their order. */
         public Month between(long fromMs, long toMs) {
-            return new Month(profile, calls.stream().filter(e -> e.eventTimeMs() >= fromMs && e.eventTimeMs() < toMs).toList(),
-                    tickets.stream().filter(e -> e.eventTimeMs() >= fromMs && e.eventTimeMs() < toMs).toList());
+            return new Month(
+                    profile,
+                    calls.stream()
+                            .filter(e -> e.eventTimeMs() >= fromMs && e.eventTimeMs() < toMs)
+                            .toList(),
+                    tickets.stream()
+                            .filter(e -> e.eventTimeMs() >= fromMs && e.eventTimeMs() < toMs)
+                            .toList());
         }
 
         /** Several months' events as one stream, in event-time order (named after the first month). */
@@ -93,7 +100,8 @@ public final class MonthSimulator {
         List<CallEvent> c = new ArrayList<>(calls);
         List<TicketEvent> t = new ArrayList<>(tickets);
         c.sort(Comparator.comparingLong(CallEvent::eventTimeMs).thenComparing(CallEvent::eventId));
-        t.sort(Comparator.comparingLong(TicketEvent::eventTimeMs).thenComparing(e -> e.type().ordinal())
+        t.sort(Comparator.comparingLong(TicketEvent::eventTimeMs)
+                .thenComparing(e -> e.type().ordinal())
                 .thenComparing(TicketEvent::eventId));
         return new Month(profile, List.copyOf(c), List.copyOf(t));
     }
@@ -191,22 +199,30 @@ public final class MonthSimulator {
     public static List<Month> sequence(List<Profile> months, long seed) {
         for (int i = 1; i < months.size(); i++) {
             if (!months.get(i).month().equals(months.get(i - 1).month().plusMonths(1))) {
-                throw new IllegalArgumentException(String.format("profiles %s (%s) and %s (%s) are not consecutive months",
-                        months.get(i - 1).name(), months.get(i - 1).month(), months.get(i).name(), months.get(i).month()));
+                throw new IllegalArgumentException(String.format(
+                        "profiles %s (%s) and %s (%s) are not consecutive months",
+                        months.get(i - 1).name(),
+                        months.get(i - 1).month(),
+                        months.get(i).name(),
+                        months.get(i).month()));
             }
         }
         List<Month> generated = new ArrayList<>();
         Carry carry = Carry.NONE;
         for (int i = 0; i < months.size(); i++) {
-            MonthSimulator m = new MonthSimulator(months.get(i), seed + i, carry, i + 1 < months.size() ? months.get(i + 1) : null);
+            MonthSimulator m = new MonthSimulator(
+                    months.get(i), seed + i, carry, i + 1 < months.size() ? months.get(i + 1) : null);
             generated.add(m.generate());
             carry = m.carryOut;
         }
         Month all = Month.concat(generated);
         List<Month> out = new ArrayList<>();
         for (Month g : generated) {
-            ZonedDateTime start = g.profile().month().atDay(1).atStartOfDay(g.profile().zone());
-            Month own = all.between(start.toInstant().toEpochMilli(), start.plusMonths(1).toInstant().toEpochMilli());
+            ZonedDateTime start =
+                    g.profile().month().atDay(1).atStartOfDay(g.profile().zone());
+            Month own = all.between(
+                    start.toInstant().toEpochMilli(),
+                    start.plusMonths(1).toInstant().toEpochMilli());
             out.add(new Month(g.profile(), own.calls(), own.tickets()));
         }
         if (out.stream().mapToInt(Month::size).sum() != all.size()) {
@@ -224,15 +240,19 @@ public final class MonthSimulator {
         try {
             offered = Rates.denominator(answered, profile.connectionRatePct());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("calls: " + answered + " answered cannot have a connection rate of "
-                    + profile.connectionRatePct() + " %: no whole number of calls offered gives it", e);
+            throw new IllegalArgumentException(
+                    "calls: " + answered + " answered cannot have a connection rate of " + profile.connectionRatePct()
+                            + " %: no whole number of calls offered gives it",
+                    e);
         }
         Map<String, Long> byRegion = new LinkedHashMap<>(profile.callsByRegion());
-        long rest = answered - byRegion.values().stream().mapToLong(Long::longValue).sum();
+        long rest =
+                answered - byRegion.values().stream().mapToLong(Long::longValue).sum();
         if (rest < 0) {
             throw new IllegalArgumentException("calls by caller region add up to more than the calls answered");
         }
-        List<String> urban = URBAN_REGIONS.stream().filter(r -> !byRegion.containsKey(r)).toList();
+        List<String> urban =
+                URBAN_REGIONS.stream().filter(r -> !byRegion.containsKey(r)).toList();
         spread(rest, urban.size()).forEach((i, n) -> byRegion.merge(urban.get(i), n, Long::sum));
         List<String> regions = new ArrayList<>(byRegion.keySet());
         List<Long> abandonedPerRegion = proportional(offered - answered, new ArrayList<>(byRegion.values()));
@@ -264,8 +284,10 @@ public final class MonthSimulator {
         String agent = "agent-" + (1 + random.nextInt(60));
         long answeredAt = offered + wait * 1000L;
         long ended = answeredAt + talk * 1000L;
-        calls.add(new CallEvent(id + "-offered", 1, CallEventType.OFFERED, offered, id, "12345", region, null, null, null));
-        calls.add(new CallEvent(id + "-answered", 1, CallEventType.ANSWERED, answeredAt, id, "12345", region, agent, wait, null));
+        calls.add(new CallEvent(
+                id + "-offered", 1, CallEventType.OFFERED, offered, id, "12345", region, null, null, null));
+        calls.add(new CallEvent(
+                id + "-answered", 1, CallEventType.ANSWERED, answeredAt, id, "12345", region, agent, wait, null));
         calls.add(new CallEvent(id + "-ended", 1, CallEventType.ENDED, ended, id, "12345", region, agent, null, talk));
         return new long[] {ended, regionIndex, Long.parseLong(id.substring(id.lastIndexOf('C') + 1))};
     }
@@ -273,9 +295,19 @@ public final class MonthSimulator {
     private void abandonedCall(String id, String region) {
         long offered = Math.min(moment(), monthEnd - HOUR);
         int wait = 5 + (int) Math.min(900, Math.round(-Math.log(1 - random.nextDouble()) * 45));
-        calls.add(new CallEvent(id + "-offered", 1, CallEventType.OFFERED, offered, id, "12345", region, null, null, null));
-        calls.add(new CallEvent(id + "-abandoned", 1, CallEventType.ABANDONED, offered + wait * 1000L, id, "12345", region,
-                null, wait, null));
+        calls.add(new CallEvent(
+                id + "-offered", 1, CallEventType.OFFERED, offered, id, "12345", region, null, null, null));
+        calls.add(new CallEvent(
+                id + "-abandoned",
+                1,
+                CallEventType.ABANDONED,
+                offered + wait * 1000L,
+                id,
+                "12345",
+                region,
+                null,
+                wait,
+                null));
     }
 
     /** {@code total} split into {@code parts} nearly equal whole numbers. */
@@ -328,12 +360,14 @@ public final class MonthSimulator {
         boolean contacted;
         /** What special story it tells, if any: piled (backlog), late, returned, bouncing, rejected, open, carried. */
         String story = "";
+
         int sysCallbacks;
         int sysSatisfied;
         int spotCallbacks;
         int spotSatisfied;
         /** Events written so far (its events' ids count on), when it was dispatched (open, carried) and completed. */
         int steps;
+
         long dispatchedAt;
         long completedAt;
         /** A piled-up ticket is completed only after all of its unit's piled-up tickets were dispatched. */
@@ -352,8 +386,8 @@ public final class MonthSimulator {
             }
         });
         if (out.size() != n) {
-            throw new IllegalArgumentException(type.getSimpleName() + " counts add up to " + out.size() + ", not the " + n
-                    + " valid tickets");
+            throw new IllegalArgumentException(
+                    type.getSimpleName() + " counts add up to " + out.size() + ", not the " + n + " valid tickets");
         }
         Collections.shuffle(out, random);
         return out;
@@ -362,32 +396,36 @@ public final class MonthSimulator {
     private void generateTickets(List<long[]> answeredCalls) {
         int n = Math.toIntExact(profile.ticketsValid());
         if (profile.resolvedOnline() + profile.dispatched() != n) {
-            throw new IllegalArgumentException(String.format("resolved online (%d) + dispatched (%d) must equal the %d valid "
-                    + "tickets", profile.resolvedOnline(), profile.dispatched(), n));
+            throw new IllegalArgumentException(String.format(
+                    "resolved online (%d) + dispatched (%d) must equal the %d valid " + "tickets",
+                    profile.resolvedOnline(), profile.dispatched(), n));
         }
-        long onTime = profile.units().stream().mapToLong(Profile.UnitFigures::onTime).sum();
+        long onTime =
+                profile.units().stream().mapToLong(Profile.UnitFigures::onTime).sum();
         if (onTime != profile.completedOnTime()) {
             throw new IllegalArgumentException("units.csv on-time tickets add up to " + onTime + ", not the "
                     + profile.completedOnTime() + " completed on time");
         }
         long open = profile.dispatched() + carryIn.open().size() - profile.unitTickets();
         if (open < 0) {
-            throw new IllegalArgumentException(String.format("units.csv tickets add up to %d, more than the %d dispatched "
-                    + "plus the %d still open from the month before: a unit completes only tickets dispatched to it",
+            throw new IllegalArgumentException(String.format(
+                    "units.csv tickets add up to %d, more than the %d dispatched "
+                            + "plus the %d still open from the month before: a unit completes only tickets dispatched to it",
                     profile.unitTickets(), profile.dispatched(), carryIn.open().size()));
         }
         List<Channel> channels = exactly(Channel.class, profile.byChannel(), n);
         List<RequestType> types = exactly(RequestType.class, profile.byRequestType(), n);
         long invalid = types.stream().filter(t -> t == RequestType.INVALID).count();
         if (invalid > profile.resolvedOnline()) {
-            throw new IllegalArgumentException(String.format("%d invalid tickets, but only %d resolved online: an invalid "
-                    + "request is never dispatched", invalid, profile.resolvedOnline()));
+            throw new IllegalArgumentException(String.format(
+                    "%d invalid tickets, but only %d resolved online: an invalid " + "request is never dispatched",
+                    invalid, profile.resolvedOnline()));
         }
         List<String> categories = categories(n);
         long phone = channels.stream().filter(c -> c == Channel.PHONE).count();
         if (phone > answeredCalls.size()) {
-            throw new IllegalArgumentException(String.format("%d phone tickets, more than the %d answered calls", phone,
-                    answeredCalls.size()));
+            throw new IllegalArgumentException(
+                    String.format("%d phone tickets, more than the %d answered calls", phone, answeredCalls.size()));
         }
         Collections.shuffle(answeredCalls, random);
         List<Ticket> all = new ArrayList<>();
@@ -432,10 +470,13 @@ public final class MonthSimulator {
             throw new IllegalArgumentException("the top categories add up to more than the " + n + " valid tickets");
         }
         long floor = top.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
-        List<String> others = new ArrayList<>(OTHER_CATEGORIES.stream().filter(c -> !top.containsKey(c)).toList());
+        List<String> others = new ArrayList<>(
+                OTHER_CATEGORIES.stream().filter(c -> !top.containsKey(c)).toList());
         if (rest > 0 && floor <= 1) {
-            throw new IllegalArgumentException(String.format("%d tickets are outside the published top categories, but the "
-                    + "smallest of those has %d: every other category must have fewer", rest, floor));
+            throw new IllegalArgumentException(String.format(
+                    "%d tickets are outside the published top categories, but the "
+                            + "smallest of those has %d: every other category must have fewer",
+                    rest, floor));
         }
         // as many other categories as it takes to keep each below the smallest top one
         long needed = rest == 0 || floor == Long.MAX_VALUE ? others.size() : (rest + floor - 2) / (floor - 1);
@@ -461,18 +502,21 @@ public final class MonthSimulator {
     private void tagAndDesks(List<Ticket> all) {
         for (Map.Entry<String, Long> tag : profile.tags().entrySet()) {
             List<Ticket> candidates = new ArrayList<>(all.stream()
-                    .filter(t -> !"civilised_city".equals(tag.getKey()) || CIVILISED_CITY.contains(t.category)).toList());
+                    .filter(t -> !"civilised_city".equals(tag.getKey()) || CIVILISED_CITY.contains(t.category))
+                    .toList());
             if (candidates.size() < tag.getValue()) {
-                throw new IllegalArgumentException(String.format("tag %s: %d tickets published, but only %d tickets are in "
-                        + "its categories", tag.getKey(), tag.getValue(), candidates.size()));
+                throw new IllegalArgumentException(String.format(
+                        "tag %s: %d tickets published, but only %d tickets are in " + "its categories",
+                        tag.getKey(), tag.getValue(), candidates.size()));
             }
             Collections.shuffle(candidates, random);
             candidates.stream().limit(tag.getValue()).forEach(t -> t.tags.add(tag.getKey()));
         }
-        long desks = profile.desks().values().stream().mapToLong(Long::longValue).sum();
+        long desks =
+                profile.desks().values().stream().mapToLong(Long::longValue).sum();
         if (desks > all.size()) {
-            throw new IllegalArgumentException("the desks' tickets add up to " + desks + ", more than the " + all.size()
-                    + " valid tickets");
+            throw new IllegalArgumentException(
+                    "the desks' tickets add up to " + desks + ", more than the " + all.size() + " valid tickets");
         }
         List<Ticket> shuffled = new ArrayList<>(all);
         Collections.shuffle(shuffled, random);
@@ -496,14 +540,17 @@ public final class MonthSimulator {
                 continue;
             }
             int count = incident.number("count");
-            List<Ticket> free = new ArrayList<>(all.stream().filter(t -> t.topic == null).toList());
+            List<Ticket> free =
+                    new ArrayList<>(all.stream().filter(t -> t.topic == null).toList());
             if (free.size() < count) {
-                throw new IllegalArgumentException(String.format("emerging hotspot '%s': %d requests, but only %d tickets "
-                        + "have no topic yet", incident.text("topic"), count, free.size()));
+                throw new IllegalArgumentException(String.format(
+                        "emerging hotspot '%s': %d requests, but only %d tickets " + "have no topic yet",
+                        incident.text("topic"), count, free.size()));
             }
             Collections.shuffle(free, random);
             // housing in the wave first, then the rest of the wave, then the latest before it
-            free.sort(Comparator.comparingInt((Ticket t) -> t.created >= waveStart ? (t.category.equals("房产交易") ? 0 : 1) : 2)
+            free.sort(Comparator.comparingInt(
+                            (Ticket t) -> t.created >= waveStart ? (t.category.equals("房产交易") ? 0 : 1) : 2)
                     .thenComparing(t -> -t.created));
             free.stream().limit(count).forEach(t -> t.topic = incident.text("topic"));
         }
@@ -513,7 +560,8 @@ public final class MonthSimulator {
     private void chooseDispatched(List<Ticket> all, long open) {
         Map<String, Profile.UnitFigures> units = new LinkedHashMap<>();
         profile.units().forEach(u -> units.put(u.unit(), u));
-        List<Ticket> pool = new ArrayList<>(all.stream().filter(t -> t.requestType != RequestType.INVALID).toList());
+        List<Ticket> pool = new ArrayList<>(
+                all.stream().filter(t -> t.requestType != RequestType.INVALID).toList());
         Collections.shuffle(pool, random);
         // tickets created in the month's last hours have the least time for a life: they are taken last
         pool.sort(Comparator.comparing(t -> t.created >= monthEnd - 8 * HOUR));
@@ -530,25 +578,34 @@ public final class MonthSimulator {
                     List<String> to = incident.texts("redispatched_to");
                     int count = incident.number("count");
                     String category = incident.text("category");
-                    List<Ticket> picked = take(pool, taken, count, t -> t.category.equals(category), t -> t.created < early,
+                    List<Ticket> picked = take(
+                            pool,
+                            taken,
+                            count,
+                            t -> t.category.equals(category),
+                            t -> t.created < early,
                             "returns of " + incident.text("unit") + ": " + count + " tickets of category " + category);
                     int i = 0;
                     for (Ticket t : picked) {
                         t.story = "returned:" + unitOf(units, incident.text("unit"));
                         String target = receiver(units, byUnit, to, i++);
                         if (target == null) {
-                            throw new IllegalArgumentException(String.format("the %d tickets returned by %s do not fit the "
-                                    + "tickets published for %s", count, incident.text("unit"), String.join(", ", to)));
+                            throw new IllegalArgumentException(String.format(
+                                    "the %d tickets returned by %s do not fit the " + "tickets published for %s",
+                                    count, incident.text("unit"), String.join(", ", to)));
                         }
                         assign(t, target, byUnit);
                     }
                 }
                 case "bouncing_ticket" -> {
-                    List<String> between = incident.texts("units").stream().map(u -> unitOf(units, u)).toList();
+                    List<String> between = incident.texts("units").stream()
+                            .map(u -> unitOf(units, u))
+                            .toList();
                     int dispatches = incident.number("dispatches");
                     String last = between.get((dispatches - 1) % between.size());
                     requireRoom(units.get(last), byUnit, 1, "the bouncing ticket it completes");
-                    Ticket t = take(pool, taken, 1, x -> true, x -> x.created < early, "the bouncing ticket").get(0);
+                    Ticket t = take(pool, taken, 1, x -> true, x -> x.created < early, "the bouncing ticket")
+                            .get(0);
                     t.story = "bouncing:" + dispatches + ":" + String.join(",", between);
                     for (int d = 0; d < dispatches - 1; d++) {
                         String rejecting = between.get(d % between.size());
@@ -556,7 +613,7 @@ public final class MonthSimulator {
                     }
                     assign(t, last, byUnit);
                 }
-                case "backlog", "emerging_hotspot" -> { }
+                case "backlog", "emerging_hotspot" -> {}
                 default -> throw new IllegalArgumentException("unknown incident kind '" + incident.kind() + "'");
             }
         }
@@ -568,11 +625,17 @@ public final class MonthSimulator {
                 // a piled-up ticket is completed late, or on time only after an extension
                 long canPile = (u.tickets() - u.onTime()) + Math.min(u.onTime(), u.extensions());
                 if (count > canPile) {
-                    throw new IllegalArgumentException(String.format("%s: a backlog of %d piled-up tickets, but its figures "
-                            + "(%d tickets, %d on time, %d extensions) let only %d be late or extended and on time",
+                    throw new IllegalArgumentException(String.format(
+                            "%s: a backlog of %d piled-up tickets, but its figures "
+                                    + "(%d tickets, %d on time, %d extensions) let only %d be late or extended and on time",
                             u.unit(), count, u.tickets(), u.onTime(), u.extensions(), canPile));
                 }
-                List<Ticket> piled = take(pool, taken, count, t -> true, t -> t.created < monthStart + 8 * DAY,
+                List<Ticket> piled = take(
+                        pool,
+                        taken,
+                        count,
+                        t -> true,
+                        t -> t.created < monthStart + 8 * DAY,
                         "the backlog of " + u.unit());
                 long allIn = piled.stream().mapToLong(t -> t.created).max().orElse(monthStart) + HOUR;
                 piled.forEach(t -> {
@@ -584,22 +647,33 @@ public final class MonthSimulator {
         }
         // Tickets still open from the month before are completed by the units with the most room.
         for (Ticket t : carryIn.open()) {
-            String unit = units.values().stream().max(Comparator.comparingLong(u -> u.tickets() - byUnit.get(u.unit()).size()))
-                    .map(Profile.UnitFigures::unit).orElse(null);
+            String unit = units.values().stream()
+                    .max(Comparator.comparingLong(
+                            u -> u.tickets() - byUnit.get(u.unit()).size()))
+                    .map(Profile.UnitFigures::unit)
+                    .orElse(null);
             if (unit == null || byUnit.get(unit).size() >= units.get(unit).tickets()) {
-                throw new IllegalArgumentException(String.format("the %d tickets still open at the end of the month before "
-                        + "do not fit the tickets published for the units", carryIn.open().size()));
+                throw new IllegalArgumentException(String.format(
+                        "the %d tickets still open at the end of the month before "
+                                + "do not fit the tickets published for the units",
+                        carryIn.open().size()));
             }
             t.story = "carried";
             assign(t, unit, byUnit);
         }
         // Tickets dispatched and not completed this month: the latest ones; the next month completes them.
-        List<Ticket> left = take(pool, taken, Math.toIntExact(open), t -> true, t -> t.created >= monthEnd - 2 * DAY,
+        List<Ticket> left = take(
+                pool,
+                taken,
+                Math.toIntExact(open),
+                t -> true,
+                t -> t.created >= monthEnd - 2 * DAY,
                 open + " tickets dispatched and still open at the month's end");
         left.sort(Comparator.comparingLong(t -> t.created));
         List<String> names = new ArrayList<>(units.keySet());
         if (next == null && names.isEmpty() && open > 0) {
-            throw new IllegalArgumentException(open + " tickets dispatched, but units.csv names no unit to dispatch them to");
+            throw new IllegalArgumentException(
+                    open + " tickets dispatched, but units.csv names no unit to dispatch them to");
         }
         for (int i = 0; i < left.size(); i++) {
             Ticket t = left.get(i);
@@ -610,17 +684,31 @@ public final class MonthSimulator {
         }
         // Tickets that finish late need their due time well inside the month: they are taken from its first half.
         for (Profile.UnitFigures u : units.values()) {
-            long piled = byUnit.get(u.unit()).stream().filter(t -> t.story.equals("piled")).count();
+            long piled = byUnit.get(u.unit()).stream()
+                    .filter(t -> t.story.equals("piled"))
+                    .count();
             long piledOnTime = Math.min(piled, Math.min(u.onTime(), u.extensions()));
             long late = (u.tickets() - u.onTime()) - (piled - piledOnTime);
             long missing = u.tickets() - byUnit.get(u.unit()).size();
             long lateFirst = Math.max(0, Math.min(late, missing));
-            take(pool, taken, (int) lateFirst, t -> true, t -> t.created < monthStart + (monthEnd - monthStart) / 2 - 2 * DAY,
-                    u.unit() + "'s tickets").forEach(t -> {
+            take(
+                            pool,
+                            taken,
+                            (int) lateFirst,
+                            t -> true,
+                            t -> t.created < monthStart + (monthEnd - monthStart) / 2 - 2 * DAY,
+                            u.unit() + "'s tickets")
+                    .forEach(t -> {
                         t.story = "late";
                         assign(t, u.unit(), byUnit);
                     });
-            take(pool, taken, (int) (u.tickets() - byUnit.get(u.unit()).size()), t -> true, t -> true, u.unit() + "'s tickets")
+            take(
+                            pool,
+                            taken,
+                            (int) (u.tickets() - byUnit.get(u.unit()).size()),
+                            t -> true,
+                            t -> true,
+                            u.unit() + "'s tickets")
                     .forEach(t -> assign(t, u.unit(), byUnit));
         }
         for (Profile.UnitFigures u : units.values()) {
@@ -643,8 +731,9 @@ public final class MonthSimulator {
 
     private static void requireRoom(Profile.UnitFigures u, Map<String, List<Ticket>> byUnit, int count, String what) {
         if (byUnit.get(u.unit()).size() + count > u.tickets()) {
-            throw new IllegalArgumentException(String.format("%s: %d tickets published, too few for %s besides the %d the "
-                    + "other incidents give it", u.unit(), u.tickets(), what, byUnit.get(u.unit()).size()));
+            throw new IllegalArgumentException(String.format(
+                    "%s: %d tickets published, too few for %s besides the %d the " + "other incidents give it",
+                    u.unit(), u.tickets(), what, byUnit.get(u.unit()).size()));
         }
     }
 
@@ -652,8 +741,8 @@ public final class MonthSimulator {
      * The unit of {@code to}, taken in turn from {@code start}, that receives a returned ticket: the first with room
      * for an extended, on-time one, else the first with room for a ticket at all; null when none has room.
      */
-    private static String receiver(Map<String, Profile.UnitFigures> units, Map<String, List<Ticket>> byUnit, List<String> to,
-            int start) {
+    private static String receiver(
+            Map<String, Profile.UnitFigures> units, Map<String, List<Ticket>> byUnit, List<String> to, int start) {
         for (boolean extendedOnTime : new boolean[] {true, false}) {
             for (int k = 0; k < to.size(); k++) {
                 String unit = unitOf(units, to.get((start + k) % to.size()));
@@ -680,8 +769,13 @@ public final class MonthSimulator {
      * {@code count} tickets of the pool that {@code fit}, those that also match {@code prefer} first (the story reads
      * best with them, but any that fits will do); {@code what} names them when the month has too few.
      */
-    private List<Ticket> take(List<Ticket> pool, Set<Ticket> taken, int count, java.util.function.Predicate<Ticket> fits,
-            java.util.function.Predicate<Ticket> prefer, String what) {
+    private List<Ticket> take(
+            List<Ticket> pool,
+            Set<Ticket> taken,
+            int count,
+            java.util.function.Predicate<Ticket> fits,
+            java.util.function.Predicate<Ticket> prefer,
+            String what) {
         List<Ticket> out = new ArrayList<>();
         for (boolean preferred : new boolean[] {true, false}) {
             for (Ticket t : pool) {
@@ -694,8 +788,9 @@ public final class MonthSimulator {
             }
         }
         if (out.size() < count) {
-            throw new IllegalArgumentException(String.format("%s: the month has only %d such tickets left to dispatch "
-                    + "(valid and not invalid)", what, out.size()));
+            throw new IllegalArgumentException(String.format(
+                    "%s: the month has only %d such tickets left to dispatch " + "(valid and not invalid)",
+                    what, out.size()));
         }
         taken.addAll(out);
         return out;
@@ -707,8 +802,10 @@ public final class MonthSimulator {
             throw new IllegalStateException(u.unit() + " holds " + held.size() + " tickets, not " + u.tickets());
         }
         if (u.onTime() > u.tickets() || u.extensions() > u.tickets() || u.contacted() > u.tickets()) {
-            throw new IllegalArgumentException(String.format("%s: %d tickets, but %d on time, %d extensions and %d contacted: "
-                    + "none can be more than its tickets", u.unit(), u.tickets(), u.onTime(), u.extensions(), u.contacted()));
+            throw new IllegalArgumentException(String.format(
+                    "%s: %d tickets, but %d on time, %d extensions and %d contacted: "
+                            + "none can be more than its tickets",
+                    u.unit(), u.tickets(), u.onTime(), u.extensions(), u.contacted()));
         }
         long onTime = u.onTime();
         long extended = u.extensions();
@@ -751,9 +848,10 @@ public final class MonthSimulator {
             }
         }
         if (onTime != 0) {
-            throw new IllegalArgumentException(String.format("%s: %d of its %d tickets are published as completed on time, but "
-                    + "%d of them piled up (backlog) and can be on time only with an extension, of its %d", u.unit(),
-                    u.onTime(), u.tickets(), piled.size(), u.extensions()));
+            throw new IllegalArgumentException(String.format(
+                    "%s: %d of its %d tickets are published as completed on time, but "
+                            + "%d of them piled up (backlog) and can be on time only with an extension, of its %d",
+                    u.unit(), u.onTime(), u.tickets(), piled.size(), u.extensions()));
         }
         Collections.shuffle(others, random);
         for (Ticket t : others) {
@@ -780,7 +878,9 @@ public final class MonthSimulator {
     private void rejections(Map<String, List<Ticket>> byUnit, Map<String, Long> budget) {
         Map<String, List<Ticket>> free = new LinkedHashMap<>();
         byUnit.forEach((unit, held) -> {
-            List<Ticket> f = new ArrayList<>(held.stream().filter(t -> t.story.isEmpty() || t.story.equals("late")).toList());
+            List<Ticket> f = new ArrayList<>(held.stream()
+                    .filter(t -> t.story.isEmpty() || t.story.equals("late"))
+                    .toList());
             Collections.shuffle(f, random);
             free.put(unit, f);
         });
@@ -790,17 +890,28 @@ public final class MonthSimulator {
         for (String unit : rejecting) {
             long wanted = budget.get(unit);
             if (wanted < 0) {
-                throw new IllegalArgumentException(String.format("%s: the bouncing ticket needs %d more rejections than the "
-                        + "%d published", unit, -wanted, profile.units().stream()
-                        .filter(u -> u.unit().equals(unit)).findFirst().orElseThrow().rejects()));
+                throw new IllegalArgumentException(String.format(
+                        "%s: the bouncing ticket needs %d more rejections than the " + "%d published",
+                        unit,
+                        -wanted,
+                        profile.units().stream()
+                                .filter(u -> u.unit().equals(unit))
+                                .findFirst()
+                                .orElseThrow()
+                                .rejects()));
             }
             for (long i = 0; i < wanted; i++) {
-                List<Ticket> from = free.entrySet().stream().filter(e -> !e.getKey().equals(unit) && !e.getValue().isEmpty())
-                        .max(Comparator.comparingInt(e -> e.getValue().size())).map(Map.Entry::getValue).orElse(null);
+                List<Ticket> from = free.entrySet().stream()
+                        .filter(e -> !e.getKey().equals(unit) && !e.getValue().isEmpty())
+                        .max(Comparator.comparingInt(e -> e.getValue().size()))
+                        .map(Map.Entry::getValue)
+                        .orElse(null);
                 if (from == null) {
-                    throw new IllegalArgumentException(String.format("%s: %d rejections published, but only %d tickets are left "
-                            + "that another unit completes this month (a rejected ticket is re-dispatched and completed by "
-                            + "another unit; incidents' tickets and each rejected one count once)", unit, wanted, i));
+                    throw new IllegalArgumentException(String.format(
+                            "%s: %d rejections published, but only %d tickets are left "
+                                    + "that another unit completes this month (a rejected ticket is re-dispatched and completed by "
+                                    + "another unit; incidents' tickets and each rejected one count once)",
+                            unit, wanted, i));
                 }
                 Ticket t = from.remove(from.size() - 1);
                 t.story = "rejected:" + unit + (t.story.equals("late") ? ":late" : "");
@@ -820,10 +931,11 @@ public final class MonthSimulator {
                 throw new IllegalStateException("callbacks left for " + unit + ", which is not in units.csv");
             }
         }
-        List<Ticket> online = new ArrayList<>(all.stream().filter(t -> !t.dispatched).toList());
+        List<Ticket> online =
+                new ArrayList<>(all.stream().filter(t -> !t.dispatched).toList());
         Collections.shuffle(online, random);
         List<Profile.UnitFigures> list = new ArrayList<>(units.values());
-        long[][] chosen = new long[2 * list.size()][];  // per unit: system, spot-check
+        long[][] chosen = new long[2 * list.size()][]; // per unit: system, spot-check
         long satisfied = 0;
         long callbacks = 0;
         for (int i = 0; i < list.size(); i++) {
@@ -837,13 +949,16 @@ public final class MonthSimulator {
         }
         BigDecimal target = profile.callbackSatisfactionPct();
         long[] onOnline = onlineCallbacks(target, satisfied, callbacks, online.size());
-        if (onOnline == null) { // other numbers of the units' callbacks, at their rates, moving the city's rate to its figure
+        if (onOnline == null) { // other numbers of the units' callbacks, at their rates, moving the city's rate to its
+            // figure
             List<List<long[]>> options = new ArrayList<>();
             for (int i = 0; i < chosen.length; i++) {
                 Profile.UnitFigures u = list.get(i / 2);
                 long[] before = carryIn.callbacks().getOrDefault(u.unit(), new long[4]);
                 long held = byUnit.get(u.unit()).size();
-                options.add(options(i % 2 == 0 ? u.sysSatisfactionPct() : u.spotSatisfactionPct(), held,
+                options.add(options(
+                        i % 2 == 0 ? u.sysSatisfactionPct() : u.spotSatisfactionPct(),
+                        held,
                         before[i % 2 == 0 ? 1 : 3]));
             }
             long beforeSatisfied = satisfied - sum(chosen, 0);
@@ -874,9 +989,11 @@ public final class MonthSimulator {
             }
         }
         if (onOnline == null) {
-            throw new IllegalArgumentException(String.format("the city's callback satisfaction of %s %% cannot be reached: the "
-                    + "units' callbacks at their rates give %d satisfied of %d (after a search), and at most one callback on each of the "
-                    + "%d tickets resolved online can be added", target, satisfied, callbacks, online.size()));
+            throw new IllegalArgumentException(String.format(
+                    "the city's callback satisfaction of %s %% cannot be reached: the "
+                            + "units' callbacks at their rates give %d satisfied of %d (after a search), and at most one callback on each of the "
+                            + "%d tickets resolved online can be added",
+                    target, satisfied, callbacks, online.size()));
         }
         for (int i = 0; i < list.size(); i++) {
             List<Ticket> order = new ArrayList<>(byUnit.get(list.get(i).unit()));
@@ -940,8 +1057,8 @@ public final class MonthSimulator {
      * (per total of callbacks, the set of satisfied ones), then one that the city's rate allows, traced back to an
      * option per unit and source. Null when there is none, or the month is too large for it.
      */
-    private static long[][] exactCallbacks(List<List<long[]>> options, long beforeSatisfied, long beforeCallbacks,
-            BigDecimal target, int online) {
+    private static long[][] exactCallbacks(
+            List<List<long[]>> options, long beforeSatisfied, long beforeCallbacks, BigDecimal target, int online) {
         int most = 0;
         for (List<long[]> o : options) {
             most += (int) o.stream().mapToLong(x -> x[1]).max().orElse(0);
@@ -973,7 +1090,8 @@ public final class MonthSimulator {
                 continue;
             }
             for (int k = 0; k <= n; k++) {
-                if (bit(reach[last][n], k) && distance(target, beforeSatisfied + k, beforeCallbacks + n, online) == 0
+                if (bit(reach[last][n], k)
+                        && distance(target, beforeSatisfied + k, beforeCallbacks + n, online) == 0
                         && onlineCallbacks(target, beforeSatisfied + k, beforeCallbacks + n, online) != null) {
                     long[][] chosen = new long[last][];
                     int sn = n;
@@ -1053,8 +1171,12 @@ public final class MonthSimulator {
         try {
             return Rates.fraction(pct, tickets);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(String.format("%s: %s satisfaction %s %% cannot be made of at most one callback "
-                    + "on each of its %d tickets", u.unit(), source, pct, tickets), e);
+            throw new IllegalArgumentException(
+                    String.format(
+                            "%s: %s satisfaction %s %% cannot be made of at most one callback "
+                                    + "on each of its %d tickets",
+                            u.unit(), source, pct, tickets),
+                    e);
         }
     }
 
@@ -1073,8 +1195,10 @@ public final class MonthSimulator {
             long[] spilled = new long[4];
             for (boolean system : new boolean[] {true, false}) {
                 BigDecimal pct = system ? u.sysSatisfactionPct() : u.spotSatisfactionPct();
-                List<Ticket> last = e.getValue().stream().filter(t -> t.completedAt >= monthEnd - 2 * DAY
-                        && (system ? t.sysCallbacks : t.spotCallbacks) == 0).toList();
+                List<Ticket> last = e.getValue().stream()
+                        .filter(t ->
+                                t.completedAt >= monthEnd - 2 * DAY && (system ? t.sysCallbacks : t.spotCallbacks) == 0)
+                        .toList();
                 if (pct.signum() == 0 || last.isEmpty()) {
                     continue;
                 }
@@ -1087,7 +1211,14 @@ public final class MonthSimulator {
                 for (int i = 0; i < f[1]; i++) {
                     Ticket t = last.get(i);
                     long at = between(monthEnd + MINUTE, Math.max(monthEnd + 2 * MINUTE, t.completedAt + 2 * DAY));
-                    event(t, TicketEventType.CALLBACK, at, null, null, null, system ? CallbackSource.SYSTEM : CallbackSource.SPOT_CHECK,
+                    event(
+                            t,
+                            TicketEventType.CALLBACK,
+                            at,
+                            null,
+                            null,
+                            null,
+                            system ? CallbackSource.SYSTEM : CallbackSource.SPOT_CHECK,
                             i < f[0]);
                 }
                 spilled[system ? 0 : 2] = f[0];
@@ -1101,10 +1232,35 @@ public final class MonthSimulator {
 
     // ---- a ticket's life as events -------------------------------------------------------------------
 
-    private TicketEvent event(Ticket t, TicketEventType type, long time, String unit, Long due, Long newDue,
-            CallbackSource source, Boolean satisfied) {
-        TicketEvent e = new TicketEvent(t.id + "-" + (++t.steps), 1, type, time, t.id, null, null, null, null, null, null,
-                new String[0], null, unit, due, newDue, null, source, satisfied);
+    private TicketEvent event(
+            Ticket t,
+            TicketEventType type,
+            long time,
+            String unit,
+            Long due,
+            Long newDue,
+            CallbackSource source,
+            Boolean satisfied) {
+        TicketEvent e = new TicketEvent(
+                t.id + "-" + (++t.steps),
+                1,
+                type,
+                time,
+                t.id,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new String[0],
+                null,
+                unit,
+                due,
+                newDue,
+                null,
+                source,
+                satisfied);
         tickets.add(e);
         return e;
     }
@@ -1120,16 +1276,37 @@ public final class MonthSimulator {
 
     private void writeLife(Ticket t) {
         long span = dueAfter(t.requestType);
-        if (t.story.equals("carried")) { // created and dispatched in the month before: its due time reaches into this one
+        if (t.story.equals(
+                "carried")) { // created and dispatched in the month before: its due time reaches into this one
             finish(t, t.dispatchedAt, Math.max(t.dispatchedAt + span, monthStart + DAY));
             return;
         }
         t.steps = 0;
-        tickets.add(new TicketEvent(t.id + "-" + (++t.steps), 1, TicketEventType.CREATED, t.created, t.id, t.callId, t.channel,
-                t.requestType, t.category, t.topic, t.region, t.tags.toArray(String[]::new), t.desk, null, null, null, null,
-                null, null));
+        tickets.add(new TicketEvent(
+                t.id + "-" + (++t.steps),
+                1,
+                TicketEventType.CREATED,
+                t.created,
+                t.id,
+                t.callId,
+                t.channel,
+                t.requestType,
+                t.category,
+                t.topic,
+                t.region,
+                t.tags.toArray(String[]::new),
+                t.desk,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
         if (!t.dispatched) {
-            long resolved = t.created + between(Math.min(MINUTE, (monthEnd - t.created) / 8), Math.min(20 * MINUTE, (monthEnd - t.created) / 4));
+            long resolved = t.created
+                    + between(
+                            Math.min(MINUTE, (monthEnd - t.created) / 8),
+                            Math.min(20 * MINUTE, (monthEnd - t.created) / 4));
             event(t, TicketEventType.RESOLVED_ONLINE, resolved, null, null, null, null, null);
             callbackEvents(t, resolved);
             return;
@@ -1151,8 +1328,15 @@ public final class MonthSimulator {
             event(t, TicketEventType.DISPATCHED, d, zone, due0, null, null, null);
             if (t.extended) { // the zone extended it (the extension counts for the unit that completes it)
                 long newDue = due0 + 3 * DAY;
-                event(t, TicketEventType.EXTENSION_GRANTED, slow ? due0 - between(HOUR, DAY) : d + between(MINUTE, gap), zone,
-                        null, newDue, null, null);
+                event(
+                        t,
+                        TicketEventType.EXTENSION_GRANTED,
+                        slow ? due0 - between(HOUR, DAY) : d + between(MINUTE, gap),
+                        zone,
+                        null,
+                        newDue,
+                        null,
+                        null);
                 due0 = newDue;
             }
             long back = slow ? due0 + between(DAY, 2 * DAY) : d + between(gap, 2 * gap);
@@ -1208,7 +1392,9 @@ public final class MonthSimulator {
         }
         if (extendsHere) { // asked before the due time in force
             long at = between(last + 1, Math.min(due, last + step));
-            long newDue = piled && t.onTime ? monthEnd - HOUR : t.onTime ? due + 3 * DAY : due + Math.min(3 * DAY, (end - due) / 2);
+            long newDue = piled && t.onTime
+                    ? monthEnd - HOUR
+                    : t.onTime ? due + 3 * DAY : due + Math.min(3 * DAY, (end - due) / 2);
             event(t, TicketEventType.EXTENSION_GRANTED, at, t.unit, null, newDue, null, null);
             due = newDue;
             last = at;

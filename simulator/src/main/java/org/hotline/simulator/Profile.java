@@ -48,15 +48,43 @@ public record Profile(
 
     /** The same figures for another month (a benchmark plays several months of the same city). */
     public Profile withMonth(YearMonth other) {
-        return new Profile(name, city, other, zone, callsAnswered, connectionRatePct, callsByRegion, ticketsValid, resolvedOnline,
-                dispatched, completedOnTime, callbackSatisfactionPct, byChannel, byRequestType, hotspotCategories, tags, desks,
-                incidents, previousMonth, units);
+        return new Profile(
+                name,
+                city,
+                other,
+                zone,
+                callsAnswered,
+                connectionRatePct,
+                callsByRegion,
+                ticketsValid,
+                resolvedOnline,
+                dispatched,
+                completedOnTime,
+                callbackSatisfactionPct,
+                byChannel,
+                byRequestType,
+                hotspotCategories,
+                tags,
+                desks,
+                incidents,
+                previousMonth,
+                units);
     }
 
     /** One unit's row of units.csv. */
-    public record UnitFigures(String unit, String group, long tickets, long onTime, long extensions, long contacted,
-            BigDecimal sysSatisfactionPct, BigDecimal spotSatisfactionPct, long rejects, BigDecimal knowledgeBase,
-            BigDecimal cooperation, BigDecimal bonus) {}
+    public record UnitFigures(
+            String unit,
+            String group,
+            long tickets,
+            long onTime,
+            long extensions,
+            long contacted,
+            BigDecimal sysSatisfactionPct,
+            BigDecimal spotSatisfactionPct,
+            long rejects,
+            BigDecimal knowledgeBase,
+            BigDecimal cooperation,
+            BigDecimal bonus) {}
 
     /** An incident of the month: its kind and the fields of its kind. */
     public record Incident(String kind, JsonNode fields) {
@@ -102,10 +130,11 @@ public record Profile(
             InputStream month = Profile.class.getResourceAsStream("/profiles/" + nameOrPath + "/month.json");
             InputStream units = Profile.class.getResourceAsStream("/profiles/" + nameOrPath + "/units.csv");
             if (month == null || units == null) {
-                throw new IllegalArgumentException("no profile '" + nameOrPath + "': neither a shipped profile nor a folder "
-                        + "with month.json and units.csv");
+                throw new IllegalArgumentException("no profile '" + nameOrPath
+                        + "': neither a shipped profile nor a folder " + "with month.json and units.csv");
             }
-            try (month; units) {
+            try (month;
+                    units) {
                 return parse(nameOrPath, month, units);
             }
         } catch (IOException e) {
@@ -121,16 +150,27 @@ public record Profile(
         for (JsonNode i : m.path("incidents")) {
             incidents.add(new Incident(required(i, "kind").asText(), i));
         }
-        return new Profile(name, m.path("city").asText(name), YearMonth.parse(required(m, "month").asText()),
+        return new Profile(
+                name,
+                m.path("city").asText(name),
+                YearMonth.parse(required(m, "month").asText()),
                 ZoneId.of(m.path("timezone").asText("Asia/Shanghai")),
-                required(calls, "answered").asLong(), required(calls, "connection_rate_pct").decimalValue(),
+                required(calls, "answered").asLong(),
+                required(calls, "connection_rate_pct").decimalValue(),
                 counts(calls.path("by_caller_region")),
-                required(tickets, "valid").asLong(), required(tickets, "resolved_online").asLong(),
-                required(tickets, "dispatched").asLong(), required(tickets, "dispatched_completed_on_time").asLong(),
+                required(tickets, "valid").asLong(),
+                required(tickets, "resolved_online").asLong(),
+                required(tickets, "dispatched").asLong(),
+                required(tickets, "dispatched_completed_on_time").asLong(),
                 required(tickets, "callback_satisfaction_pct").decimalValue(),
-                counts(tickets.path("by_channel")), counts(tickets.path("by_request_type")),
-                counts(tickets.path("hotspot_categories")), counts(tickets.path("tags")), counts(tickets.path("desks")),
-                incidents, m.path("previous_month"), units(unitsCsv));
+                counts(tickets.path("by_channel")),
+                counts(tickets.path("by_request_type")),
+                counts(tickets.path("hotspot_categories")),
+                counts(tickets.path("tags")),
+                counts(tickets.path("desks")),
+                incidents,
+                m.path("previous_month"),
+                units(unitsCsv));
     }
 
     private static JsonNode required(JsonNode n, String field) {
@@ -156,16 +196,26 @@ public record Profile(
         CsvMapper mapper = new CsvMapper();
         List<UnitFigures> out = new ArrayList<>();
         try (MappingIterator<Map<String, String>> rows = mapper.readerForMapOf(String.class)
-                .with(CsvSchema.emptySchema().withHeader()).readValues(csv)) {
+                .with(CsvSchema.emptySchema().withHeader())
+                .readValues(csv)) {
             int line = 1;
             while (rows.hasNext()) {
                 line++;
                 Map<String, String> r = rows.next();
                 try {
-                    out.add(new UnitFigures(r.get("unit"), r.get("group"), whole(r, "tickets"), whole(r, "on_time"),
-                            whole(r, "extensions"), whole(r, "contacted"), decimal(r, "sys_satisfaction_pct"),
-                            decimal(r, "spot_satisfaction_pct"), whole(r, "rejects"), decimal(r, "knowledge_base"),
-                            decimal(r, "cooperation"), decimal(r, "bonus")));
+                    out.add(new UnitFigures(
+                            r.get("unit"),
+                            r.get("group"),
+                            whole(r, "tickets"),
+                            whole(r, "on_time"),
+                            whole(r, "extensions"),
+                            whole(r, "contacted"),
+                            decimal(r, "sys_satisfaction_pct"),
+                            decimal(r, "spot_satisfaction_pct"),
+                            whole(r, "rejects"),
+                            decimal(r, "knowledge_base"),
+                            decimal(r, "cooperation"),
+                            decimal(r, "bonus")));
                 } catch (RuntimeException e) {
                     throw new IllegalArgumentException("units.csv line " + line + ": " + e.getMessage(), e);
                 }

@@ -24,8 +24,17 @@ import org.hotline.events.TicketEvent;
 final class CountedMonth {
 
     /** One unit's counts: tickets, on time, extended, contacted, sys satisfied, sys callbacks, spot satisfied, spot callbacks, rejects, returns, most open at once. */
-    static final int TICKETS = 0, ON_TIME = 1, EXTENDED = 2, CONTACTED = 3, SYS_SAT = 4, SYS = 5, SPOT_SAT = 6, SPOT = 7,
-            REJECTS = 8, RETURNS = 9, MOST_OPEN = 10;
+    static final int TICKETS = 0,
+            ON_TIME = 1,
+            EXTENDED = 2,
+            CONTACTED = 3,
+            SYS_SAT = 4,
+            SYS = 5,
+            SPOT_SAT = 6,
+            SPOT = 7,
+            REJECTS = 8,
+            RETURNS = 9,
+            MOST_OPEN = 10;
 
     long offered;
     long answered;
@@ -62,7 +71,8 @@ final class CountedMonth {
             }
         }
         Map<String, List<TicketEvent>> lives = new HashMap<>();
-        tickets.forEach(e -> lives.computeIfAbsent(e.ticketId(), k -> new ArrayList<>()).add(e));
+        tickets.forEach(
+                e -> lives.computeIfAbsent(e.ticketId(), k -> new ArrayList<>()).add(e));
         Map<String, Integer> open = new HashMap<>();
         List<TicketEvent> inOrder = new ArrayList<>(tickets);
         inOrder.sort(Comparator.comparingLong(TicketEvent::eventTimeMs));
@@ -87,7 +97,7 @@ final class CountedMonth {
                         holder.remove(e.ticketId());
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         for (List<TicketEvent> life : lives.values()) {
@@ -155,7 +165,7 @@ final class CountedMonth {
                             }
                         }
                     }
-                    default -> { }
+                    default -> {}
                 }
             }
             if (createdHere) {

@@ -3,7 +3,6 @@ package org.hotline.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +36,17 @@ class MonthSimulatorPropertyTest {
         List<Profile> of(RandomProfiles.Spec spec);
     }
 
-    private static void check(int count, java.util.function.LongFunction<RandomProfiles.Spec> specs, Profiles profiles) {
+    private static void check(
+            int count, java.util.function.LongFunction<RandomProfiles.Spec> specs, Profiles profiles) {
         for (long seed = 0; seed < count; seed++) {
             RandomProfiles.Spec spec = specs.apply(seed);
             Predicate<RandomProfiles.Spec> fails = s -> failure(profiles.of(s), s.seed()) != null;
             if (fails.test(spec)) {
                 RandomProfiles.Spec small = RandomProfiles.shrink(spec, fails);
                 List<Profile> shown = profiles.of(small);
-                fail("profile(s) from seed %d do not calibrate; shrunk to %s%n%s%nbecause: %s", seed, small,
-                        describe(shown), failure(shown, small.seed()));
+                fail(
+                        "profile(s) from seed %d do not calibrate; shrunk to %s%n%s%nbecause: %s",
+                        seed, small, describe(shown), failure(shown, small.seed()));
             }
         }
     }
@@ -70,20 +71,28 @@ class MonthSimulatorPropertyTest {
     static void assertCalibrated(SoftAssertions soft, Profile p, CountedMonth c) {
         String m = p.month() + " ";
         soft.assertThat(c.answered).as(m + "calls answered").isEqualTo(p.callsAnswered());
-        soft.assertThat(Rates.pct(c.answered, c.offered)).as(m + "connection rate").isEqualByComparingTo(p.connectionRatePct());
+        soft.assertThat(Rates.pct(c.answered, c.offered))
+                .as(m + "connection rate")
+                .isEqualByComparingTo(p.connectionRatePct());
         soft.assertThat(c.answeredByRegion).as(m + "calls by region").containsAllEntriesOf(nonZero(p.callsByRegion()));
         soft.assertThat(c.valid).as(m + "valid tickets").isEqualTo(p.ticketsValid());
         soft.assertThat(c.resolvedOnline).as(m + "resolved online").isEqualTo(p.resolvedOnline());
         soft.assertThat(c.dispatched).as(m + "dispatched").isEqualTo(p.dispatched());
-        soft.assertThat(Rates.pct(c.satisfied, c.callbacks)).as(m + "callback satisfaction (%d of %d)", c.satisfied, c.callbacks)
+        soft.assertThat(Rates.pct(c.satisfied, c.callbacks))
+                .as(m + "callback satisfaction (%d of %d)", c.satisfied, c.callbacks)
                 .isEqualByComparingTo(p.callbackSatisfactionPct());
         soft.assertThat(c.byChannel).as(m + "channels").isEqualTo(nonZero(p.byChannel()));
         soft.assertThat(c.byRequestType).as(m + "request types").isEqualTo(nonZero(p.byRequestType()));
         soft.assertThat(c.byCategory).as(m + "top categories").containsAllEntriesOf(nonZero(p.hotspotCategories()));
-        long lastTop = p.hotspotCategories().values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
+        long lastTop = p.hotspotCategories().values().stream()
+                .mapToLong(Long::longValue)
+                .min()
+                .orElse(Long.MAX_VALUE);
         c.byCategory.forEach((category, n) -> {
             if (!p.hotspotCategories().containsKey(category)) {
-                soft.assertThat(n).as(m + "category %s, not a top one", category).isLessThan(lastTop);
+                soft.assertThat(n)
+                        .as(m + "category %s, not a top one", category)
+                        .isLessThan(lastTop);
             }
         });
         soft.assertThat(c.byTag).as(m + "tags").isEqualTo(nonZero(p.tags()));
@@ -92,30 +101,51 @@ class MonthSimulatorPropertyTest {
         for (Profile.UnitFigures u : p.units()) {
             long[] f = c.unit(u.unit());
             onTime += f[CountedMonth.ON_TIME];
-            soft.assertThat(new long[] {f[CountedMonth.TICKETS], f[CountedMonth.ON_TIME], f[CountedMonth.EXTENDED],
-                    f[CountedMonth.CONTACTED], f[CountedMonth.REJECTS]}).as(m + u.unit() + ": tickets, on time, extended, contacted, rejects")
+            soft.assertThat(new long[] {
+                        f[CountedMonth.TICKETS],
+                        f[CountedMonth.ON_TIME],
+                        f[CountedMonth.EXTENDED],
+                        f[CountedMonth.CONTACTED],
+                        f[CountedMonth.REJECTS]
+                    })
+                    .as(m + u.unit() + ": tickets, on time, extended, contacted, rejects")
                     .containsExactly(u.tickets(), u.onTime(), u.extensions(), u.contacted(), u.rejects());
-            soft.assertThat(Rates.pct(f[CountedMonth.SYS_SAT], f[CountedMonth.SYS])).as(m + u.unit() + " system satisfaction")
+            soft.assertThat(Rates.pct(f[CountedMonth.SYS_SAT], f[CountedMonth.SYS]))
+                    .as(m + u.unit() + " system satisfaction")
                     .isEqualByComparingTo(u.sysSatisfactionPct());
-            soft.assertThat(Rates.pct(f[CountedMonth.SPOT_SAT], f[CountedMonth.SPOT])).as(m + u.unit() + " spot-check satisfaction")
+            soft.assertThat(Rates.pct(f[CountedMonth.SPOT_SAT], f[CountedMonth.SPOT]))
+                    .as(m + u.unit() + " spot-check satisfaction")
                     .isEqualByComparingTo(u.spotSatisfactionPct());
         }
         soft.assertThat(onTime).as(m + "completed on time").isEqualTo(p.completedOnTime());
         c.units.forEach((unit, f) -> {
             if (p.units().stream().noneMatch(u -> u.unit().equals(unit))) {
-                soft.assertThat(f[CountedMonth.TICKETS] + f[CountedMonth.SYS] + f[CountedMonth.SPOT] + f[CountedMonth.REJECTS])
-                        .as(m + "figures of %s, which the month does not publish", unit).isZero();
+                soft.assertThat(f[CountedMonth.TICKETS]
+                                + f[CountedMonth.SYS]
+                                + f[CountedMonth.SPOT]
+                                + f[CountedMonth.REJECTS])
+                        .as(m + "figures of %s, which the month does not publish", unit)
+                        .isZero();
             }
         });
         for (Profile.Incident i : p.incidents()) {
             switch (i.kind()) {
-                case "returns" -> soft.assertThat(c.unit(i.text("unit"))[CountedMonth.RETURNS]).as(m + "returns").isEqualTo(i.number("count"));
-                case "bouncing_ticket" -> soft.assertThat(c.mostDispatches).as(m + "bouncing ticket's dispatches")
-                        .isGreaterThanOrEqualTo(i.number("dispatches"));
-                case "emerging_hotspot" -> soft.assertThat(c.byTopic.getOrDefault(i.text("topic"), 0L)).as(m + "emerging topic")
-                        .isEqualTo(i.number("count"));
-                case "backlog" -> soft.assertThat(c.unit(i.text("unit"))[CountedMonth.MOST_OPEN]).as(m + "backlog")
-                        .isGreaterThanOrEqualTo(i.number("count"));
+                case "returns" ->
+                    soft.assertThat(c.unit(i.text("unit"))[CountedMonth.RETURNS])
+                            .as(m + "returns")
+                            .isEqualTo(i.number("count"));
+                case "bouncing_ticket" ->
+                    soft.assertThat(c.mostDispatches)
+                            .as(m + "bouncing ticket's dispatches")
+                            .isGreaterThanOrEqualTo(i.number("dispatches"));
+                case "emerging_hotspot" ->
+                    soft.assertThat(c.byTopic.getOrDefault(i.text("topic"), 0L))
+                            .as(m + "emerging topic")
+                            .isEqualTo(i.number("count"));
+                case "backlog" ->
+                    soft.assertThat(c.unit(i.text("unit"))[CountedMonth.MOST_OPEN])
+                            .as(m + "backlog")
+                            .isGreaterThanOrEqualTo(i.number("count"));
                 default -> soft.fail("unknown incident " + i.kind());
             }
         }
@@ -136,15 +166,39 @@ class MonthSimulatorPropertyTest {
         List<String> out = new ArrayList<>();
         for (Profile p : months) {
             StringBuilder s = new StringBuilder();
-            s.append(String.format("%s: calls answered %d at %s %%, regions %s; tickets valid %d, online %d, dispatched %d, "
-                    + "on time %d, satisfaction %s %%; channels %s; types %s; top %s; tags %s; desks %s%n", p.month(),
-                    p.callsAnswered(), p.connectionRatePct(), p.callsByRegion(), p.ticketsValid(), p.resolvedOnline(), p.dispatched(),
-                    p.completedOnTime(), p.callbackSatisfactionPct(), p.byChannel(), p.byRequestType(), p.hotspotCategories(),
-                    p.tags(), p.desks()));
-            p.incidents().forEach(i -> s.append("  incident ").append(i.fields()).append('\n'));
-            s.append("  unit,group,tickets,on_time,extensions,contacted,sys_satisfaction_pct,spot_satisfaction_pct,rejects\n");
-            p.units().forEach(u -> s.append(String.format("  %s,%s,%d,%d,%d,%d,%s,%s,%d%n", u.unit(), u.group(), u.tickets(), u.onTime(),
-                    u.extensions(), u.contacted(), u.sysSatisfactionPct(), u.spotSatisfactionPct(), u.rejects())));
+            s.append(String.format(
+                    "%s: calls answered %d at %s %%, regions %s; tickets valid %d, online %d, dispatched %d, "
+                            + "on time %d, satisfaction %s %%; channels %s; types %s; top %s; tags %s; desks %s%n",
+                    p.month(),
+                    p.callsAnswered(),
+                    p.connectionRatePct(),
+                    p.callsByRegion(),
+                    p.ticketsValid(),
+                    p.resolvedOnline(),
+                    p.dispatched(),
+                    p.completedOnTime(),
+                    p.callbackSatisfactionPct(),
+                    p.byChannel(),
+                    p.byRequestType(),
+                    p.hotspotCategories(),
+                    p.tags(),
+                    p.desks()));
+            p.incidents()
+                    .forEach(i -> s.append("  incident ").append(i.fields()).append('\n'));
+            s.append(
+                    "  unit,group,tickets,on_time,extensions,contacted,sys_satisfaction_pct,spot_satisfaction_pct,rejects\n");
+            p.units()
+                    .forEach(u -> s.append(String.format(
+                            "  %s,%s,%d,%d,%d,%d,%s,%s,%d%n",
+                            u.unit(),
+                            u.group(),
+                            u.tickets(),
+                            u.onTime(),
+                            u.extensions(),
+                            u.contacted(),
+                            u.sysSatisfactionPct(),
+                            u.spotSatisfactionPct(),
+                            u.rejects())));
             out.add(s.toString());
         }
         return String.join("", out);
@@ -160,11 +214,15 @@ class MonthSimulatorPropertyTest {
         exact.assertAll();
 
         org.hotline.events.TicketEvent completion = month.tickets().stream()
-                .filter(e -> e.type() == org.hotline.events.TicketEventType.COMPLETED).findFirst().orElseThrow();
-        List<org.hotline.events.TicketEvent> short1 = month.tickets().stream().filter(e -> e != completion).toList();
+                .filter(e -> e.type() == org.hotline.events.TicketEventType.COMPLETED)
+                .findFirst()
+                .orElseThrow();
+        List<org.hotline.events.TicketEvent> short1 =
+                month.tickets().stream().filter(e -> e != completion).toList();
         SoftAssertions off = new SoftAssertions();
         assertCalibrated(off, p, CountedMonth.of(p.month(), p.zone(), month.calls(), short1));
-        assertThat(off.errorsCollected()).isNotEmpty()
+        assertThat(off.errorsCollected())
+                .isNotEmpty()
                 .anySatisfy(e -> assertThat(e).hasMessageContaining(completion.unitId() + ": tickets"));
     }
 }

@@ -3,7 +3,6 @@ package org.hotline.simulator;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.hotline.figures.Rates;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +19,7 @@ import org.hotline.events.EventParser;
 import org.hotline.events.EventWriter;
 import org.hotline.events.TicketEvent;
 import org.hotline.events.TicketEventType;
+import org.hotline.figures.Rates;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,17 +48,24 @@ class MonthSimulatorTest {
     }
 
     List<TicketEvent> created() {
-        return month.tickets().stream().filter(e -> e.type() == TicketEventType.CREATED).toList();
+        return month.tickets().stream()
+                .filter(e -> e.type() == TicketEventType.CREATED)
+                .toList();
     }
 
     @Test
     void theCallsAreThePublishedOnes() {
-        long answered = month.calls().stream().filter(c -> c.type() == CallEventType.ANSWERED).count();
-        long offered = month.calls().stream().filter(c -> c.type() == CallEventType.OFFERED).count();
+        long answered = month.calls().stream()
+                .filter(c -> c.type() == CallEventType.ANSWERED)
+                .count();
+        long offered = month.calls().stream()
+                .filter(c -> c.type() == CallEventType.OFFERED)
+                .count();
         assertThat(answered).isEqualTo(35_272);
         assertThat(Rates.pct(answered, offered)).isEqualByComparingTo("94.13");
         Map<String, Long> byRegion = new HashMap<>();
-        month.calls().stream().filter(c -> c.type() == CallEventType.ANSWERED)
+        month.calls().stream()
+                .filter(c -> c.type() == CallEventType.ANSWERED)
                 .forEach(c -> byRegion.merge(c.callerRegion(), 1L, Long::sum));
         assertThat(byRegion).containsAllEntriesOf(profile.callsByRegion());
     }
@@ -71,45 +78,71 @@ class MonthSimulatorTest {
         assertThat(count(created, e -> e.requestType().wire())).isEqualTo(new TreeMap<>(profile.byRequestType()));
         Map<String, Long> categories = count(created, TicketEvent::category);
         assertThat(categories).containsAllEntriesOf(profile.hotspotCategories());
-        long lastTop = profile.hotspotCategories().values().stream().mapToLong(Long::longValue).min().orElseThrow();
-        assertThat(categories.entrySet()).filteredOn(e -> !profile.hotspotCategories().containsKey(e.getKey()))
+        long lastTop = profile.hotspotCategories().values().stream()
+                .mapToLong(Long::longValue)
+                .min()
+                .orElseThrow();
+        assertThat(categories.entrySet())
+                .filteredOn(e -> !profile.hotspotCategories().containsKey(e.getKey()))
                 .allSatisfy(e -> assertThat(e.getValue()).isLessThan(lastTop));
-        assertThat(count(created, e -> e.tags().length > 0 ? e.tags()[0] : null)).isEqualTo(profile.tags());
-        assertThat(count(created, e -> e.desk() == null ? null : e.desk().wire())).isEqualTo(new TreeMap<>(profile.desks()));
+        assertThat(count(created, e -> e.tags().length > 0 ? e.tags()[0] : null))
+                .isEqualTo(profile.tags());
+        assertThat(count(created, e -> e.desk() == null ? null : e.desk().wire()))
+                .isEqualTo(new TreeMap<>(profile.desks()));
         assertThat(count(created, TicketEvent::topic)).containsEntry("认房不认贷", 70L);
 
         assertThat(count(month.tickets(), e -> e.type().wire())).containsEntry("resolved_online", 22_767L);
         Set<String> dispatched = new HashSet<>();
-        month.tickets().stream().filter(e -> e.type() == TicketEventType.DISPATCHED).forEach(e -> dispatched.add(e.ticketId()));
+        month.tickets().stream()
+                .filter(e -> e.type() == TicketEventType.DISPATCHED)
+                .forEach(e -> dispatched.add(e.ticketId()));
         assertThat(dispatched).hasSize(10_090);
         assertThat(count(month.tickets(), e -> e.type() == TicketEventType.COMPLETED ? "completed" : null))
                 .containsEntry("completed", 10_090L);
 
-        List<TicketEvent> callbacks = month.tickets().stream().filter(e -> e.type() == TicketEventType.CALLBACK).toList();
+        List<TicketEvent> callbacks = month.tickets().stream()
+                .filter(e -> e.type() == TicketEventType.CALLBACK)
+                .toList();
         long satisfied = callbacks.stream().filter(TicketEvent::satisfied).count();
         assertThat(Rates.pct(satisfied, callbacks.size())).isEqualByComparingTo("67.45");
     }
 
     @Test
     void theIncidentsAreInTheMonth() {
-        Map<String, Long> dispatches = count(month.tickets(), e -> e.type() == TicketEventType.DISPATCHED ? e.ticketId() : null);
+        Map<String, Long> dispatches =
+                count(month.tickets(), e -> e.type() == TicketEventType.DISPATCHED ? e.ticketId() : null);
         assertThat(dispatches.values()).contains(8L);
-        assertThat(month.tickets()).filteredOn(e -> e.type() == TicketEventType.RETURNED)
-                .hasSize(65).allSatisfy(e -> assertThat(e.unitId()).isEqualTo("湘潭经开区管委会"));
-        assertThat(month.tickets()).filteredOn(e -> e.type() == TicketEventType.REJECTED).hasSize(75);
+        assertThat(month.tickets())
+                .filteredOn(e -> e.type() == TicketEventType.RETURNED)
+                .hasSize(65)
+                .allSatisfy(e -> assertThat(e.unitId()).isEqualTo("湘潭经开区管委会"));
+        assertThat(month.tickets())
+                .filteredOn(e -> e.type() == TicketEventType.REJECTED)
+                .hasSize(75);
     }
 
     @Test
     void everyEventIsValidOnTheWireInTheMonthAndInOrder() {
         EventWriter writer = new EventWriter(ZoneId.of("Asia/Shanghai"));
-        long start = profile.month().atDay(1).atStartOfDay(profile.zone()).toInstant().toEpochMilli();
-        long end = profile.month().plusMonths(1).atDay(1).atStartOfDay(profile.zone()).toInstant().toEpochMilli();
+        long start = profile.month()
+                .atDay(1)
+                .atStartOfDay(profile.zone())
+                .toInstant()
+                .toEpochMilli();
+        long end = profile.month()
+                .plusMonths(1)
+                .atDay(1)
+                .atStartOfDay(profile.zone())
+                .toInstant()
+                .toEpochMilli();
         for (CallEvent c : month.calls()) {
-            assertThat(EventParser.parseCall(writer.write(c).getBytes(UTF_8)).event()).isEqualTo(c);
+            assertThat(EventParser.parseCall(writer.write(c).getBytes(UTF_8)).event())
+                    .isEqualTo(c);
             assertThat(c.eventTimeMs()).isBetween(start, end - 1);
         }
         for (TicketEvent t : month.tickets()) {
-            assertThat(EventParser.parseTicket(writer.write(t).getBytes(UTF_8)).isOk()).isTrue();
+            assertThat(EventParser.parseTicket(writer.write(t).getBytes(UTF_8)).isOk())
+                    .isTrue();
             assertThat(t.eventTimeMs()).isBetween(start, end - 1);
         }
         assertThat(month.tickets()).extracting(TicketEvent::eventTimeMs).isSorted();
@@ -120,7 +153,9 @@ class MonthSimulatorTest {
     void theSameSeedGivesTheSameMonthAndAnotherSeedAnotherOne() {
         MonthSimulator.Month again = new MonthSimulator(profile, 42).generate();
         assertThat(again.calls()).isEqualTo(month.calls());
-        assertThat(again.tickets()).usingRecursiveFieldByFieldElementComparator().isEqualTo(month.tickets());
+        assertThat(again.tickets())
+                .usingRecursiveFieldByFieldElementComparator()
+                .isEqualTo(month.tickets());
         MonthSimulator.Month other = new MonthSimulator(profile, 43).generate();
         assertThat(other.calls()).isNotEqualTo(month.calls());
     }
@@ -129,7 +164,8 @@ class MonthSimulatorTest {
     void theUnitsAreThePublishedOnes() {
         Map<String, long[]> counted = unitFigures(month.tickets());
         for (Profile.UnitFigures u : profile.units()) {
-            assertThat(counted.get(u.unit())).as(u.unit() + ": tickets, on time, extended, contacted")
+            assertThat(counted.get(u.unit()))
+                    .as(u.unit() + ": tickets, on time, extended, contacted")
                     .containsExactly(u.tickets(), u.onTime(), u.extensions(), u.contacted());
         }
     }
@@ -152,10 +188,12 @@ class MonthSimulatorTest {
         }
         Profile tight = Profile.load(dir.toString());
 
-        Map<String, long[]> counted = unitFigures(new MonthSimulator(tight, 7).generate().tickets());
+        Map<String, long[]> counted =
+                unitFigures(new MonthSimulator(tight, 7).generate().tickets());
 
         for (Profile.UnitFigures u : tight.units()) {
-            assertThat(counted.getOrDefault(u.unit(), new long[4])).as(u.unit() + ": tickets, on time, extended, contacted")
+            assertThat(counted.getOrDefault(u.unit(), new long[4]))
+                    .as(u.unit() + ": tickets, on time, extended, contacted")
                     .containsExactly(u.tickets(), u.onTime(), u.extensions(), u.contacted());
         }
     }
@@ -166,7 +204,8 @@ class MonthSimulatorTest {
      */
     static Map<String, long[]> unitFigures(List<TicketEvent> events) {
         Map<String, List<TicketEvent>> byTicket = new TreeMap<>();
-        events.forEach(e -> byTicket.computeIfAbsent(e.ticketId(), k -> new java.util.ArrayList<>()).add(e));
+        events.forEach(e -> byTicket.computeIfAbsent(e.ticketId(), k -> new java.util.ArrayList<>())
+                .add(e));
         Map<String, long[]> out = new HashMap<>();
         for (List<TicketEvent> life : byTicket.values()) {
             Long due = null;
@@ -187,7 +226,7 @@ class MonthSimulatorTest {
                         f[2] += extended ? 1 : 0;
                         f[3] += contacted ? 1 : 0;
                     }
-                    default -> { }
+                    default -> {}
                 }
             }
         }

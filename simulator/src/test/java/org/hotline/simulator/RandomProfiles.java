@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.UnaryOperator;
-import org.hotline.events.Channel;
-import org.hotline.events.RequestType;
 import org.hotline.figures.Rates;
 
 /**
@@ -29,37 +27,119 @@ final class RandomProfiles {
     static final List<String> GROUPS = List.of("district", "park", "department", "enterprise");
     /** Top-category names: civilised-city ones (for the tag), the returns' streetlights, and others. */
     static final List<String> CATEGORIES = List.of("路灯", "占道经营", "社会保险", "生活噪音", "消费维权", "物业管理");
+
     static final List<String> REGIONS = List.of("湘潭县", "湘乡市", "韶山市");
 
-    record UnitSpec(String group, int tickets, int onTime, int extensions, int contacted, int sysSatisfied, int sys,
-            int spotSatisfied, int spot, int rejects) {}
+    record UnitSpec(
+            String group,
+            int tickets,
+            int onTime,
+            int extensions,
+            int contacted,
+            int sysSatisfied,
+            int sys,
+            int spotSatisfied,
+            int spot,
+            int rejects) {}
 
     /** An incident: its kind and the units (by index) and numbers it needs. */
     record IncidentSpec(String kind, int unit, int other, int count) {}
 
-    record Spec(long seed, YearMonth month, List<UnitSpec> units, int online, int invalid, int open, int onlineCallbacks,
-            int onlineSatisfied, int extraAnswered, int abandoned, int topCategories, boolean tagged, int desks,
+    record Spec(
+            long seed,
+            YearMonth month,
+            List<UnitSpec> units,
+            int online,
+            int invalid,
+            int open,
+            int onlineCallbacks,
+            int onlineSatisfied,
+            int extraAnswered,
+            int abandoned,
+            int topCategories,
+            boolean tagged,
+            int desks,
             List<IncidentSpec> incidents) {
 
-        Spec with(UnaryOperator<List<UnitSpec>> u, int online, int open, int extraAnswered, int abandoned, int topCategories,
+        Spec with(
+                UnaryOperator<List<UnitSpec>> u,
+                int online,
+                int open,
+                int extraAnswered,
+                int abandoned,
+                int topCategories,
                 List<IncidentSpec> incidents) {
-            return new Spec(seed, month, u.apply(units), online, Math.min(invalid, online), open, Math.min(onlineCallbacks, online),
-                    onlineSatisfied, extraAnswered, abandoned, topCategories, tagged, desks, incidents);
+            return new Spec(
+                    seed,
+                    month,
+                    u.apply(units),
+                    online,
+                    Math.min(invalid, online),
+                    open,
+                    Math.min(onlineCallbacks, online),
+                    onlineSatisfied,
+                    extraAnswered,
+                    abandoned,
+                    topCategories,
+                    tagged,
+                    desks,
+                    incidents);
         }
 
         Spec withUnits(List<UnitSpec> u) {
-            return new Spec(seed, month, u, online, invalid, open, onlineCallbacks, onlineSatisfied, extraAnswered, abandoned,
-                    topCategories, tagged, desks, incidents.stream().filter(i -> i.unit() < u.size() && i.other() < u.size()).toList());
+            return new Spec(
+                    seed,
+                    month,
+                    u,
+                    online,
+                    invalid,
+                    open,
+                    onlineCallbacks,
+                    onlineSatisfied,
+                    extraAnswered,
+                    abandoned,
+                    topCategories,
+                    tagged,
+                    desks,
+                    incidents.stream()
+                            .filter(i -> i.unit() < u.size() && i.other() < u.size())
+                            .toList());
         }
 
         Spec withIncidents(List<IncidentSpec> i) {
-            return new Spec(seed, month, units, online, invalid, open, onlineCallbacks, onlineSatisfied, extraAnswered, abandoned,
-                    topCategories, tagged, desks, i);
+            return new Spec(
+                    seed,
+                    month,
+                    units,
+                    online,
+                    invalid,
+                    open,
+                    onlineCallbacks,
+                    onlineSatisfied,
+                    extraAnswered,
+                    abandoned,
+                    topCategories,
+                    tagged,
+                    desks,
+                    i);
         }
 
         Spec withMonthAndOpen(YearMonth m, int o) {
-            return new Spec(seed, m, units, online, invalid, o, onlineCallbacks, onlineSatisfied, extraAnswered, abandoned,
-                    topCategories, tagged, desks, incidents);
+            return new Spec(
+                    seed,
+                    m,
+                    units,
+                    online,
+                    invalid,
+                    o,
+                    onlineCallbacks,
+                    onlineSatisfied,
+                    extraAnswered,
+                    abandoned,
+                    topCategories,
+                    tagged,
+                    desks,
+                    incidents);
         }
 
         static String unitName(int i) {
@@ -91,7 +171,10 @@ final class RandomProfiles {
                         }
                         room[i.other()] -= count;
                         returned += count;
-                        o.put("kind", "returns").put("unit", unitName(i.unit())).put("category", returnsCategory).put("count", count);
+                        o.put("kind", "returns")
+                                .put("unit", unitName(i.unit()))
+                                .put("category", returnsCategory)
+                                .put("count", count);
                         o.putArray("redispatched_to").add(unitName(i.other()));
                     }
                     case "bouncing_ticket" -> {
@@ -108,7 +191,8 @@ final class RandomProfiles {
                     }
                     case "backlog" -> {
                         UnitSpec u = units.get(i.unit());
-                        int canPile = (u.tickets() - onTime(u)) + Math.min(onTime(u), Math.min(u.extensions(), u.tickets()));
+                        int canPile =
+                                (u.tickets() - onTime(u)) + Math.min(onTime(u), Math.min(u.extensions(), u.tickets()));
                         int count = Math.min(Math.min(i.count(), room[i.unit()]), canPile);
                         if (count <= 0) {
                             continue;
@@ -137,29 +221,47 @@ final class RandomProfiles {
                 int others = freeTickets - room[k];
                 int rejects = rejectsNeeded[k] + Math.max(0, Math.min(u.rejects(), Math.min(rejectable, others)));
                 rejectable -= rejects - rejectsNeeded[k];
-                figures.add(new Profile.UnitFigures(unitName(k), u.group(), u.tickets(), onTime(u),
-                        Math.min(u.extensions(), u.tickets()), Math.min(u.contacted(), u.tickets()),
-                        rate(u.sysSatisfied(), u.sys(), u.tickets()), rate(u.spotSatisfied(), u.spot(), u.tickets()), rejects,
-                        BigDecimal.valueOf(r.nextInt(21)), BigDecimal.valueOf(r.nextInt(6)), BigDecimal.valueOf(r.nextInt(3))));
+                figures.add(new Profile.UnitFigures(
+                        unitName(k),
+                        u.group(),
+                        u.tickets(),
+                        onTime(u),
+                        Math.min(u.extensions(), u.tickets()),
+                        Math.min(u.contacted(), u.tickets()),
+                        rate(u.sysSatisfied(), u.sys(), u.tickets()),
+                        rate(u.spotSatisfied(), u.spot(), u.tickets()),
+                        rejects,
+                        BigDecimal.valueOf(r.nextInt(21)),
+                        BigDecimal.valueOf(r.nextInt(6)),
+                        BigDecimal.valueOf(r.nextInt(3))));
             }
-            long unitTickets = figures.stream().mapToLong(Profile.UnitFigures::tickets).sum();
+            long unitTickets =
+                    figures.stream().mapToLong(Profile.UnitFigures::tickets).sum();
             long dispatched = unitTickets + open - carried;
-            if (dispatched < returned + incidents.stream().filter(o -> o.get("kind").asText().equals("bouncing_ticket")).count()) {
+            if (dispatched
+                    < returned
+                            + incidents.stream()
+                                    .filter(o -> o.get("kind").asText().equals("bouncing_ticket"))
+                                    .count()) {
                 dispatched = unitTickets + open; // (never fewer own tickets than the incidents take)
             }
             int valid = Math.toIntExact(online + dispatched);
             int invalidTickets = Math.min(invalid, online);
             // what the tickets are: channels, request types, categories, tags, desks
-            Map<String, Long> types = split(r, valid - invalidTickets, List.of("help", "consultation", "complaint", "suggestion", "other"));
+            Map<String, Long> types = split(
+                    r, valid - invalidTickets, List.of("help", "consultation", "complaint", "suggestion", "other"));
             if (invalidTickets > 0) {
                 types.put("invalid", (long) invalidTickets);
             }
-            Map<String, Long> channels = split(r, valid, List.of("phone", "provincial_12345_transfer", "mayor_mailbox", "city_app_12345"));
+            Map<String, Long> channels =
+                    split(r, valid, List.of("phone", "provincial_12345_transfer", "mayor_mailbox", "city_app_12345"));
             Map<String, Long> top = new LinkedHashMap<>();
             int left = valid;
             int floor = Integer.MAX_VALUE;
             for (int k = 0; k < topCategories && left > 0; k++) {
-                int count = k == 0 ? Math.max(returned + invalidTickets, 1 + r.nextInt(Math.max(1, left / 2 + 1))) : 1 + r.nextInt(Math.max(1, Math.min(left, floor)));
+                int count = k == 0
+                        ? Math.max(returned + invalidTickets, 1 + r.nextInt(Math.max(1, left / 2 + 1)))
+                        : 1 + r.nextInt(Math.max(1, Math.min(left, floor)));
                 count = Math.min(count, Math.min(left, floor));
                 if (count < 2 && left - count > 0) {
                     break; // the smallest top category must leave room below it for the rest
@@ -206,15 +308,36 @@ final class RandomProfiles {
             for (IncidentSpec i : incidents()) {
                 if (i.kind().equals("emerging_hotspot") && valid > 0) {
                     ObjectNode o = json.objectNode();
-                    o.put("kind", "emerging_hotspot").put("topic", "新话题").put("count", 1 + Math.min(i.count(), valid - 1));
+                    o.put("kind", "emerging_hotspot")
+                            .put("topic", "新话题")
+                            .put("count", 1 + Math.min(i.count(), valid - 1));
                     incidents.add(o);
                 }
             }
             List<Profile.Incident> parsed = incidents.stream()
-                    .map(o -> new Profile.Incident(o.get("kind").asText(), (JsonNode) o)).toList();
-            return new Profile(name, "Testville", month, ZoneId.of("Asia/Shanghai"), answered, connection, regions, valid, online,
-                    dispatched, figures.stream().mapToLong(Profile.UnitFigures::onTime).sum(), Rates.pct(satisfied, callbacks),
-                    channels, types, top, tags, deskCounts, parsed, MissingNode.getInstance(), figures);
+                    .map(o -> new Profile.Incident(o.get("kind").asText(), (JsonNode) o))
+                    .toList();
+            return new Profile(
+                    name,
+                    "Testville",
+                    month,
+                    ZoneId.of("Asia/Shanghai"),
+                    answered,
+                    connection,
+                    regions,
+                    valid,
+                    online,
+                    dispatched,
+                    figures.stream().mapToLong(Profile.UnitFigures::onTime).sum(),
+                    Rates.pct(satisfied, callbacks),
+                    channels,
+                    types,
+                    top,
+                    tags,
+                    deskCounts,
+                    parsed,
+                    MissingNode.getInstance(),
+                    figures);
         }
 
         private static List<IncidentSpec> sorted(List<IncidentSpec> incidents) {
@@ -257,9 +380,17 @@ final class RandomProfiles {
             int onTime = r.nextBoolean() ? tickets : r.nextInt(tickets + 1);
             int sys = r.nextInt(tickets + 1);
             int spot = r.nextInt(tickets + 1);
-            units.add(new UnitSpec(GROUPS.get(r.nextInt(GROUPS.size())), tickets, onTime, r.nextInt(tickets + 1),
-                    r.nextBoolean() ? tickets : r.nextInt(tickets + 1), r.nextBoolean() ? sys : r.nextInt(sys + 1), sys,
-                    r.nextBoolean() ? spot : r.nextInt(spot + 1), spot, r.nextInt(4) == 0 ? r.nextInt(4) : 0));
+            units.add(new UnitSpec(
+                    GROUPS.get(r.nextInt(GROUPS.size())),
+                    tickets,
+                    onTime,
+                    r.nextInt(tickets + 1),
+                    r.nextBoolean() ? tickets : r.nextInt(tickets + 1),
+                    r.nextBoolean() ? sys : r.nextInt(sys + 1),
+                    sys,
+                    r.nextBoolean() ? spot : r.nextInt(spot + 1),
+                    spot,
+                    r.nextInt(4) == 0 ? r.nextInt(4) : 0));
         }
         int online = r.nextInt(4) == 0 ? 0 : r.nextInt(80);
         int onlineCallbacks = r.nextInt(online + 1);
@@ -267,13 +398,29 @@ final class RandomProfiles {
         String[] kinds = {"backlog", "returns", "bouncing_ticket", "emerging_hotspot"};
         for (String kind : kinds) {
             if (r.nextInt(3) == 0) {
-                incidents.add(new IncidentSpec(kind, r.nextInt(count), r.nextInt(count), 1 + r.nextInt(kind.equals("bouncing_ticket") ? 8 : 12)));
+                incidents.add(new IncidentSpec(
+                        kind,
+                        r.nextInt(count),
+                        r.nextInt(count),
+                        1 + r.nextInt(kind.equals("bouncing_ticket") ? 8 : 12)));
             }
         }
         YearMonth month = YearMonth.of(2020 + r.nextInt(10), 1 + r.nextInt(12));
-        return new Spec(seed, month, units, online, r.nextInt(3) == 0 ? r.nextInt(online + 1) : 0, r.nextInt(3) == 0 ? r.nextInt(6) : 0,
-                onlineCallbacks, r.nextInt(onlineCallbacks + 1), r.nextInt(4) == 0 ? 0 : r.nextInt(200),
-                r.nextInt(4) == 0 ? 0 : r.nextInt(60), r.nextInt(5), r.nextBoolean(), r.nextInt(3) == 0 ? r.nextInt(8) : 0, incidents);
+        return new Spec(
+                seed,
+                month,
+                units,
+                online,
+                r.nextInt(3) == 0 ? r.nextInt(online + 1) : 0,
+                r.nextInt(3) == 0 ? r.nextInt(6) : 0,
+                onlineCallbacks,
+                r.nextInt(onlineCallbacks + 1),
+                r.nextInt(4) == 0 ? 0 : r.nextInt(200),
+                r.nextInt(4) == 0 ? 0 : r.nextInt(60),
+                r.nextInt(5),
+                r.nextBoolean(),
+                r.nextInt(3) == 0 ? r.nextInt(8) : 0,
+                incidents);
     }
 
     /**
@@ -313,29 +460,71 @@ final class RandomProfiles {
             if (u.tickets() > 0) {
                 int t = u.tickets() / 2;
                 List<UnitSpec> us = new ArrayList<>(s.units());
-                us.set(i, new UnitSpec(u.group(), t, Math.min(u.onTime(), t), Math.min(u.extensions(), t), Math.min(u.contacted(), t),
-                        Math.min(u.sysSatisfied(), Math.min(u.sys(), t)), Math.min(u.sys(), t),
-                        Math.min(u.spotSatisfied(), Math.min(u.spot(), t)), Math.min(u.spot(), t), u.rejects()));
+                us.set(
+                        i,
+                        new UnitSpec(
+                                u.group(),
+                                t,
+                                Math.min(u.onTime(), t),
+                                Math.min(u.extensions(), t),
+                                Math.min(u.contacted(), t),
+                                Math.min(u.sysSatisfied(), Math.min(u.sys(), t)),
+                                Math.min(u.sys(), t),
+                                Math.min(u.spotSatisfied(), Math.min(u.spot(), t)),
+                                Math.min(u.spot(), t),
+                                u.rejects()));
                 out.add(s.withUnits(us));
             }
             if (u.rejects() > 0) {
                 List<UnitSpec> us = new ArrayList<>(s.units());
-                us.set(i, new UnitSpec(u.group(), u.tickets(), u.onTime(), u.extensions(), u.contacted(), u.sysSatisfied(), u.sys(),
-                        u.spotSatisfied(), u.spot(), 0));
+                us.set(
+                        i,
+                        new UnitSpec(
+                                u.group(),
+                                u.tickets(),
+                                u.onTime(),
+                                u.extensions(),
+                                u.contacted(),
+                                u.sysSatisfied(),
+                                u.sys(),
+                                u.spotSatisfied(),
+                                u.spot(),
+                                0));
                 out.add(s.withUnits(us));
             }
         }
         if (s.online() > 0) {
-            out.add(s.with(u -> u, s.online() / 2, s.open(), s.extraAnswered(), s.abandoned(), s.topCategories(), s.incidents()));
+            out.add(s.with(
+                    u -> u,
+                    s.online() / 2,
+                    s.open(),
+                    s.extraAnswered(),
+                    s.abandoned(),
+                    s.topCategories(),
+                    s.incidents()));
         }
         if (s.open() > 0) {
             out.add(s.with(u -> u, s.online(), 0, s.extraAnswered(), s.abandoned(), s.topCategories(), s.incidents()));
         }
         if (s.extraAnswered() > 0 || s.abandoned() > 0) {
-            out.add(s.with(u -> u, s.online(), s.open(), s.extraAnswered() / 2, s.abandoned() / 2, s.topCategories(), s.incidents()));
+            out.add(s.with(
+                    u -> u,
+                    s.online(),
+                    s.open(),
+                    s.extraAnswered() / 2,
+                    s.abandoned() / 2,
+                    s.topCategories(),
+                    s.incidents()));
         }
         if (s.topCategories() > 0) {
-            out.add(s.with(u -> u, s.online(), s.open(), s.extraAnswered(), s.abandoned(), s.topCategories() - 1, s.incidents()));
+            out.add(s.with(
+                    u -> u,
+                    s.online(),
+                    s.open(),
+                    s.extraAnswered(),
+                    s.abandoned(),
+                    s.topCategories() - 1,
+                    s.incidents()));
         }
         return out;
     }

@@ -33,6 +33,7 @@ public final class ClickHouseSql implements AutoCloseable {
         }
         return name;
     }
+
     private final Client client;
 
     public ClickHouseSql(String httpUrl, String user, String password) {
@@ -99,8 +100,13 @@ public final class ClickHouseSql implements AutoCloseable {
     /** Inserts rows given as TabSeparated text into {@code table} ({@code db.table}), its {@code columns} in that order. */
     public void insertTabSeparated(String table, List<String> columns, byte[] rows) {
         try {
-            client.insert(table, columns, new java.io.ByteArrayInputStream(rows), com.clickhouse.data.ClickHouseFormat.TabSeparated)
-                    .get(180, TimeUnit.SECONDS).close();
+            client.insert(
+                            table,
+                            columns,
+                            new java.io.ByteArrayInputStream(rows),
+                            com.clickhouse.data.ClickHouseFormat.TabSeparated)
+                    .get(180, TimeUnit.SECONDS)
+                    .close();
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

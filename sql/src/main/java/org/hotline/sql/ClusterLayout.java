@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 public record ClusterLayout(String cluster) {
 
     /** Tables that every server holds whole: reference data joined with the sharded facts, and the migrations' record. */
-    public static final Set<String> EVERYWHERE = Set.of("units", "office_inputs", "published_months", "assessment",
-            "schema_migrations");
+    public static final Set<String> EVERYWHERE =
+            Set.of("units", "office_inputs", "published_months", "assessment", "schema_migrations");
 
     private static final Pattern CREATE_TABLE = Pattern.compile(
             "(?s)CREATE TABLE IF NOT EXISTS (\\w+)\\.(\\w+)\\s*(\\(.*\\))\\s*ENGINE = (\\w*MergeTree)(?:\\(([^)]*)\\))?(.*)");
@@ -70,33 +70,38 @@ public record ClusterLayout(String cluster) {
         }
         Matcher table = CREATE_TABLE.matcher(statement.strip());
         if (table.matches()) {
-            return createTable(table.group(1), table.group(2), table.group(3), table.group(4), table.group(5), table.group(6));
+            return createTable(
+                    table.group(1), table.group(2), table.group(3), table.group(4), table.group(5), table.group(6));
         }
         Matcher view = CREATE_VIEW.matcher(statement.strip());
         if (view.matches()) {
-            return List.of("CREATE VIEW IF NOT EXISTS " + view.group(1) + "." + view.group(2) + onCluster() + " AS" + view.group(3));
+            return List.of("CREATE VIEW IF NOT EXISTS " + view.group(1) + "." + view.group(2) + onCluster() + " AS"
+                    + view.group(3));
         }
         // data copied from table to table: once, through the distributed tables, which shard it by its key
         if (statement.strip().startsWith("INSERT INTO ")) {
             return List.of(statement);
         }
         // a view replaced by a later migration (views only: a table has a local and a distributed part)
-        if (statement.strip().startsWith("CREATE DATABASE IF NOT EXISTS ") || statement.strip().startsWith("DROP TABLE IF EXISTS ")) {
+        if (statement.strip().startsWith("CREATE DATABASE IF NOT EXISTS ")
+                || statement.strip().startsWith("DROP TABLE IF EXISTS ")) {
             return List.of(statement.strip() + onCluster());
         }
         throw new IllegalArgumentException("no cluster form for this statement (only CREATE DATABASE, CREATE TABLE ... "
                 + "ENGINE = *MergeTree, CREATE VIEW, DROP TABLE of a view and INSERT INTO have one): " + statement);
     }
 
-    private List<String> createTable(String db, String name, String columns, String engine, String engineArgs, String rest) {
+    private List<String> createTable(
+            String db, String name, String columns, String engine, String engineArgs, String rest) {
         String everywhere = EVERYWHERE.contains(name) ? "all" : "{shard}";
-        List<String> args = new ArrayList<>(List.of("'/clickhouse/tables/" + everywhere + "/" + db + "/" + name + "'", "'{replica}'"));
+        List<String> args = new ArrayList<>(
+                List.of("'/clickhouse/tables/" + everywhere + "/" + db + "/" + name + "'", "'{replica}'"));
         if (engineArgs != null && !engineArgs.isBlank()) {
             args.add(engineArgs.strip());
         }
         String local = local(name);
-        String replicated = "CREATE TABLE IF NOT EXISTS " + db + "." + local + onCluster() + " " + columns + "\nENGINE = Replicated"
-                + engine + "(" + String.join(", ", args) + ")" + rest;
+        String replicated = "CREATE TABLE IF NOT EXISTS " + db + "." + local + onCluster() + " " + columns
+                + "\nENGINE = Replicated" + engine + "(" + String.join(", ", args) + ")" + rest;
         if (local.equals(name)) {
             return List.of(replicated);
         }
@@ -104,8 +109,13 @@ public record ClusterLayout(String cluster) {
         if (!order.find()) {
             throw new IllegalArgumentException("table " + name + " has no ORDER BY to shard by");
         }
-        String key = order.group(1).startsWith("(") ? order.group(1).substring(1, order.group(1).length() - 1) : order.group(1);
-        return List.of(replicated, "CREATE TABLE IF NOT EXISTS " + db + "." + name + onCluster() + " AS " + db + "." + local
-                + "\nENGINE = Distributed(" + cluster + ", " + db + ", " + local + ", cityHash64(" + key + "))");
+        String key = order.group(1).startsWith("(")
+                ? order.group(1).substring(1, order.group(1).length() - 1)
+                : order.group(1);
+        return List.of(
+                replicated,
+                "CREATE TABLE IF NOT EXISTS " + db + "." + name + onCluster() + " AS " + db + "." + local
+                        + "\nENGINE = Distributed(" + cluster + ", " + db + ", " + local + ", cityHash64(" + key
+                        + "))");
     }
 }

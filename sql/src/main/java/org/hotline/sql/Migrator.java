@@ -27,7 +27,6 @@ import java.util.stream.Stream;
  */
 public final class Migrator {
 
-
     private final ClickHouseSql ch;
     private final String database;
     private final List<Migration> migrations;
@@ -50,10 +49,13 @@ public final class Migrator {
         this.ch = ch;
         this.database = database;
         this.layout = layout;
-        this.migrations = migrations.stream().sorted(Comparator.comparingInt(Migration::version)).toList();
+        this.migrations = migrations.stream()
+                .sorted(Comparator.comparingInt(Migration::version))
+                .toList();
         for (int i = 1; i < this.migrations.size(); i++) {
             if (this.migrations.get(i).version() == this.migrations.get(i - 1).version()) {
-                throw new IllegalArgumentException("two migrations have version " + this.migrations.get(i).version());
+                throw new IllegalArgumentException(
+                        "two migrations have version " + this.migrations.get(i).version());
             }
         }
     }
@@ -73,8 +75,8 @@ public final class Migrator {
             String recorded = applied.get(m.version());
             if (recorded != null) {
                 if (!recorded.equals(m.checksum())) {
-                    throw new IllegalStateException("migration V" + m.version() + "__" + m.name()
-                            + " was applied to " + database + " but its file has changed since; add a new migration instead");
+                    throw new IllegalStateException("migration V" + m.version() + "__" + m.name() + " was applied to "
+                            + database + " but its file has changed since; add a new migration instead");
                 }
                 continue;
             }
@@ -122,9 +124,11 @@ public final class Migrator {
     private static List<Migration> read(Path dir) throws IOException {
         List<Migration> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".sql")).toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".sql"))
+                    .toList()) {
                 try (InputStream in = Files.newInputStream(f)) {
-                    out.add(Migration.fromFile(f.getFileName().toString(), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+                    out.add(Migration.fromFile(
+                            f.getFileName().toString(), new String(in.readAllBytes(), StandardCharsets.UTF_8)));
                 }
             }
         }

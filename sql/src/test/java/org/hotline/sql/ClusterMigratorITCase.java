@@ -37,7 +37,8 @@ class ClusterMigratorITCase {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        Path root = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "cluster-").toAbsolutePath();
+        Path root = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "cluster-")
+                .toAbsolutePath();
         // every port chosen at once: a server's ports must not be handed out again before it has bound them
         int[] ports = Ports.free(10);
         zookeeper = new TestingServer(ports[9], root.resolve("zookeeper").toFile());
@@ -51,13 +52,18 @@ class ClusterMigratorITCase {
         for (int i = 0; i < layout.length; i++) {
             Path dir = root.resolve(layout[i][1]);
             Files.createDirectories(dir.resolve("config/config.d"));
-            Files.writeString(dir.resolve("config/config.d/cluster.xml"), "<?xml version=\"1.0\"?>\n<yandex>"
-                    + "<zookeeper><node><host>127.0.0.1</host><port>" + zookeeper.getPort() + "</port></node></zookeeper>"
-                    + "<macros><shard>" + layout[i][0] + "</shard><replica>" + layout[i][1] + "</replica></macros>"
-                    + "<interserver_http_host>127.0.0.1</interserver_http_host>"
-                    + "<interserver_http_port>" + ports[3 + i] + "</interserver_http_port>"
-                    + "<distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>"
-                    + remote + "</yandex>\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    dir.resolve("config/config.d/cluster.xml"),
+                    "<?xml version=\"1.0\"?>\n<yandex>"
+                            + "<zookeeper><node><host>127.0.0.1</host><port>" + zookeeper.getPort()
+                            + "</port></node></zookeeper>"
+                            + "<macros><shard>" + layout[i][0] + "</shard><replica>" + layout[i][1]
+                            + "</replica></macros>"
+                            + "<interserver_http_host>127.0.0.1</interserver_http_host>"
+                            + "<interserver_http_port>" + ports[3 + i] + "</interserver_http_port>"
+                            + "<distributed_ddl><path>/clickhouse/task_queue/ddl</path></distributed_ddl>"
+                            + remote + "</yandex>\n",
+                    StandardCharsets.UTF_8);
             LocalClickHouse server = LocalClickHouse.start(dir, ports[6 + i], tcp[i]);
             servers.add(server);
             sql.add(new ClickHouseSql(server.httpUrl(), "default", ""));
@@ -85,7 +91,8 @@ class ClusterMigratorITCase {
         List<Migration> applied = new Migrator(a, DB, ClusterLayout.of("hotline")).migrate(s -> {});
         assertThat(applied).hasSameSizeAs(Migrator.bundled());
 
-        // The oracle: the same migrations on one server (server a, another database), plus a local twin per sharded table.
+        // The oracle: the same migrations on one server (server a, another database), plus a local twin per sharded
+        // table.
         new Migrator(a, "single").migrate(s -> {});
         Map<String, String> single = engines(a, "single");
         Map<String, String> expected = new TreeMap<>();
@@ -97,7 +104,8 @@ class ClusterMigratorITCase {
                 expected.put(table, engine.endsWith("MergeTree") ? "Replicated" + engine : engine);
             }
         });
-        assertThat(expected).containsEntry("ticket_daily_metrics", "Distributed")
+        assertThat(expected)
+                .containsEntry("ticket_daily_metrics", "Distributed")
                 .containsEntry("ticket_daily_metrics_local", "ReplicatedReplacingMergeTree")
                 .containsEntry("units", "ReplicatedReplacingMergeTree")
                 .containsEntry("city_daily", "View");
@@ -105,7 +113,8 @@ class ClusterMigratorITCase {
             assertThat(engines(server, DB)).isEqualTo(expected);
         }
         // Recorded once for the whole cluster: through another server there is nothing left to apply.
-        assertThat(new Migrator(c, DB, ClusterLayout.of("hotline")).migrate(s -> {})).isEmpty();
+        assertThat(new Migrator(c, DB, ClusterLayout.of("hotline")).migrate(s -> {}))
+                .isEmpty();
 
         // Day rows through server a, each key written two or three times with growing versions: only the last counts.
         Random random = new Random(16);
@@ -122,8 +131,18 @@ class ClusterMigratorITCase {
                     for (int w = 1; w <= writes; w++) {
                         created = random.nextInt(50);
                         completed = random.nextInt(50);
-                        tsv.append(day).append('\t').append(dimension).append('\t').append("v" + v).append('\t')
-                                .append(created).append('\t').append(completed).append('\t').append(w).append('\n');
+                        tsv.append(day)
+                                .append('\t')
+                                .append(dimension)
+                                .append('\t')
+                                .append("v" + v)
+                                .append('\t')
+                                .append(created)
+                                .append('\t')
+                                .append(completed)
+                                .append('\t')
+                                .append(w)
+                                .append('\n');
                     }
                     keys++;
                     if (!dimension.equals("unit")) {
@@ -134,15 +153,21 @@ class ClusterMigratorITCase {
         }
         byte[] rows = tsv.toString().getBytes(StandardCharsets.UTF_8);
         a.insertTabSeparated(DB + ".ticket_daily_metrics", columns, rows);
-        a.execute("INSERT INTO " + DB + ".units (unit_id, name, unit_group, updated_at) VALUES ('u1', '雨湖区', 'district', now())");
+        a.execute("INSERT INTO " + DB
+                + ".units (unit_id, name, unit_group, updated_at) VALUES ('u1', '雨湖区', 'district', now())");
 
-        // Read through server c (the other shard): every key once, with its last version, and the view's sums equal the truth.
+        // Read through server c (the other shard): every key once, with its last version, and the view's sums equal the
+        // truth.
         int expectedKeys = keys;
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(c.count("SELECT count() FROM " + DB + ".ticket_daily_metrics FINAL")).isEqualTo(expectedKeys));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(c.count("SELECT count() FROM " + DB + ".ticket_daily_metrics FINAL"))
+                        .isEqualTo(expectedKeys));
         Map<String, long[]> viewed = new HashMap<>();
-        for (JsonNode r : c.rows("SELECT toString(day) AS day, dimension, value, created, completed FROM " + DB + ".city_daily")) {
-            viewed.put(r.get("day").asText() + "|" + r.get("dimension").asText() + "|" + r.get("value").asText(),
+        for (JsonNode r : c.rows(
+                "SELECT toString(day) AS day, dimension, value, created, completed FROM " + DB + ".city_daily")) {
+            viewed.put(
+                    r.get("day").asText() + "|" + r.get("dimension").asText() + "|"
+                            + r.get("value").asText(),
                     new long[] {r.get("created").asLong(), r.get("completed").asLong()});
         }
         assertThat(viewed.keySet()).isEqualTo(truth.keySet());
@@ -155,10 +180,12 @@ class ClusterMigratorITCase {
         assertThat(onA).isPositive();
         assertThat(onC).isPositive();
         assertThat(onA + onC).isEqualTo(rows(tsv));
-        assertThat(b.count("SELECT count() FROM " + DB + ".ticket_daily_metrics_local")).isEqualTo(onA);
+        assertThat(b.count("SELECT count() FROM " + DB + ".ticket_daily_metrics_local"))
+                .isEqualTo(onA);
         for (ClickHouseSql server : sql) {
             server.execute("SYSTEM SYNC REPLICA " + DB + ".units");
-            assertThat(server.scalar("SELECT name FROM " + DB + ".units FINAL WHERE unit_id = 'u1'")).isEqualTo("雨湖区");
+            assertThat(server.scalar("SELECT name FROM " + DB + ".units FINAL WHERE unit_id = 'u1'"))
+                    .isEqualTo("雨湖区");
         }
     }
 

@@ -20,9 +20,10 @@ class MigrationTest {
                 """);
         assertThat(m.version()).isEqualTo(3);
         assertThat(m.name()).isEqualTo("two_tables");
-        assertThat(m.statements("it_db")).containsExactly(
-                "CREATE TABLE IF NOT EXISTS it_db.a (x String DEFAULT ';')\nENGINE = Memory",
-                "CREATE TABLE IF NOT EXISTS it_db.b (x UInt8) ENGINE = Memory");
+        assertThat(m.statements("it_db"))
+                .containsExactly(
+                        "CREATE TABLE IF NOT EXISTS it_db.a (x String DEFAULT ';')\nENGINE = Memory",
+                        "CREATE TABLE IF NOT EXISTS it_db.b (x UInt8) ENGINE = Memory");
     }
 
     @Test
@@ -45,7 +46,10 @@ class MigrationTest {
         assertThat(bundled).hasSizeGreaterThanOrEqualTo(2);
         for (Migration m : bundled) {
             for (String statement : m.statements("db")) {
-                assertThat(statement).as("V%s: %s", m.version(), statement).containsPattern("(?i)^(CREATE (TABLE|VIEW|MATERIALIZED VIEW|DATABASE) IF NOT EXISTS |DROP TABLE IF EXISTS |INSERT INTO )");
+                assertThat(statement)
+                        .as("V%s: %s", m.version(), statement)
+                        .containsPattern(
+                                "(?i)^(CREATE (TABLE|VIEW|MATERIALIZED VIEW|DATABASE) IF NOT EXISTS |DROP TABLE IF EXISTS |INSERT INTO )");
             }
         }
     }

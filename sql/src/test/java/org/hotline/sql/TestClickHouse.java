@@ -16,7 +16,8 @@ public final class TestClickHouse implements BeforeAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) {
         synchronized (TestClickHouse.class) {
-            server = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+            server = context.getRoot()
+                    .getStore(ExtensionContext.Namespace.GLOBAL)
                     .getOrComputeIfAbsent(Server.class, k -> new Server(), Server.class);
         }
     }

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,8 +33,8 @@ import org.hotline.sql.ClickHouseSql;
 public final class Board {
 
     /** The page's queries, in {@code wallboard/queries/}: one refresh runs each once. */
-    public static final List<String> QUERIES = List.of("calls", "quarters", "tickets", "units", "hotspots", "alerts",
-            "standing");
+    public static final List<String> QUERIES =
+            List.of("calls", "quarters", "tickets", "units", "hotspots", "alerts", "standing");
 
     /** Rows shown in the unit table; the rest are counted. */
     static final int UNIT_ROWS = 15;
@@ -95,11 +95,13 @@ public final class Board {
             }
             lastFigures = figures;
         } catch (RuntimeException e) {
-            error = "ClickHouse cannot be read: " + firstLine(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            error = "ClickHouse cannot be read: "
+                    + firstLine(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
         }
         ObjectNode board = lastFigures == null ? JSON.createObjectNode() : lastFigures.deepCopy();
         ObjectNode status = board.putObject("status");
-        long unchanged = lastChange == null ? -1 : Duration.between(lastChange, now).toSeconds();
+        long unchanged =
+                lastChange == null ? -1 : Duration.between(lastChange, now).toSeconds();
         status.put("stale", error != null || lastChange == null || unchanged >= staleAfter.toSeconds());
         status.put("unchanged_for_s", unchanged);
         status.put("stale_after_s", staleAfter.toSeconds());
@@ -150,7 +152,8 @@ public final class Board {
         hotspots.putArray("category");
         hotspots.putArray("topic");
         for (JsonNode h : reader.rows(hotspotsSql)) {
-            ((ArrayNode) hotspots.get(h.path("dimension").asText())).addObject()
+            ((ArrayNode) hotspots.get(h.path("dimension").asText()))
+                    .addObject()
                     .put("value", h.path("value").asText())
                     .put("current", c(h, "current"))
                     .put("previous", c(h, "previous"))
@@ -217,15 +220,25 @@ public final class Board {
         List<Assessment.UnitMonth> units = new ArrayList<>();
         Map<String, String> names = new HashMap<>();
         for (JsonNode u : reader.rows(standingSql)) {
-            UnitGroup group = Wire.parse(UnitGroup.class, u.path("unit_group").asText().toLowerCase(Locale.ROOT));
+            UnitGroup group =
+                    Wire.parse(UnitGroup.class, u.path("unit_group").asText().toLowerCase(Locale.ROOT));
             if (group == null) {
                 continue; // not assessed, as by the assessment
             }
             names.put(u.path("unit_id").asText(), u.path("name").asText());
-            units.add(new Assessment.UnitMonth(u.path("unit_id").asText(), group, c(u, "tickets"), c(u, "on_time"),
-                    c(u, "extensions"), c(u, "contacted"), Rates.pct(c(u, "sys_satisfied"), c(u, "sys_callbacks")),
-                    Rates.pct(c(u, "spot_satisfied"), c(u, "spot_callbacks")), c(u, "rejects"), decimal(u, "knowledge_base"),
-                    decimal(u, "cooperation"), decimal(u, "bonus")));
+            units.add(new Assessment.UnitMonth(
+                    u.path("unit_id").asText(),
+                    group,
+                    c(u, "tickets"),
+                    c(u, "on_time"),
+                    c(u, "extensions"),
+                    c(u, "contacted"),
+                    Rates.pct(c(u, "sys_satisfied"), c(u, "sys_callbacks")),
+                    Rates.pct(c(u, "spot_satisfied"), c(u, "spot_callbacks")),
+                    c(u, "rejects"),
+                    decimal(u, "knowledge_base"),
+                    decimal(u, "cooperation"),
+                    decimal(u, "bonus")));
         }
         for (Assessment.Score s : Assessment.rank(units)) {
             String name = names.get(s.unit().unit());

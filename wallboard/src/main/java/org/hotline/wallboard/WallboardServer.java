@@ -59,7 +59,8 @@ public final class WallboardServer implements AutoCloseable {
             http.start();
             return s;
         } catch (IOException e) {
-            throw new UncheckedIOException("the wallboard cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "the wallboard cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
 

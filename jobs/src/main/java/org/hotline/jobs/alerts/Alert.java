@@ -24,7 +24,13 @@ public record Alert(
      * What an alert is about: its key, the unit, topic, category or ticket that apply (null where not) and the window its
      * value was measured over (null for a state, such as a backlog, rather than a window).
      */
-    public record Subject(String key, String unit, String topic, String category, String ticketId, Long windowStartMs,
+    public record Subject(
+            String key,
+            String unit,
+            String topic,
+            String category,
+            String ticketId,
+            Long windowStartMs,
             Long windowEndMs) {
 
         /** A unit's own state (its backlog). */
@@ -54,9 +60,27 @@ public record Alert(
     }
 
     /** An alert about {@code subject}: {@code rule} changed to {@code state} at {@code eventTimeMs}. */
-    public static Alert of(String rule, Subject subject, String severity, String state, double value, double threshold,
+    public static Alert of(
+            String rule,
+            Subject subject,
+            String severity,
+            String state,
+            double value,
+            double threshold,
             long eventTimeMs) {
-        return new Alert(rule, subject.key(), subject.unit(), subject.topic(), subject.category(), subject.ticketId(), severity,
-                state, value, threshold, subject.windowStartMs(), subject.windowEndMs(), eventTimeMs);
+        return new Alert(
+                rule,
+                subject.key(),
+                subject.unit(),
+                subject.topic(),
+                subject.category(),
+                subject.ticketId(),
+                severity,
+                state,
+                value,
+                threshold,
+                subject.windowStartMs(),
+                subject.windowEndMs(),
+                eventTimeMs);
     }
 }

@@ -20,12 +20,12 @@ import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.hotline.events.TicketEvent;
 import org.hotline.jobs.CallMinute;
 import org.hotline.jobs.MinuteSlices;
+import org.hotline.jobs.Sourced;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactKind;
-import org.hotline.events.TicketEvent;
-import org.hotline.jobs.Sourced;
 import org.hotline.jobs.tickets.TicketLife;
 
 /** The alert rules as keyed functions, each evaluated in event time as its input arrives. */
@@ -47,11 +47,13 @@ public final class AlertFunctions {
 
         @Override
         public void open(OpenContext ctx) {
-            levels = getRuntimeContext().getMapState(new MapStateDescriptor<>("alert-levels", Types.STRING, Types.STRING));
+            levels = getRuntimeContext()
+                    .getMapState(new MapStateDescriptor<>("alert-levels", Types.STRING, Types.STRING));
         }
 
         /** Evaluates {@code rule} with {@code value}; returns the alert to send, or null. */
-        Alert evaluate(String rule, Hysteresis thresholds, double value, long time, Alert.Subject about) throws Exception {
+        Alert evaluate(String rule, Hysteresis thresholds, double value, long time, Alert.Subject about)
+                throws Exception {
             String stored = levels.get(rule);
             Hysteresis.Level current = stored == null ? Hysteresis.Level.NONE : Hysteresis.Level.valueOf(stored);
             Hysteresis.Step step = thresholds.next(current, value);
@@ -60,7 +62,14 @@ public final class AlertFunctions {
             }
             levels.put(rule, step.level().name());
             Hysteresis.Level reported = step.level() == Hysteresis.Level.NONE ? current : step.level();
-            return Alert.of(rule, about, Hysteresis.severity(reported), step.state(), value, thresholds.threshold(reported), time);
+            return Alert.of(
+                    rule,
+                    about,
+                    Hysteresis.severity(reported),
+                    step.state(),
+                    value,
+                    thresholds.threshold(reported),
+                    time);
         }
 
         static void emit(Alert a, Collector<Alert> out) {
@@ -100,7 +109,8 @@ public final class AlertFunctions {
         @Override
         public void open(OpenContext ctx) {
             super.open(ctx);
-            pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-inputs", Types.LONG, Types.LIST(type)));
+            pending = getRuntimeContext()
+                    .getMapState(new MapStateDescriptor<>("pending-inputs", Types.LONG, Types.LIST(type)));
         }
 
         @Override
@@ -125,7 +135,6 @@ public final class AlertFunctions {
             }
             lookAgain(timestamp, ctx, out);
         }
-
     }
 
     /** A rule over a ticket's facts: each counts at its time; the same time's facts in the order of their content. */
@@ -141,7 +150,9 @@ public final class AlertFunctions {
 
         @Override
         Comparator<Fact> tieOrder() {
-            return Comparator.comparing(Fact::kind).thenComparingInt(Fact::sign).thenComparing(Fact::dimension)
+            return Comparator.comparing(Fact::kind)
+                    .thenComparingInt(Fact::sign)
+                    .thenComparing(Fact::dimension)
                     .thenComparing(Fact::value);
         }
     }
@@ -183,7 +194,10 @@ public final class AlertFunctions {
             String unit = ctx.getCurrentKey();
             Alert.Subject about = Alert.Subject.unit(unit);
             emit(evaluate("backlog", AlertRules.higher(rules.settings("backlog", unit)), c[1], time, about), out);
-            emit(evaluate("backlog_size", AlertRules.higher(rules.settings("backlog_size", unit)), c[0], time, about), out);
+            emit(
+                    evaluate(
+                            "backlog_size", AlertRules.higher(rules.settings("backlog_size", unit)), c[0], time, about),
+                    out);
         }
     }
 
@@ -229,9 +243,12 @@ public final class AlertFunctions {
             long window = (long) (AlertRules.number(s, "window_hours") * HOUR);
             all.removeIf(t -> t <= now - window - HOUR * 24 * 30); // forget what is long past
             long count = all.stream().filter(t -> t > now - window && t <= now).count();
-            Alert.Subject about = Alert.Subject.returns(ctx.getCurrentKey(), unitAndCategory[0], unitAndCategory[1], now - window, now);
+            Alert.Subject about = Alert.Subject.returns(
+                    ctx.getCurrentKey(), unitAndCategory[0], unitAndCategory[1], now - window, now);
             emit(evaluate("concentrated_returns", AlertRules.higher(s), count, now, about), out);
-            all.stream().filter(t -> t > now - window).min(Long::compare)
+            all.stream()
+                    .filter(t -> t > now - window)
+                    .min(Long::compare)
                     .ifPresent(oldest -> ctx.timerService().registerEventTimeTimer(oldest + window + 1));
         }
     }
@@ -246,6 +263,7 @@ public final class AlertFunctions {
             public boolean done;
             /** The unit it was last dispatched to, and its category. */
             public String unit;
+
             public String category;
         }
 
@@ -282,7 +300,7 @@ public final class AlertFunctions {
                         t.unit = e.unitId();
                     }
                     case COMPLETED, RESOLVED_ONLINE -> t.done = true;
-                    default -> { }
+                    default -> {}
                 }
             }
             ticket.update(t);
@@ -290,7 +308,14 @@ public final class AlertFunctions {
             double value = t.done ? 0 : t.dispatches;
             String id = ctx.getCurrentKey();
             Alert.Subject about = Alert.Subject.ticket(id, t.unit, t.category);
-            emit(evaluate("bouncing_ticket", AlertRules.higher(rules.settings("bouncing_ticket", null)), value, time, about), out);
+            emit(
+                    evaluate(
+                            "bouncing_ticket",
+                            AlertRules.higher(rules.settings("bouncing_ticket", null)),
+                            value,
+                            time,
+                            about),
+                    out);
         }
     }
 
@@ -303,6 +328,7 @@ public final class AlertFunctions {
          * the baseline days again.
          */
         private transient long observedSince;
+
         private transient ListState<long[]> observedSinceState;
 
         public EmergingHotspot(AlertRules rules) {
@@ -311,8 +337,8 @@ public final class AlertFunctions {
 
         @Override
         public void initializeState(FunctionInitializationContext ctx) throws Exception {
-            observedSinceState = ctx.getOperatorStateStore().getUnionListState(
-                    new ListStateDescriptor<>("observed-since", LONGS));
+            observedSinceState =
+                    ctx.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("observed-since", LONGS));
             observedSince = Long.MAX_VALUE;
             int me = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
             long anyone = Long.MAX_VALUE;
@@ -329,7 +355,8 @@ public final class AlertFunctions {
 
         @Override
         public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
-            observedSinceState.update(List.of(new long[] {getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), observedSince}));
+            observedSinceState.update(
+                    List.of(new long[] {getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), observedSince}));
         }
 
         @Override
@@ -350,7 +377,9 @@ public final class AlertFunctions {
             observedSince = Math.min(observedSince, time);
             long hour = Math.floorDiv(time, HOUR);
             Long n = hourly.get(hour);
-            hourly.put(hour, (n == null ? 0 : n) + facts.stream().mapToInt(Fact::sign).sum());
+            hourly.put(
+                    hour,
+                    (n == null ? 0 : n) + facts.stream().mapToInt(Fact::sign).sum());
             evaluateAt(time, ctx, out);
         }
 
@@ -384,11 +413,16 @@ public final class AlertFunctions {
             boolean sudden = current >= AlertRules.number(s, "factor") * usual;
             // the value judged is the window's count when it is sudden, else 0 (so the alert resolves)
             double value = sudden ? current : 0;
-            Hysteresis h = new Hysteresis(AlertRules.number(s, "min_count"), AlertRules.number(s, "critical_count"), 1, true);
+            Hysteresis h =
+                    new Hysteresis(AlertRules.number(s, "min_count"), AlertRules.number(s, "critical_count"), 1, true);
             String[] dimensionValue = ctx.getCurrentKey().split("\\|", 2);
             boolean topic = dimensionValue[0].equals("topic");
-            Alert.Subject about = Alert.Subject.hotspot(ctx.getCurrentKey(), topic ? dimensionValue[1] : null,
-                    topic ? null : dimensionValue[1], (nowHour - window + 1) * HOUR, (nowHour + 1) * HOUR);
+            Alert.Subject about = Alert.Subject.hotspot(
+                    ctx.getCurrentKey(),
+                    topic ? dimensionValue[1] : null,
+                    topic ? null : dimensionValue[1],
+                    (nowHour - window + 1) * HOUR,
+                    (nowHour + 1) * HOUR);
             emit(evaluate("emerging_hotspot", h, value, now, about), out);
             if (current > 0) {
                 ctx.timerService().registerEventTimeTimer((nowHour + 1) * HOUR); // look again as the window moves on
@@ -429,15 +463,18 @@ public final class AlertFunctions {
             Map<Long, long[]> byRegion = new java.util.TreeMap<>();
             if (previous != null) {
                 for (int i = 0; i < previous.length; i += 5) {
-                    byRegion.put(previous[i], new long[] {previous[i + 1], previous[i + 2], previous[i + 3], previous[i + 4]});
+                    byRegion.put(
+                            previous[i],
+                            new long[] {previous[i + 1], previous[i + 2], previous[i + 3], previous[i + 4]});
                 }
             }
             for (CallMinute m : rows) {
                 long region = m.callerRegion().hashCode();
                 long[] known = byRegion.get(region);
                 if (known == null || known[3] <= m.version()) {
-                    byRegion.put(region, new long[] {m.offered(), m.answered(), Math.max(m.answeredWaitMax(), m.abandonedWaitMax()),
-                            m.version()});
+                    byRegion.put(region, new long[] {
+                        m.offered(), m.answered(), Math.max(m.answeredWaitMax(), m.abandonedWaitMax()), m.version()
+                    });
                 }
             }
             long[] packed = new long[byRegion.size() * 5];

@@ -94,13 +94,21 @@ public final class AlertRules implements Serializable {
     /** Thresholds of a rule whose value is worse when higher, resolved below {@code clear_ratio} of the warning level. */
     public static Hysteresis higher(JsonNode settings) {
         double warning = number(settings, "warning");
-        return new Hysteresis(warning, number(settings, "critical"), warning * settings.path("clear_ratio").asDouble(0.8), true);
+        return new Hysteresis(
+                warning,
+                number(settings, "critical"),
+                warning * settings.path("clear_ratio").asDouble(0.8),
+                true);
     }
 
     /** Thresholds of a rule whose value is worse when lower, resolved above the warning level plus {@code clear_margin}. */
     public static Hysteresis lower(JsonNode settings) {
         double warning = number(settings, "warning");
-        return new Hysteresis(warning, number(settings, "critical"), warning + settings.path("clear_margin").asDouble(1), false);
+        return new Hysteresis(
+                warning,
+                number(settings, "critical"),
+                warning + settings.path("clear_margin").asDouble(1),
+                false);
     }
 
     public static double number(JsonNode settings, String field) {

@@ -9,7 +9,11 @@ import java.io.Serializable;
  */
 public record Hysteresis(double warning, double critical, double clear, boolean higherIsWorse) implements Serializable {
 
-    public enum Level { NONE, WARNING, CRITICAL }
+    public enum Level {
+        NONE,
+        WARNING,
+        CRITICAL
+    }
 
     /** What changed, if anything: the new level and the state to report ({@code null} when nothing changed). */
     public record Step(Level level, String state) {}
@@ -19,10 +23,14 @@ public record Hysteresis(double warning, double critical, double clear, boolean 
         boolean warning = worseOrEqual(value, this.warning);
         boolean cleared = higherIsWorse ? value < clear : value > clear;
         return switch (current) {
-            case NONE -> critical ? new Step(Level.CRITICAL, "firing")
-                    : warning ? new Step(Level.WARNING, "firing") : new Step(Level.NONE, null);
-            case WARNING -> critical ? new Step(Level.CRITICAL, "escalated")
-                    : cleared ? new Step(Level.NONE, "resolved") : new Step(Level.WARNING, null);
+            case NONE ->
+                critical
+                        ? new Step(Level.CRITICAL, "firing")
+                        : warning ? new Step(Level.WARNING, "firing") : new Step(Level.NONE, null);
+            case WARNING ->
+                critical
+                        ? new Step(Level.CRITICAL, "escalated")
+                        : cleared ? new Step(Level.NONE, "resolved") : new Step(Level.WARNING, null);
             case CRITICAL -> cleared ? new Step(Level.NONE, "resolved") : new Step(Level.CRITICAL, null);
         };
     }

@@ -65,6 +65,7 @@ public final class OldestOpen {
         private transient MapState<Long, Integer> open;
         /** What was last written: the earliest open assignment, or {@link #NONE_OPEN}; null before the first write. */
         private transient ValueState<Long> written;
+
         private static final long NONE_OPEN = Long.MIN_VALUE;
         private transient ValueState<Long> flushAt;
         private transient RowVersions versions;
@@ -101,7 +102,8 @@ public final class OldestOpen {
             } else if (timestamp != RowVersions.END_OF_INPUT) {
                 return;
             }
-            // a ticket's leaving comes after its entering (both from its own subtask, in order): counts never fall below 0
+            // a ticket's leaving comes after its entering (both from its own subtask, in order): counts never fall
+            // below 0
             Long earliest = null;
             for (Long since : open.keys()) {
                 if (earliest == null || since < earliest) {

@@ -36,7 +36,13 @@ public final class TicketLife {
 
     public record Result(List<Fact> facts, List<Invalid> invalid, TicketState state) {}
 
-    private enum Status { NEW, WITH_OFFICE, RESOLVED_ONLINE, ASSIGNED, COMPLETED }
+    private enum Status {
+        NEW,
+        WITH_OFFICE,
+        RESOLVED_ONLINE,
+        ASSIGNED,
+        COMPLETED
+    }
 
     /** Same-time steps apply in the order of a ticket's life. */
     public static final Comparator<TicketEvent> ORDER = Comparator.comparingLong(TicketEvent::eventTimeMs)
@@ -203,7 +209,10 @@ public final class TicketLife {
         long t = e.eventTimeMs();
         onTime = t <= due;
         completedAt = t;
-        for (FactKind k : List.of(FactKind.COMPLETED, FactKind.COMPLETED_ON_TIME, FactKind.COMPLETED_EXTENDED,
+        for (FactKind k : List.of(
+                FactKind.COMPLETED,
+                FactKind.COMPLETED_ON_TIME,
+                FactKind.COMPLETED_EXTENDED,
                 FactKind.COMPLETED_CONTACTED)) {
             boolean holds = switch (k) {
                 case COMPLETED_ON_TIME -> onTime;
@@ -293,8 +302,16 @@ public final class TicketLife {
         if (created == null) {
             return;
         }
-        slice(kind, "channel", created.channel() == null ? null : created.channel().wire(), t);
-        slice(kind, "request_type", created.requestType() == null ? null : created.requestType().wire(), t);
+        slice(
+                kind,
+                "channel",
+                created.channel() == null ? null : created.channel().wire(),
+                t);
+        slice(
+                kind,
+                "request_type",
+                created.requestType() == null ? null : created.requestType().wire(),
+                t);
         slice(kind, "category", created.category(), t);
         slice(kind, "topic", created.topic(), t);
         slice(kind, "region", created.region(), t);
@@ -311,9 +328,22 @@ public final class TicketLife {
     }
 
     private TicketState state(long asOf) {
-        return new TicketState(ticketId, status.name().toLowerCase(java.util.Locale.ROOT), unit, dispatches,
-                created == null ? null : created.category(), created == null ? null : created.region(),
-                created == null ? null : created.eventTimeMs(), assignedAt, due, overdue, completedAt, onTime, extended,
-                contacted, lastEventMs, 2L * seen + (overdue ? 1 : 0));
+        return new TicketState(
+                ticketId,
+                status.name().toLowerCase(java.util.Locale.ROOT),
+                unit,
+                dispatches,
+                created == null ? null : created.category(),
+                created == null ? null : created.region(),
+                created == null ? null : created.eventTimeMs(),
+                assignedAt,
+                due,
+                overdue,
+                completedAt,
+                onTime,
+                extended,
+                contacted,
+                lastEventMs,
+                2L * seen + (overdue ? 1 : 0));
     }
 }

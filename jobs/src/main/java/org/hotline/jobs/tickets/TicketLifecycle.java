@@ -55,9 +55,11 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         public Long version;
         /** The timers set for the ticket's due time and for forgetting it, so that each is set once, not once per step. */
         public Long dueTimer;
+
         public Long forgetTimer;
         /** How many facts the last replay emitted in all, and their {@link #digest}. */
         public Integer emitted;
+
         public Long digest;
         /** The steps passed on as accepted or refused so far, each once. */
         public String[] handled = new String[0];
@@ -72,8 +74,13 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         }
     }
 
-    public TicketLifecycle(OutputTag<DeadLetter> deadLetters, OutputTag<TicketState> states,
-            OutputTag<Sourced<TicketEvent>> accepted, Duration allowedLateness, Duration retention, EventWriter canonical,
+    public TicketLifecycle(
+            OutputTag<DeadLetter> deadLetters,
+            OutputTag<TicketState> states,
+            OutputTag<Sourced<TicketEvent>> accepted,
+            Duration allowedLateness,
+            Duration retention,
+            EventWriter canonical,
             TypeInformation<Sourced<TicketEvent>> eventType) {
         this.deadLetters = deadLetters;
         this.states = states;
@@ -93,19 +100,32 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
     @Override
     public void processElement(Sourced<TicketEvent> s, Context ctx, Collector<Fact> out) throws Exception {
         long t = s.event().eventTimeMs();
-        // A step seen before (a redelivery or a resend) is a duplicate, whatever its age: it is kept aside, not counted twice.
+        // A step seen before (a redelivery or a resend) is a duplicate, whatever its age: it is kept aside, not counted
+        // twice.
         String id = s.event().eventId();
         for (Sourced<TicketEvent> seen : events.get()) {
             if (seen.event().eventId().equals(id)) {
-                ctx.output(deadLetters, DeadLetter.rejected(s, canonical.write(s.event()), t, Reason.DUPLICATE,
-                        "step '" + id + "' of " + ctx.getCurrentKey() + " was already counted"));
+                ctx.output(
+                        deadLetters,
+                        DeadLetter.rejected(
+                                s,
+                                canonical.write(s.event()),
+                                t,
+                                Reason.DUPLICATE,
+                                "step '" + id + "' of " + ctx.getCurrentKey() + " was already counted"));
                 return;
             }
         }
         long watermark = ctx.timerService().currentWatermark();
         if (t + allowedLateness.toMillis() <= watermark) {
-            ctx.output(deadLetters, DeadLetter.rejected(s, canonical.write(s.event()), t, Reason.LATE,
-                    "later than the allowed lateness of " + allowedLateness + " behind the watermark"));
+            ctx.output(
+                    deadLetters,
+                    DeadLetter.rejected(
+                            s,
+                            canonical.write(s.event()),
+                            t,
+                            Reason.LATE,
+                            "later than the allowed lateness of " + allowedLateness + " behind the watermark"));
             return;
         }
         events.add(s);
@@ -154,7 +174,8 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         // At the end of a bounded input the watermark jumps to the end of time; time stops where it was
         // (or at the ticket's last event) instead, so a replayed month does not make every open ticket overdue.
         Long previous = m.asOf;
-        long asOf = watermark != Long.MAX_VALUE ? watermark : Math.max(lastEvent, previous == null ? lastEvent : previous);
+        long asOf =
+                watermark != Long.MAX_VALUE ? watermark : Math.max(lastEvent, previous == null ? lastEvent : previous);
         m.asOf = asOf;
         TicketLife.Result result = TicketLife.replay(ctx.getCurrentKey(), applicable, asOf);
 
@@ -172,7 +193,8 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
                 out.collect(f);
             }
         } else {
-            List<Fact> before = TicketLife.replay(ctx.getCurrentKey(), appliedBefore, previous).facts();
+            List<Fact> before = TicketLife.replay(ctx.getCurrentKey(), appliedBefore, previous)
+                    .facts();
             if (now.size() >= before.size() && now.subList(0, before.size()).equals(before)) {
                 for (Fact f : now.subList(before.size(), now.size())) {
                     out.collect(f);
@@ -210,8 +232,10 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
             if (refusal == null) {
                 ctx.output(accepted, s);
             } else {
-                ctx.output(deadLetters, DeadLetter.rejected(s, canonical.write(s.event()), s.event().eventTimeMs(),
-                        Reason.INVALID_STEP, refusal));
+                ctx.output(
+                        deadLetters,
+                        DeadLetter.rejected(
+                                s, canonical.write(s.event()), s.event().eventTimeMs(), Reason.INVALID_STEP, refusal));
             }
             handledNow.add(id);
         }
@@ -225,7 +249,9 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         // Wake up when an open ticket's due time passes, and when a finished ticket has been quiet for the retention
         // (callbacks come weeks after completion). An open ticket is never forgotten, however long it waits: its
         // completion must still be accepted, and its unit's backlog closed.
-        Long due = state.dueMs() != null && "assigned".equals(state.status()) && !state.overdue() ? state.dueMs() + 1 : null;
+        Long due = state.dueMs() != null && "assigned".equals(state.status()) && !state.overdue()
+                ? state.dueMs() + 1
+                : null;
         m.dueTimer = moveTimer(ctx, m.dueTimer, due);
         boolean open = state.createdAtMs() != null && OPEN.contains(state.status());
         m.forgetTimer = moveTimer(ctx, m.forgetTimer, open ? null : lastEvent + retention.toMillis());

@@ -48,8 +48,13 @@ public final class UnitGate extends KeyedProcessFunction<String, Sourced<TicketE
     private transient Set<String> known;
     private transient long readAt;
 
-    public UnitGate(SerializableSupplier<Set<String>> units, OutputTag<DeadLetter> deadLetters,
-            TypeInformation<Sourced<TicketEvent>> type, Duration wait, Duration refresh, EventWriter canonical) {
+    public UnitGate(
+            SerializableSupplier<Set<String>> units,
+            OutputTag<DeadLetter> deadLetters,
+            TypeInformation<Sourced<TicketEvent>> type,
+            Duration wait,
+            Duration refresh,
+            EventWriter canonical) {
         this.units = units;
         this.deadLetters = deadLetters;
         this.type = type;
@@ -68,7 +73,8 @@ public final class UnitGate extends KeyedProcessFunction<String, Sourced<TicketE
     }
 
     @Override
-    public void processElement(Sourced<TicketEvent> s, Context ctx, Collector<Sourced<TicketEvent>> out) throws Exception {
+    public void processElement(Sourced<TicketEvent> s, Context ctx, Collector<Sourced<TicketEvent>> out)
+            throws Exception {
         boolean queue = waiting.get().iterator().hasNext();
         if (!queue && known(s, ctx.timerService().currentProcessingTime())) {
             out.collect(s);
@@ -111,8 +117,14 @@ public final class UnitGate extends KeyedProcessFunction<String, Sourced<TicketE
             if (known(s, now)) {
                 out.collect(s);
             } else {
-                ctx.output(deadLetters, DeadLetter.rejected(s, canonical.write(s.event()), s.event().eventTimeMs(),
-                        Reason.UNKNOWN_UNIT, "unit '" + s.event().unitId() + "' is not in the units table"));
+                ctx.output(
+                        deadLetters,
+                        DeadLetter.rejected(
+                                s,
+                                canonical.write(s.event()),
+                                s.event().eventTimeMs(),
+                                Reason.UNKNOWN_UNIT,
+                                "unit '" + s.event().unitId() + "' is not in the units table"));
             }
         }
         waiting.clear();

@@ -27,8 +27,8 @@ class HysteresisTest {
     @Test
     void firesOnceEscalatesAndResolvesBelowTheClearLevel() {
         Hysteresis backlog = new Hysteresis(5, 20, 2.5, true);
-        assertThat(states(backlog, 3, 5, 6, 5, 4, 3, 21, 30, 19, 5, 2)).containsExactly(
-                "firing@5.0", "escalated@21.0", "resolved@2.0");
+        assertThat(states(backlog, 3, 5, 6, 5, 4, 3, 21, 30, 19, 5, 2))
+                .containsExactly("firing@5.0", "escalated@21.0", "resolved@2.0");
     }
 
     @Test
@@ -42,13 +42,15 @@ class HysteresisTest {
         Hysteresis h = new Hysteresis(10, 30, 5, true);
         List<String> s = states(h, 40, 15, 12, 4);
         assertThat(s).containsExactly("firing@40.0", "resolved@4.0");
-        assertThat(Hysteresis.severity(h.next(Hysteresis.Level.NONE, 40).level())).isEqualTo("critical");
+        assertThat(Hysteresis.severity(h.next(Hysteresis.Level.NONE, 40).level()))
+                .isEqualTo("critical");
     }
 
     @Test
     void lowerIsWorseForRates() {
         Hysteresis rate = new Hysteresis(80, 70, 82, false);
-        assertThat(states(rate, 90, 80, 81, 79, 69, 81, 83)).containsExactly("firing@80.0", "escalated@69.0", "resolved@83.0");
+        assertThat(states(rate, 90, 80, 81, 79, 69, 81, 83))
+                .containsExactly("firing@80.0", "escalated@69.0", "resolved@83.0");
     }
 
     @Test
@@ -64,8 +66,10 @@ class HysteresisTest {
                 """);
         AlertRules rules = AlertRules.load(file, Map.of("雨湖区人民政府", "district", "市医保局", "department"));
         assertThat(AlertRules.higher(rules.settings("backlog", "雨湖区人民政府"))).isEqualTo(new Hysteresis(50, 20, 40, true));
-        assertThat(AlertRules.higher(rules.settings("backlog", "市医保局")).warning()).isEqualTo(1);
-        assertThat(AlertRules.higher(rules.settings("backlog", "市城管局")).warning()).isEqualTo(5);
+        assertThat(AlertRules.higher(rules.settings("backlog", "市医保局")).warning())
+                .isEqualTo(1);
+        assertThat(AlertRules.higher(rules.settings("backlog", "市城管局")).warning())
+                .isEqualTo(5);
         java.nio.file.Files.delete(file);
     }
 }

@@ -19,8 +19,10 @@ class LatestStateHarnessTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new LatestState(Duration.ofMillis(FLUSH_MS))),
-                TicketState::ticketId, Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new LatestState(Duration.ofMillis(FLUSH_MS))),
+                TicketState::ticketId,
+                Types.STRING);
         harness.open();
         harness.setProcessingTime(1);
     }
@@ -31,11 +33,16 @@ class LatestStateHarnessTest {
     }
 
     static TicketState state(String ticket, String status, long version) {
-        return new TicketState(ticket, status, "U1", 1, "路灯", "雨湖区", 0L, 0L, null, false, null, null, false, false, 0L, version);
+        return new TicketState(
+                ticket, status, "U1", 1, "路灯", "雨湖区", 0L, 0L, null, false, null, null, false, false, 0L, version);
     }
 
     String passedOn() {
-        return String.join(" ", harness.extractOutputValues().stream().map(s -> s.ticketId() + ":" + s.status()).toList());
+        return String.join(
+                " ",
+                harness.extractOutputValues().stream()
+                        .map(s -> s.ticketId() + ":" + s.status())
+                        .toList());
     }
 
     @Test
@@ -48,7 +55,9 @@ class LatestStateHarnessTest {
         harness.setProcessingTime(FLUSH_MS);
         assertThat(passedOn()).isEqualTo("t1:assigned t2:new");
         assertThat(harness.numKeyedStateEntries()).isZero();
-        assertThat(harness.numEventTimeTimers()).as("the end-of-input timer goes with the flush").isZero();
+        assertThat(harness.numEventTimeTimers())
+                .as("the end-of-input timer goes with the flush")
+                .isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
 
         harness.processElement(new StreamRecord<>(state("t1", "completed", 3)));

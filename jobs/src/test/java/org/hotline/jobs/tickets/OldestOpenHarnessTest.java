@@ -23,11 +23,11 @@ class OldestOpenHarnessTest {
 
     @Test
     void everyUnitsOldestOpenTicketAtEveryFlush() throws Exception {
-        var changes = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new OldestOpen.Changes()),
-                TicketState::ticketId, Types.STRING);
+        var changes = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new OldestOpen.Changes()), TicketState::ticketId, Types.STRING);
         OldestOpen.Since since = new OldestOpen.Since(Duration.ofMillis(1000));
-        var units = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(since), OldestOpen.Change::unit,
-                Types.STRING);
+        var units = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(since), OldestOpen.Change::unit, Types.STRING);
         changes.open();
         units.open();
         Random random = new Random(5);
@@ -39,10 +39,18 @@ class OldestOpenHarnessTest {
             TicketState before = latest.get(ticket);
             long at = 1_000_000L + i * 1000L;
             TicketState now = switch (random.nextInt(4)) {
-                case 0 -> state(ticket, "completed", before == null ? null : before.unitId(), before == null ? null : before.assignedAtMs());
-                case 1 -> before != null && "assigned".equals(before.status()) ? state(ticket, "assigned", before.unitId(),
-                        before.assignedAtMs()) : state(ticket, "assigned", "U" + random.nextInt(4), at); // a step that changes nothing
-                default -> state(ticket, "assigned", "U" + random.nextInt(4), at); // dispatched (again), maybe elsewhere
+                case 0 ->
+                    state(
+                            ticket,
+                            "completed",
+                            before == null ? null : before.unitId(),
+                            before == null ? null : before.assignedAtMs());
+                case 1 ->
+                    before != null && "assigned".equals(before.status())
+                            ? state(ticket, "assigned", before.unitId(), before.assignedAtMs())
+                            : state(ticket, "assigned", "U" + random.nextInt(4), at); // a step that changes nothing
+                default ->
+                    state(ticket, "assigned", "U" + random.nextInt(4), at); // dispatched (again), maybe elsewhere
             };
             latest.put(ticket, now);
             changes.processElement(new StreamRecord<>(now));
@@ -62,7 +70,8 @@ class OldestOpenHarnessTest {
                 }
                 units.getOutput().clear();
                 Map<String, Long> truth = new TreeMap<>();
-                latest.values().stream().filter(s -> s.status().equals("assigned"))
+                latest.values().stream()
+                        .filter(s -> s.status().equals("assigned"))
                         .forEach(s -> truth.merge(s.unitId(), s.assignedAtMs(), Math::min));
                 Map<String, Long> shown = new TreeMap<>();
                 board.forEach((u, s) -> {
@@ -74,13 +83,15 @@ class OldestOpenHarnessTest {
             }
         }
         units.processWatermark(new Watermark(Long.MAX_VALUE));
-        assertThat(units.getOutput()).as("nothing changed since the last flush: nothing more written at the end")
+        assertThat(units.getOutput())
+                .as("nothing changed since the last flush: nothing more written at the end")
                 .noneMatch(o -> o instanceof StreamRecord<?>);
         changes.close();
         units.close();
     }
 
     static TicketState state(String ticket, String status, String unit, Long assignedAt) {
-        return new TicketState(ticket, status, unit, 1, "c", "r", 0L, assignedAt, null, false, null, null, false, false, 0, 1);
+        return new TicketState(
+                ticket, status, unit, 1, "c", "r", 0L, assignedAt, null, false, null, null, false, false, 0, 1);
     }
 }

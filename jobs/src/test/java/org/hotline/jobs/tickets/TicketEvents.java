@@ -12,7 +12,8 @@ import org.hotline.events.TicketEventType;
 public final class TicketEvents {
 
     public static final long START = ZonedDateTime.of(2023, 9, 1, 8, 0, 0, 0, ZoneId.of("Asia/Shanghai"))
-            .toInstant().toEpochMilli();
+            .toInstant()
+            .toEpochMilli();
 
     private final String ticket;
     private int next;
@@ -25,15 +26,57 @@ public final class TicketEvents {
         return START + minutes * 60_000L;
     }
 
-    private TicketEvent event(TicketEventType type, long time, String unit, Long due, Long newDue, CallbackSource source,
+    private TicketEvent event(
+            TicketEventType type,
+            long time,
+            String unit,
+            Long due,
+            Long newDue,
+            CallbackSource source,
             Boolean satisfied) {
-        return new TicketEvent(ticket + "-" + (++next), 1, type, time, ticket, null, null, null, null, null, null,
-                new String[0], null, unit, due, newDue, null, source, satisfied);
+        return new TicketEvent(
+                ticket + "-" + (++next),
+                1,
+                type,
+                time,
+                ticket,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new String[0],
+                null,
+                unit,
+                due,
+                newDue,
+                null,
+                source,
+                satisfied);
     }
 
     public TicketEvent created(long time, String category, String... tags) {
-        return new TicketEvent(ticket + "-" + (++next), 1, TicketEventType.CREATED, time, ticket, null, Channel.PHONE,
-                RequestType.COMPLAINT, category, null, "雨湖区", tags, null, null, null, null, null, null, null);
+        return new TicketEvent(
+                ticket + "-" + (++next),
+                1,
+                TicketEventType.CREATED,
+                time,
+                ticket,
+                null,
+                Channel.PHONE,
+                RequestType.COMPLAINT,
+                category,
+                null,
+                "雨湖区",
+                tags,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     public TicketEvent resolvedOnline(long time) {

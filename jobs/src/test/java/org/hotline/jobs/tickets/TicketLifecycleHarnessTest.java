@@ -5,7 +5,6 @@ import static org.hotline.jobs.tickets.TicketEvents.t;
 
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -40,10 +39,16 @@ class TicketLifecycleHarnessTest {
 
     @BeforeEach
     void open() throws Exception {
-        TicketLifecycle life = new TicketLifecycle(DEAD, STATES, ACCEPTED, LATENESS, RETENTION,
-                new EventWriter(ZoneId.of("Asia/Shanghai")), HotlineJob.TICKETS);
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(life), s -> s.event().ticketId(),
-                Types.STRING);
+        TicketLifecycle life = new TicketLifecycle(
+                DEAD,
+                STATES,
+                ACCEPTED,
+                LATENESS,
+                RETENTION,
+                new EventWriter(ZoneId.of("Asia/Shanghai")),
+                HotlineJob.TICKETS);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(life), s -> s.event().ticketId(), Types.STRING);
         harness.open();
     }
 
@@ -53,7 +58,8 @@ class TicketLifecycleHarnessTest {
     }
 
     void send(TicketEvent e) throws Exception {
-        harness.processElement(new StreamRecord<>(new Sourced<>("tickets", 0, offset++, e, null, null), e.eventTimeMs()));
+        harness.processElement(
+                new StreamRecord<>(new Sourced<>("tickets", 0, offset++, e, null, null), e.eventTimeMs()));
     }
 
     /** The unit's facts so far, summed by kind with their signs. */
@@ -75,15 +81,29 @@ class TicketLifecycleHarnessTest {
         send(k.dispatched("U1", t(10), t(10 + 24 * 60)));
         TicketEvent completed = k.completed("U1", t(60));
         send(completed);
-        assertThat(harness.extractOutputValues()).as("nothing before the watermark passes the steps").isEmpty();
+        assertThat(harness.extractOutputValues())
+                .as("nothing before the watermark passes the steps")
+                .isEmpty();
 
         harness.processWatermark(t(60));
-        assertThat(unitFacts()).containsExactlyInAnyOrderEntriesOf(Map.of("U1 dispatches", 1, "U1 opened", 1, "U1 closed", 1,
-                "U1 completed", 1, "U1 completed_on_time", 1));
+        assertThat(unitFacts())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "U1 dispatches",
+                        1,
+                        "U1 opened",
+                        1,
+                        "U1 closed",
+                        1,
+                        "U1 completed",
+                        1,
+                        "U1 completed_on_time",
+                        1));
         assertThat(harness.getSideOutput(ACCEPTED)).hasSize(3);
 
         send(completed); // delivered again
-        assertThat(harness.getSideOutput(DEAD)).extracting(r -> r.getValue().reason()).containsExactly("duplicate");
+        assertThat(harness.getSideOutput(DEAD))
+                .extracting(r -> r.getValue().reason())
+                .containsExactly("duplicate");
 
         harness.processWatermark(t(60) + RETENTION.toMillis());
         assertThat(harness.numKeyedStateEntries()).as("forgotten").isZero();
@@ -97,14 +117,41 @@ class TicketLifecycleHarnessTest {
         send(k.dispatched("U1", t(10), t(40)));
         harness.processWatermark(t(20));
         send(k.completed("U1", t(50)));
-        harness.processWatermark(t(60)); // the due time (40) passed before the completion (50): late, overdue in between
-        assertThat(unitFacts()).containsExactlyInAnyOrderEntriesOf(Map.of("U1 dispatches", 1, "U1 opened", 1, "U1 closed", 1,
-                "U1 completed", 1, "U1 overdue_opened", 1, "U1 overdue_closed", 1));
+        harness.processWatermark(
+                t(60)); // the due time (40) passed before the completion (50): late, overdue in between
+        assertThat(unitFacts())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "U1 dispatches",
+                        1,
+                        "U1 opened",
+                        1,
+                        "U1 closed",
+                        1,
+                        "U1 completed",
+                        1,
+                        "U1 overdue_opened",
+                        1,
+                        "U1 overdue_closed",
+                        1));
 
         send(k.extension("U1", t(30), t(120))); // granted before the due time, arriving late (within the lateness)
-        assertThat(unitFacts()).as("on time after all, extended, never overdue").containsExactlyInAnyOrderEntriesOf(Map.of(
-                "U1 dispatches", 1, "U1 opened", 1, "U1 closed", 1, "U1 completed", 1, "U1 completed_on_time", 1,
-                "U1 extensions", 1, "U1 completed_extended", 1));
+        assertThat(unitFacts())
+                .as("on time after all, extended, never overdue")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "U1 dispatches",
+                        1,
+                        "U1 opened",
+                        1,
+                        "U1 closed",
+                        1,
+                        "U1 completed",
+                        1,
+                        "U1 completed_on_time",
+                        1,
+                        "U1 extensions",
+                        1,
+                        "U1 completed_extended",
+                        1));
         assertThat(harness.getSideOutput(DEAD)).isNull();
     }
 
@@ -114,9 +161,11 @@ class TicketLifecycleHarnessTest {
         send(k.created(t(0), "路灯"));
         send(k.dispatched("U1", t(10), t(70)));
         harness.processWatermark(t(10) + 2 * RETENTION.toMillis());
-        assertThat(unitFacts()).containsExactlyInAnyOrderEntriesOf(Map.of("U1 dispatches", 1, "U1 opened", 1,
-                "U1 overdue_opened", 1));
+        assertThat(unitFacts())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("U1 dispatches", 1, "U1 opened", 1, "U1 overdue_opened", 1));
         assertThat(harness.numKeyedStateEntries()).as("still open: kept").isPositive();
-        assertThat(harness.numEventTimeTimers()).as("no due time left to wait for").isZero();
+        assertThat(harness.numEventTimeTimers())
+                .as("no due time left to wait for")
+                .isZero();
     }
 }

@@ -65,21 +65,33 @@ class TicketLifecycleTest {
 
         Map<Long, long[]> a = unitMinutes("A");
         assertThat(count(a.get(59L), FactKind.EXTENSIONS)).isEqualTo(1);
-        assertThat(count(a.get(60L), FactKind.OVERDUE_OPENED)).as("overdue retracted").isZero();
+        assertThat(count(a.get(60L), FactKind.OVERDUE_OPENED))
+                .as("overdue retracted")
+                .isZero();
         long[] completion = a.get(90L);
-        assertThat(List.of(FactKind.COMPLETED, FactKind.COMPLETED_ON_TIME, FactKind.COMPLETED_EXTENDED, FactKind.CLOSED,
-                FactKind.OVERDUE_CLOSED, FactKind.COMPLETED_CONTACTED).stream().map(f -> count(completion, f)).toList())
+        assertThat(List.of(
+                                FactKind.COMPLETED,
+                                FactKind.COMPLETED_ON_TIME,
+                                FactKind.COMPLETED_EXTENDED,
+                                FactKind.CLOSED,
+                                FactKind.OVERDUE_CLOSED,
+                                FactKind.COMPLETED_CONTACTED)
+                        .stream()
+                        .map(f -> count(completion, f))
+                        .toList())
                 .containsExactly(1L, 1L, 1L, 1L, 0L, 1L);
         assertThat(count(a.get(89L), FactKind.CONTACTS)).isEqualTo(1);
-        assertThat(job.ticketMinutes().stream().filter(m -> m.dimension().equals("unit")
-                && m.minuteStartMs() == t(60))).as("minute 09:00 was written, then corrected").hasSize(2);
+        assertThat(job.ticketMinutes().stream().filter(m -> m.dimension().equals("unit") && m.minuteStartMs() == t(60)))
+                .as("minute 09:00 was written, then corrected")
+                .hasSize(2);
 
         TicketState k1State = job.latestTicketStates().get("k1");
         assertThat(k1State.onTime()).isTrue();
         assertThat(k1State.extended()).isTrue();
         assertThat(k1State.dispatches()).as("the repeated dispatch was refused").isEqualTo(1);
 
-        assertThat(job.deadLetters()).extracting(DeadLetter::reason, DeadLetter::offset)
+        assertThat(job.deadLetters())
+                .extracting(DeadLetter::reason, DeadLetter::offset)
                 .containsExactlyInAnyOrder(tuple("invalid_step", 6L), tuple("invalid_step", 7L), tuple("late", 9L));
         // every event is in exactly one place: accepted as a raw event, or kept aside
         assertThat(job.ticketEvents().size() + job.deadLetters().size()).isEqualTo(input.size());
@@ -99,15 +111,22 @@ class TicketLifecycleTest {
         TicketEvents later = new TicketEvents("later");
         send(later.created(t(100 * day), "路灯")); // the watermark passes both tickets' retention
         send(open.completed("A", t(100 * day + 60)));
-        send(done.callback(t(100 * day + 61), org.hotline.events.CallbackSource.values()[0], true)); // a callback a hundred days on: the finished ticket is gone
+        send(done.callback(
+                t(100 * day + 61),
+                org.hotline.events.CallbackSource.values()[0],
+                true)); // a callback a hundred days on: the finished ticket is gone
         job.run(input);
 
-        assertThat(job.deadLetters()).extracting(DeadLetter::reason, DeadLetter::offset)
+        assertThat(job.deadLetters())
+                .extracting(DeadLetter::reason, DeadLetter::offset)
                 .containsExactly(tuple("invalid_step", 6L));
         assertThat(job.latestTicketStates().get("open").status()).isEqualTo("completed");
         Map<Long, long[]> a = unitMinutes("A");
-        assertThat(a.values().stream().mapToLong(c -> count(c, FactKind.OPENED) - count(c, FactKind.CLOSED)).sum())
-                .as("the unit's backlog, closed").isZero();
+        assertThat(a.values().stream()
+                        .mapToLong(c -> count(c, FactKind.OPENED) - count(c, FactKind.CLOSED))
+                        .sum())
+                .as("the unit's backlog, closed")
+                .isZero();
         assertThat(count(a.get(100L * day + 60), FactKind.COMPLETED)).isEqualTo(1);
     }
 
@@ -120,7 +139,8 @@ class TicketLifecycleTest {
         send(k1.resolvedOnline(t(2)));
         job.run(input);
         Map<String, Long> all = new java.util.HashMap<>();
-        job.latestTicketMinutes().values().stream().filter(m -> m.dimension().equals("all"))
+        job.latestTicketMinutes().values().stream()
+                .filter(m -> m.dimension().equals("all"))
                 .forEach(m -> all.merge("created", m.counts()[FactKind.CREATED.ordinal()], Long::sum));
         assertThat(all).containsEntry("created", 1L);
         assertThat(job.deadLetters()).extracting(DeadLetter::reason).containsExactly("duplicate");

@@ -1,11 +1,9 @@
 package org.hotline.jobs.tickets;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -48,13 +46,29 @@ class TicketPipelineITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     static final EventWriter WRITER = new EventWriter(TicketStories.CITY);
-    static final List<FactKind> UNIT_COLUMNS = List.of(FactKind.DISPATCHES, FactKind.REJECTED, FactKind.RETURNED,
-            FactKind.EXTENSIONS, FactKind.EXTENSIONS_REFUSED, FactKind.CONTACTS, FactKind.COMPLETED, FactKind.COMPLETED_ON_TIME,
-            FactKind.COMPLETED_EXTENDED, FactKind.COMPLETED_CONTACTED, FactKind.SYS_CALLBACKS, FactKind.SYS_SATISFIED,
-            FactKind.SPOT_CALLBACKS, FactKind.SPOT_SATISFIED, FactKind.OPENED, FactKind.CLOSED, FactKind.OVERDUE_OPENED,
+    static final List<FactKind> UNIT_COLUMNS = List.of(
+            FactKind.DISPATCHES,
+            FactKind.REJECTED,
+            FactKind.RETURNED,
+            FactKind.EXTENSIONS,
+            FactKind.EXTENSIONS_REFUSED,
+            FactKind.CONTACTS,
+            FactKind.COMPLETED,
+            FactKind.COMPLETED_ON_TIME,
+            FactKind.COMPLETED_EXTENDED,
+            FactKind.COMPLETED_CONTACTED,
+            FactKind.SYS_CALLBACKS,
+            FactKind.SYS_SATISFIED,
+            FactKind.SPOT_CALLBACKS,
+            FactKind.SPOT_SATISFIED,
+            FactKind.OPENED,
+            FactKind.CLOSED,
+            FactKind.OVERDUE_OPENED,
             FactKind.OVERDUE_CLOSED);
 
     static HotlineConfig config;
@@ -95,7 +109,8 @@ class TicketPipelineITCase {
             }
             for (int p = 0; p < 2; p++) { // the sentinels: one on each partition
                 TicketEvent e = sentinels.get(p);
-                sent.add(producer.send(new ProducerRecord<>(config.kafka.ticketsTopic, p, e.ticketId(), WRITER.write(e))));
+                sent.add(producer.send(
+                        new ProducerRecord<>(config.kafka.ticketsTopic, p, e.ticketId(), WRITER.write(e))));
                 outcome.add(null);
             }
         }
@@ -108,19 +123,27 @@ class TicketPipelineITCase {
         stories.events.addAll(sentinels);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        JobLauncher.start(env, config, KafkaSources.Reading.REPLAY, s -> {}).getJobExecutionResult().get(5, TimeUnit.MINUTES);
+        JobLauncher.start(env, config, KafkaSources.Reading.REPLAY, s -> {})
+                .getJobExecutionResult()
+                .get(5, TimeUnit.MINUTES);
         ch = new ClickHouseSql(config.clickhouse.url, "default", "");
     }
 
     static String day(long timeMs) {
-        return Instant.ofEpochMilli(timeMs).atZone(TicketStories.CITY).toLocalDate().toString();
+        return Instant.ofEpochMilli(timeMs)
+                .atZone(TicketStories.CITY)
+                .toLocalDate()
+                .toString();
     }
 
-    static Map<String, Map<String, Long>> truthBy(String dimensionFilter, java.util.function.Function<TicketStories.Expected, String> key,
+    static Map<String, Map<String, Long>> truthBy(
+            String dimensionFilter,
+            java.util.function.Function<TicketStories.Expected, String> key,
             Map<String, List<FactKind>> columns) {
         Map<String, Map<String, Long>> truth = new TreeMap<>();
         for (TicketStories.Expected e : stories.expected) {
-            if (!dimensionFilter.equals(e.dimension()) && !(dimensionFilter.equals("city") && !e.dimension().equals("unit"))) {
+            if (!dimensionFilter.equals(e.dimension())
+                    && !(dimensionFilter.equals("city") && !e.dimension().equals("unit"))) {
                 continue;
             }
             Map<String, Long> row = truth.computeIfAbsent(key.apply(e), k -> new TreeMap<>());
@@ -143,7 +166,8 @@ class TicketPipelineITCase {
             if (row.values().stream().allMatch(v -> v == 0)) {
                 continue;
             }
-            String key = String.join("|", keyColumns.stream().map(k -> r.get(k).asText()).toList());
+            String key = String.join(
+                    "|", keyColumns.stream().map(k -> r.get(k).asText()).toList());
             assertThat(out.put(key, row)).as("one row for %s", key).isNull();
         }
         return out;
@@ -172,7 +196,9 @@ class TicketPipelineITCase {
     @Test
     void everyUnitFigureOfEveryDayIsTheTruth() {
         Map<String, Map<String, Long>> truth = truthBy("unit", e -> day(e.timeMs()) + "|" + e.value(), unitColumns());
-        Map<String, Map<String, Long>> stored = read("SELECT * FROM " + db + ".unit_daily", List.of("day", "unit_id"),
+        Map<String, Map<String, Long>> stored = read(
+                "SELECT * FROM " + db + ".unit_daily",
+                List.of("day", "unit_id"),
                 unitColumns().keySet());
         assertThat(stored).isEqualTo(truth);
         assertThat(truth).hasSizeGreaterThan(100);
@@ -180,26 +206,46 @@ class TicketPipelineITCase {
 
     @Test
     void everyCityWideFigureOfEveryDayAndSliceIsTheTruth() {
-        Map<String, Map<String, Long>> truth = truthBy("city", e -> day(e.timeMs()) + "|" + e.dimension() + "|" + e.value(),
-                cityColumns());
-        Map<String, Map<String, Long>> stored = read("SELECT * FROM " + db + ".city_daily", List.of("day", "dimension", "value"),
+        Map<String, Map<String, Long>> truth =
+                truthBy("city", e -> day(e.timeMs()) + "|" + e.dimension() + "|" + e.value(), cityColumns());
+        Map<String, Map<String, Long>> stored = read(
+                "SELECT * FROM " + db + ".city_daily",
+                List.of("day", "dimension", "value"),
                 cityColumns().keySet());
         assertThat(stored).isEqualTo(truth);
         assertThat(truth).hasSizeGreaterThan(500);
-        assertThat(stored.keySet()).anyMatch(k -> k.contains("|tag|civilised_city")).anyMatch(k -> k.contains("|channel|"));
+        assertThat(stored.keySet())
+                .anyMatch(k -> k.contains("|tag|civilised_city"))
+                .anyMatch(k -> k.contains("|channel|"));
     }
 
     @Test
     void theMonthsFiguresPerUnitAndCityWideAreTheTruth() {
-        Map<String, List<FactKind>> unit = new TreeMap<>(Map.of("tickets", List.of(FactKind.COMPLETED),
-                "on_time", List.of(FactKind.COMPLETED_ON_TIME), "extended", List.of(FactKind.COMPLETED_EXTENDED),
-                "contacted", List.of(FactKind.COMPLETED_CONTACTED), "rejects", List.of(FactKind.REJECTED),
-                "returns", List.of(FactKind.RETURNED), "sys_callbacks", List.of(FactKind.SYS_CALLBACKS),
-                "sys_satisfied", List.of(FactKind.SYS_SATISFIED), "spot_callbacks", List.of(FactKind.SPOT_CALLBACKS),
-                "spot_satisfied", List.of(FactKind.SPOT_SATISFIED)));
+        Map<String, List<FactKind>> unit = new TreeMap<>(Map.of(
+                "tickets",
+                List.of(FactKind.COMPLETED),
+                "on_time",
+                List.of(FactKind.COMPLETED_ON_TIME),
+                "extended",
+                List.of(FactKind.COMPLETED_EXTENDED),
+                "contacted",
+                List.of(FactKind.COMPLETED_CONTACTED),
+                "rejects",
+                List.of(FactKind.REJECTED),
+                "returns",
+                List.of(FactKind.RETURNED),
+                "sys_callbacks",
+                List.of(FactKind.SYS_CALLBACKS),
+                "sys_satisfied",
+                List.of(FactKind.SYS_SATISFIED),
+                "spot_callbacks",
+                List.of(FactKind.SPOT_CALLBACKS),
+                "spot_satisfied",
+                List.of(FactKind.SPOT_SATISFIED)));
         Map<String, Map<String, Long>> truth = truthBy("unit", e -> e.value(), unit);
         truth.clear();
-        stories.expected.stream().filter(e -> e.dimension().equals("unit") && day(e.timeMs()).startsWith("2023-09"))
+        stories.expected.stream()
+                .filter(e -> e.dimension().equals("unit") && day(e.timeMs()).startsWith("2023-09"))
                 .forEach(e -> unit.forEach((column, kinds) -> {
                     Map<String, Long> row = truth.computeIfAbsent(e.value(), k -> new TreeMap<>());
                     unit.keySet().forEach(c -> row.putIfAbsent(c, 0L));
@@ -208,13 +254,14 @@ class TicketPipelineITCase {
                     }
                 }));
         truth.values().removeIf(row -> row.values().stream().allMatch(v -> v == 0));
-        Map<String, Map<String, Long>> stored = read("SELECT * FROM " + db + ".unit_monthly WHERE month = '2023-09-01'",
-                List.of("unit_id"), unit.keySet());
+        Map<String, Map<String, Long>> stored = read(
+                "SELECT * FROM " + db + ".unit_monthly WHERE month = '2023-09-01'", List.of("unit_id"), unit.keySet());
         assertThat(stored).isEqualTo(truth);
 
         Map<String, Long> city = new TreeMap<>();
         cityColumns().keySet().forEach(c -> city.put(c, 0L));
-        stories.expected.stream().filter(e -> e.dimension().equals("all") && day(e.timeMs()).startsWith("2023-09"))
+        stories.expected.stream()
+                .filter(e -> e.dimension().equals("all") && day(e.timeMs()).startsWith("2023-09"))
                 .forEach(e -> cityColumns().forEach((column, kinds) -> {
                     if (kinds.contains(e.kind())) {
                         city.merge(column, 1L, Long::sum);
@@ -222,8 +269,10 @@ class TicketPipelineITCase {
                 }));
         city.remove("rejected");
         city.remove("returned");
-        Map<String, Map<String, Long>> storedCity = read("SELECT * FROM " + db
-                + ".city_monthly WHERE month = '2023-09-01' AND dimension = 'all'", List.of("dimension"), city.keySet());
+        Map<String, Map<String, Long>> storedCity = read(
+                "SELECT * FROM " + db + ".city_monthly WHERE month = '2023-09-01' AND dimension = 'all'",
+                List.of("dimension"),
+                city.keySet());
         assertThat(storedCity).containsExactly(Map.entry("all", city));
         assertThat(city.get("completed")).isGreaterThan(500);
     }
@@ -231,10 +280,17 @@ class TicketPipelineITCase {
     @Test
     void eachUnitsBacklogAndOverdueTicketsAtGivenMomentsAreTheTruth() {
         // at the start of a day: the history is kept per day
-        for (String moment : List.of("2023-09-03 00:00:00", "2023-09-10 00:00:00", "2023-09-17 00:00:00",
-                "2023-09-24 00:00:00", "2023-10-01 00:00:00", "2023-10-15 00:00:00")) {
-            long b = ZonedDateTime.parse(moment.replace(' ', 'T') + "+08:00[Asia/Shanghai]",
-                    DateTimeFormatter.ISO_ZONED_DATE_TIME).toInstant().toEpochMilli();
+        for (String moment : List.of(
+                "2023-09-03 00:00:00",
+                "2023-09-10 00:00:00",
+                "2023-09-17 00:00:00",
+                "2023-09-24 00:00:00",
+                "2023-10-01 00:00:00",
+                "2023-10-15 00:00:00")) {
+            long b = ZonedDateTime.parse(
+                            moment.replace(' ', 'T') + "+08:00[Asia/Shanghai]", DateTimeFormatter.ISO_ZONED_DATE_TIME)
+                    .toInstant()
+                    .toEpochMilli();
             Map<String, List<Long>> truth = new TreeMap<>();
             for (TicketStories.Assignment a : stories.assignments) {
                 boolean open = a.start() < b && (a.end() == null || a.end() >= b);
@@ -248,10 +304,13 @@ class TicketPipelineITCase {
             }
             Map<String, List<Long>> stored = new TreeMap<>();
             for (JsonNode r : ch.rows("SELECT value AS unit, sum(opened) - sum(closed) AS open, sum(overdue_opened) - "
-                    + "sum(overdue_closed) AS overdue FROM " + db + ".ticket_daily_metrics FINAL WHERE dimension = 'unit' "
+                    + "sum(overdue_closed) AS overdue FROM " + db
+                    + ".ticket_daily_metrics FINAL WHERE dimension = 'unit' "
                     + "AND day < toDate('" + moment.substring(0, 10) + "') GROUP BY unit")) {
                 if (r.get("open").asLong() != 0 || r.get("overdue").asLong() != 0) {
-                    stored.put(r.get("unit").asText(), List.of(r.get("open").asLong(), r.get("overdue").asLong()));
+                    stored.put(
+                            r.get("unit").asText(),
+                            List.of(r.get("open").asLong(), r.get("overdue").asLong()));
                 }
             }
             assertThat(stored).as("backlog and overdue at %s", moment).isEqualTo(truth);
@@ -271,17 +330,24 @@ class TicketPipelineITCase {
             }
         }
         Map<String, List<Long>> stored = new TreeMap<>();
-        for (JsonNode r : ch.rows("SELECT unit_id, open_backlog, overdue, toUnixTimestamp(oldest_open_since) AS since FROM "
-                + db + ".unit_backlog WHERE open_backlog != 0 OR overdue != 0")) {
-            stored.put(r.get("unit_id").asText(), List.of(r.get("open_backlog").asLong(), r.get("overdue").asLong(),
-                    r.get("since").asLong()));
+        for (JsonNode r :
+                ch.rows("SELECT unit_id, open_backlog, overdue, toUnixTimestamp(oldest_open_since) AS since FROM " + db
+                        + ".unit_backlog WHERE open_backlog != 0 OR overdue != 0")) {
+            stored.put(
+                    r.get("unit_id").asText(),
+                    List.of(
+                            r.get("open_backlog").asLong(),
+                            r.get("overdue").asLong(),
+                            r.get("since").asLong()));
         }
         assertThat(stored).isEqualTo(truth);
 
         Map<String, String> states = new TreeMap<>();
         for (JsonNode r : ch.rows("SELECT ticket_id, status, unit_id, dispatches FROM " + db + ".ticket_state FINAL")) {
-            states.put(r.get("ticket_id").asText(), r.get("status").asText() + "|" + r.get("unit_id").asText() + "|"
-                    + r.get("dispatches").asLong());
+            states.put(
+                    r.get("ticket_id").asText(),
+                    r.get("status").asText() + "|" + r.get("unit_id").asText() + "|"
+                            + r.get("dispatches").asLong());
         }
         assertThat(states).isEqualTo(stories.finalState);
         assertThat(states.values()).anyMatch(s -> s.endsWith("|5"));
@@ -291,7 +357,8 @@ class TicketPipelineITCase {
     void everyEventIsAcceptedOrKeptAsideWithItsReason() {
         Set<String> dead = new TreeSet<>();
         for (JsonNode r : ch.rows("SELECT kafka_partition, kafka_offset, reason FROM " + db + ".dead_letters FINAL")) {
-            dead.add(r.get("kafka_partition").asInt() + "/" + r.get("kafka_offset").asLong() + " " + r.get("reason").asText());
+            dead.add(r.get("kafka_partition").asInt() + "/"
+                    + r.get("kafka_offset").asLong() + " " + r.get("reason").asText());
         }
         assertThat(dead).isEqualTo(expectedDeadLetters);
         assertThat(dead).anyMatch(d -> d.endsWith("invalid_step")).anyMatch(d -> d.endsWith("duplicate"));

@@ -20,9 +20,12 @@ import org.hotline.events.TicketEventType;
 public final class TicketStories {
 
     public static final ZoneId CITY = ZoneId.of("Asia/Shanghai");
-    public static final long MONTH_START = ZonedDateTime.of(2023, 9, 1, 0, 0, 0, 0, CITY).toInstant().toEpochMilli();
+    public static final long MONTH_START =
+            ZonedDateTime.of(2023, 9, 1, 0, 0, 0, 0, CITY).toInstant().toEpochMilli();
     /** A last ticket on every partition, long after the month, so the watermark passes every due time. */
-    public static final long SENTINEL_TIME = ZonedDateTime.of(2023, 10, 20, 0, 0, 0, 0, CITY).toInstant().toEpochMilli();
+    public static final long SENTINEL_TIME =
+            ZonedDateTime.of(2023, 10, 20, 0, 0, 0, 0, CITY).toInstant().toEpochMilli();
+
     static final long MINUTE = 60_000L;
     static final long HOUR = 60 * MINUTE;
     static final long DAY = 24 * HOUR;
@@ -39,6 +42,7 @@ public final class TicketStories {
     public final List<TicketEvent> events = new ArrayList<>();
     /** Steps that must be refused (they are also in {@link #events}). */
     public final List<TicketEvent> refused = new ArrayList<>();
+
     public final List<Expected> expected = new ArrayList<>();
     public final List<Assignment> assignments = new ArrayList<>();
     /** Final status, unit and number of dispatches per ticket. */
@@ -69,8 +73,26 @@ public final class TicketStories {
     public TicketEvent sentinel(String id, long time) {
         ticket = id;
         step = 0;
-        created = new TicketEvent(id + "-1", 1, TicketEventType.CREATED, time, id, null, Channel.PHONE,
-                RequestType.OTHER, "其他", null, "雨湖区", new String[0], null, null, null, null, null, null, null);
+        created = new TicketEvent(
+                id + "-1",
+                1,
+                TicketEventType.CREATED,
+                time,
+                id,
+                null,
+                Channel.PHONE,
+                RequestType.OTHER,
+                "其他",
+                null,
+                "雨湖区",
+                new String[0],
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         city(FactKind.CREATED, time);
         finalState.put(id, "with_office||0");
         return created;
@@ -84,10 +106,34 @@ public final class TicketStories {
         return items.get(random.nextInt(items.size()));
     }
 
-    private TicketEvent event(TicketEventType type, long time, String unit, Long due, Long newDue, CallbackSource source,
+    private TicketEvent event(
+            TicketEventType type,
+            long time,
+            String unit,
+            Long due,
+            Long newDue,
+            CallbackSource source,
             Boolean satisfied) {
-        TicketEvent e = new TicketEvent(ticket + "-" + (++step), 1, type, time, ticket, null, null, null, null, null, null,
-                new String[0], null, unit, due, newDue, null, source, satisfied);
+        TicketEvent e = new TicketEvent(
+                ticket + "-" + (++step),
+                1,
+                type,
+                time,
+                ticket,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new String[0],
+                null,
+                unit,
+                due,
+                newDue,
+                null,
+                source,
+                satisfied);
         events.add(e);
         return e;
     }
@@ -112,9 +158,26 @@ public final class TicketStories {
         step = 0;
         long c = between(MONTH_START, MONTH_START + 28 * DAY);
         String[] tags = random.nextDouble() < 0.1 ? new String[] {"civilised_city"} : new String[0];
-        created = new TicketEvent(id + "-" + (++step), 1, TicketEventType.CREATED, c, id, null, pick(List.of(Channel.values())),
-                pick(List.of(RequestType.values())), pick(CATEGORIES), null, pick(REGIONS), tags, null, null, null, null, null,
-                null, null);
+        created = new TicketEvent(
+                id + "-" + (++step),
+                1,
+                TicketEventType.CREATED,
+                c,
+                id,
+                null,
+                pick(List.of(Channel.values())),
+                pick(List.of(RequestType.values())),
+                pick(CATEGORIES),
+                null,
+                pick(REGIONS),
+                tags,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         events.add(created);
         city(FactKind.CREATED, c);
 
@@ -150,7 +213,10 @@ public final class TicketStories {
                 city(FactKind.REJECTED, left);
             }
             close(u, t, left, due);
-            String next = pick(UNITS.stream().filter(x -> !x.equals(assignments.get(assignments.size() - 1).unit())).toList());
+            String next = pick(UNITS.stream()
+                    .filter(x ->
+                            !x.equals(assignments.get(assignments.size() - 1).unit()))
+                    .toList());
             t = left + between(10 * MINUTE, HOUR);
             u = next;
             due = t + 3 * DAY;
@@ -187,7 +253,8 @@ public final class TicketStories {
         List<Long> callbacks = new ArrayList<>();
         double done = random.nextDouble();
         if (done < 0.93) {
-            long tc = done < 0.05 ? due : done < 0.78 ? between(lastStep + MINUTE, due) : due + between(MINUTE, 2 * DAY);
+            long tc =
+                    done < 0.05 ? due : done < 0.78 ? between(lastStep + MINUTE, due) : due + between(MINUTE, 2 * DAY);
             tc = Math.max(tc, lastStep + MINUTE);
             if (random.nextDouble() < 0.25) { // called back before completion: counts for the unit at completion
                 long cb = between(t, tc);
@@ -217,12 +284,16 @@ public final class TicketStories {
                 unitCallback(u, Math.max(cb, tc), outcome);
             }
             if (random.nextDouble() < 0.02) { // a unit completing a ticket it does not hold: refused
-                String other = pick(UNITS.stream().filter(x -> !x.equals(assignments.get(assignments.size() - 1).unit())).toList());
+                String other = pick(UNITS.stream()
+                        .filter(x -> !x.equals(
+                                assignments.get(assignments.size() - 1).unit()))
+                        .toList());
                 refused.add(event(TicketEventType.COMPLETED, tc + HOUR, other, null, null, null, null));
             }
             finalState.put(id, "completed|" + u + "|" + dispatches);
         } else {
-            if (random.nextDouble() < 0.5) { // called back while still open: city-wide only, the unit never completes it
+            if (random.nextDouble()
+                    < 0.5) { // called back while still open: city-wide only, the unit never completes it
                 cityCallback(t + between(HOUR, 2 * HOUR));
             }
             assignments.add(new Assignment(id, u, t, null, due));
@@ -255,7 +326,13 @@ public final class TicketStories {
     private boolean[] cityCallback(long time) {
         boolean system = random.nextBoolean();
         boolean satisfied = random.nextDouble() < 0.67;
-        event(TicketEventType.CALLBACK, time, null, null, null, system ? CallbackSource.SYSTEM : CallbackSource.SPOT_CHECK,
+        event(
+                TicketEventType.CALLBACK,
+                time,
+                null,
+                null,
+                null,
+                system ? CallbackSource.SYSTEM : CallbackSource.SPOT_CHECK,
                 satisfied);
         city(system ? FactKind.SYS_CALLBACKS : FactKind.SPOT_CALLBACKS, time);
         if (satisfied) {

@@ -33,7 +33,9 @@ class UnitAddedWhileRunningITCase {
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
 
     static final EventWriter WRITER = new EventWriter(ZoneId.of("Asia/Shanghai"));
 
@@ -44,36 +46,53 @@ class UnitAddedWhileRunningITCase {
         JobLauncher.migrate(c.clickhouse, s -> {});
         String db = c.clickhouse.database;
         try (ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, "default", "")) {
-            ch.execute("INSERT INTO " + db + ".units (unit_id, name, unit_group, updated_at) VALUES ('A', 'A', 'district', now())");
-            JobClient job = JobLauncher.start(StreamExecutionEnvironment.getExecutionEnvironment(), c, KafkaSources.Reading.LIVE,
-                    s -> {});
+            ch.execute("INSERT INTO " + db
+                    + ".units (unit_id, name, unit_group, updated_at) VALUES ('A', 'A', 'district', now())");
+            JobClient job = JobLauncher.start(
+                    StreamExecutionEnvironment.getExecutionEnvironment(), c, KafkaSources.Reading.LIVE, s -> {});
             try {
                 TicketEvents k1 = new TicketEvents("k1");
                 TicketEvents k2 = new TicketEvents("k2");
-                send(c, List.of(k1.created(t(0), "路灯"), k1.dispatched("NEW", t(1), t(600)), k2.created(t(2), "路灯"),
-                        k2.dispatched("A", t(3), t(600)), k1.completed("NEW", t(10))));
+                send(
+                        c,
+                        List.of(
+                                k1.created(t(0), "路灯"),
+                                k1.dispatched("NEW", t(1), t(600)),
+                                k2.created(t(2), "路灯"),
+                                k2.dispatched("A", t(3), t(600)),
+                                k1.completed("NEW", t(10))));
                 // on both partitions, later: the watermark passes the steps (not yet the unknown unit's wait, 30 min)
                 for (int partition = 0; partition < 2; partition++) {
                     TicketEvent e = new TicketEvents("later-" + partition).created(t(20), "路灯");
-                    try (CheckedProducer p = new CheckedProducer(new Properties(), c.kafka.bootstrapServers, List.of(c.kafka.ticketsTopic))) {
+                    try (CheckedProducer p = new CheckedProducer(
+                            new Properties(), c.kafka.bootstrapServers, List.of(c.kafka.ticketsTopic))) {
                         p.send(c.kafka.ticketsTopic, partition, e.ticketId(), WRITER.write(e));
                         p.finish();
                     }
                 }
-                await().atMost(Duration.ofMinutes(2)).untilAsserted(() ->
-                        assertThat(steps(ch, db, "k2")).as("the known unit's ticket").isEqualTo(2));
-                assertThat(steps(ch, db, "k1")).as("k1 created; its steps naming unit NEW wait").isEqualTo(1);
+                await().atMost(Duration.ofMinutes(2))
+                        .untilAsserted(() -> assertThat(steps(ch, db, "k2"))
+                                .as("the known unit's ticket")
+                                .isEqualTo(2));
+                assertThat(steps(ch, db, "k1"))
+                        .as("k1 created; its steps naming unit NEW wait")
+                        .isEqualTo(1);
 
-                ch.execute("INSERT INTO " + db + ".units (unit_id, name, unit_group, updated_at) VALUES ('NEW', 'NEW', 'park', now())");
+                ch.execute("INSERT INTO " + db
+                        + ".units (unit_id, name, unit_group, updated_at) VALUES ('NEW', 'NEW', 'park', now())");
 
                 await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
                     assertThat(steps(ch, db, "k1")).isEqualTo(3);
                     assertThat(ch.count("SELECT count() FROM " + db + ".ticket_state FINAL WHERE ticket_id = 'k1' "
-                            + "AND status = 'completed' AND unit_id = 'NEW'")).isEqualTo(1);
+                                    + "AND status = 'completed' AND unit_id = 'NEW'"))
+                            .isEqualTo(1);
                     assertThat(ch.count("SELECT sum(completed) FROM " + db + ".ticket_daily_metrics FINAL "
-                            + "WHERE dimension = 'unit' AND value = 'NEW'")).isEqualTo(1);
+                                    + "WHERE dimension = 'unit' AND value = 'NEW'"))
+                            .isEqualTo(1);
                 });
-                assertThat(ch.count("SELECT count() FROM " + db + ".dead_letters FINAL")).as("nothing kept aside").isZero();
+                assertThat(ch.count("SELECT count() FROM " + db + ".dead_letters FINAL"))
+                        .as("nothing kept aside")
+                        .isZero();
             } finally {
                 job.cancel().get();
             }
@@ -85,7 +104,8 @@ class UnitAddedWhileRunningITCase {
     }
 
     private static void send(HotlineConfig c, List<TicketEvent> events) {
-        try (CheckedProducer p = new CheckedProducer(new Properties(), c.kafka.bootstrapServers, List.of(c.kafka.ticketsTopic))) {
+        try (CheckedProducer p =
+                new CheckedProducer(new Properties(), c.kafka.bootstrapServers, List.of(c.kafka.ticketsTopic))) {
             events.forEach(e -> p.send(c.kafka.ticketsTopic, e.ticketId(), WRITER.write(e)));
             p.finish();
         }

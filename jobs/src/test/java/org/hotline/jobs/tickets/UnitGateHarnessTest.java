@@ -42,10 +42,15 @@ class UnitGateHarnessTest {
     void open() throws Exception {
         UNITS.clear();
         UNITS.add("A");
-        UnitGate gate = new UnitGate(() -> Set.copyOf(UNITS), DEAD, HotlineJob.TICKETS, WAIT, REFRESH,
+        UnitGate gate = new UnitGate(
+                () -> Set.copyOf(UNITS),
+                DEAD,
+                HotlineJob.TICKETS,
+                WAIT,
+                REFRESH,
                 new EventWriter(ZoneId.of("Asia/Shanghai")));
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(gate), s -> s.event().ticketId(),
-                Types.STRING);
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(gate), s -> s.event().ticketId(), Types.STRING);
         harness.open();
         harness.setProcessingTime(0);
     }
@@ -101,7 +106,8 @@ class UnitGateHarnessTest {
         harness.processWatermark(t(1) + WAIT.toMillis());
 
         assertThat(passed()).containsExactly("k1-created", "k1-dispatched");
-        assertThat(harness.getSideOutput(DEAD)).extracting(r -> r.getValue().reason() + " " + r.getValue().offset())
+        assertThat(harness.getSideOutput(DEAD))
+                .extracting(r -> r.getValue().reason() + " " + r.getValue().offset())
                 .containsExactly("unknown_unit 1");
         assertThat(harness.numKeyedStateEntries()).isZero();
         harness.setProcessingTime(10 * REFRESH.toMillis()); // the pending look finds nothing and is not set again
@@ -114,6 +120,8 @@ class UnitGateHarnessTest {
 
     /** The steps let through, as ticket-type. */
     private List<String> passed() {
-        return harness.extractOutputValues().stream().map(s -> s.event().ticketId() + "-" + s.event().type().name().toLowerCase()).toList();
+        return harness.extractOutputValues().stream()
+                .map(s -> s.event().ticketId() + "-" + s.event().type().name().toLowerCase())
+                .toList();
     }
 }
