@@ -27,7 +27,7 @@ import org.hotline.events.CallEventType;
 import org.hotline.events.EventParser;
 import org.hotline.events.EventWriter;
 import org.hotline.jobs.JobLauncher;
-import org.hotline.jobs.KafkaSources;
+import org.hotline.jobs.io.KafkaSources;
 import org.hotline.report.OfficeInputs;
 import org.hotline.simulator.KafkaPlayback;
 import org.hotline.simulator.MonthSimulator;

@@ -11,7 +11,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.hotline.config.HotlineConfig;
 import org.hotline.deploy.LocalKafka;
 import org.hotline.jobs.JobLauncher;
-import org.hotline.jobs.KafkaSources;
+import org.hotline.jobs.io.KafkaSources;
 import org.hotline.report.OfficeInputs;
 import org.hotline.simulator.KafkaPlayback;
 import org.hotline.simulator.MonthSimulator;

@@ -14,7 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.hotline.config.HotlineConfig;
 import org.hotline.deploy.LocalKafka;
 import org.hotline.jobs.JobLauncher;
-import org.hotline.jobs.KafkaSources;
+import org.hotline.jobs.io.KafkaSources;
 import org.hotline.report.MonthReplay;
 import org.hotline.report.MonthReport;
 import org.hotline.report.OfficeInputs;

@@ -18,7 +18,7 @@ import org.hotline.config.HotlineConfig;
 import org.hotline.deploy.LocalKafka;
 import org.hotline.jobs.Checkpoints;
 import org.hotline.jobs.JobLauncher;
-import org.hotline.jobs.KafkaSources;
+import org.hotline.jobs.io.KafkaSources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

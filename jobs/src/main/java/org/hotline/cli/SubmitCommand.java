@@ -8,7 +8,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.hotline.config.HotlineConfig;
 import org.hotline.jobs.JobLauncher;
-import org.hotline.jobs.KafkaSources;
+import org.hotline.jobs.io.KafkaSources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

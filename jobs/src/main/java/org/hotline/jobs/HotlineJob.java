@@ -23,6 +23,8 @@ import org.hotline.events.TicketEvent;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.alerts.AlertFunctions;
 import org.hotline.jobs.alerts.AlertRules;
+import org.hotline.jobs.calls.CallCounts;
+import org.hotline.jobs.calls.CallMinute;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactCounts;
 import org.hotline.jobs.tickets.FactKind;
@@ -469,7 +471,7 @@ public final class HotlineJob {
     /** The call values as {@link Rolling} keeps them, in {@link #callValues} order; the waits' maxima combine by the greatest. */
     static final boolean[] CALL_MAXIMA = {false, false, false, false, true, false, true, false};
 
-    static final java.time.ZoneId CITY_ZONE = java.time.ZoneId.of("Asia/Shanghai");
+    public static final java.time.ZoneId CITY_ZONE = java.time.ZoneId.of("Asia/Shanghai");
     /** The city's rows (for "now") and the dimensions ranked as hotspots; how many of each are ranked. */
     static final Set<String> HOTSPOT_DIMENSIONS = Set.of("all", "category", "topic");
 

@@ -16,6 +16,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.hotline.config.HotlineConfig;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.alerts.AlertRules;
+import org.hotline.jobs.io.ClickHouseSinks;
+import org.hotline.jobs.io.KafkaSources;
+import org.hotline.jobs.io.ReferenceUnits;
 import org.hotline.sql.ClickHouseSql;
 import org.hotline.sql.Migrator;
 

@@ -12,6 +12,7 @@ import org.hotline.events.CallEvent;
 import org.hotline.events.CallEventType;
 import org.hotline.events.EventWriter;
 import org.hotline.jobs.alerts.Alert;
+import org.hotline.jobs.io.SourcedDeserializer;
 import org.hotline.jobs.tickets.TicketEvents;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -36,6 +36,7 @@ import org.hotline.events.EventWriter;
 import org.hotline.events.RequestType;
 import org.hotline.events.TicketEvent;
 import org.hotline.events.TicketEventType;
+import org.hotline.jobs.io.KafkaSources;
 import org.hotline.sql.ClickHouseSql;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

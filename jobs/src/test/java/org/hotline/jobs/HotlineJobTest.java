@@ -14,6 +14,8 @@ import org.hotline.events.CallEventType;
 import org.hotline.events.EventParser;
 import org.hotline.events.EventWriter;
 import org.hotline.events.TicketEvent;
+import org.hotline.jobs.calls.CallMinute;
+import org.hotline.jobs.io.SourcedDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

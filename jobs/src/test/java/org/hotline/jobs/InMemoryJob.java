@@ -17,6 +17,7 @@ import org.hotline.events.CallEventType;
 import org.hotline.events.TicketEvent;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.alerts.AlertRules;
+import org.hotline.jobs.calls.CallMinute;
 import org.hotline.jobs.tickets.TicketMinute;
 import org.hotline.jobs.tickets.TicketState;
 

@@ -1,4 +1,4 @@
-package org.hotline.jobs;
+package org.hotline.jobs.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.hotline.jobs;
+package org.hotline.jobs.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package org.hotline.jobs;
+package org.hotline.jobs.io;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,6 +14,8 @@ import org.hotline.events.ParseError;
 import org.hotline.events.ParseResult;
 import org.hotline.events.Reason;
 import org.hotline.events.TicketEvent;
+import org.hotline.jobs.HotlineJob;
+import org.hotline.jobs.Sourced;
 
 /**
  * Turns every Kafka record into a {@link Sourced}: parsed with the one parser, or carrying its raw
@@ -56,7 +58,7 @@ public final class SourcedDeserializer<T> implements KafkaRecordDeserializationS
         out.collect(parse(record.topic(), record.partition(), record.offset(), record.value()));
     }
 
-    Sourced<T> parse(String topic, int partition, long offset, byte[] value) {
+    public Sourced<T> parse(String topic, int partition, long offset, byte[] value) {
         ParseResult<T> r = parser.apply(value);
         ParseError error = r.isOk() ? implausibleTime(eventTime.apply(r.event())) : r.error();
         if (error == null) {

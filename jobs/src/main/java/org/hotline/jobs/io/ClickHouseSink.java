@@ -1,4 +1,4 @@
-package org.hotline.jobs;
+package org.hotline.jobs.io;
 
 import java.io.IOException;
 import java.io.Serializable;

@@ -1,4 +1,4 @@
-package org.hotline.jobs;
+package org.hotline.jobs.calls;
 
 /**
  * Calls in one minute on one line from one caller region, as counts. {@code version} grows each

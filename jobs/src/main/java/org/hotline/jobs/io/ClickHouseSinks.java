@@ -1,4 +1,4 @@
-package org.hotline.jobs;
+package org.hotline.jobs.io;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -6,6 +6,12 @@ import java.util.List;
 import org.hotline.events.CallEvent;
 import org.hotline.events.TicketEvent;
 import org.hotline.events.Wire;
+import org.hotline.jobs.DeadLetter;
+import org.hotline.jobs.HotlineJob;
+import org.hotline.jobs.HotspotRanks;
+import org.hotline.jobs.Rolling;
+import org.hotline.jobs.Rollup;
+import org.hotline.jobs.Sourced;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.tickets.FactKind;
 import org.hotline.jobs.tickets.TicketState;

@@ -1,4 +1,4 @@
-package org.hotline.jobs;
+package org.hotline.jobs.io;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.hotline.jobs;
+package org.hotline.jobs.io;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.hotline.config.HotlineConfig;
 import org.hotline.events.CallEvent;
 import org.hotline.events.TicketEvent;
+import org.hotline.jobs.Sourced;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.alerts.AlertJson;
 

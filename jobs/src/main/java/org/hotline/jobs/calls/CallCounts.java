@@ -1,7 +1,8 @@
-package org.hotline.jobs;
+package org.hotline.jobs.calls;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.hotline.events.CallEvent;
+import org.hotline.jobs.Sourced;
 
 /**
  * Running counts of one line/region/minute window. Each call step adds to exactly one counter:
@@ -70,7 +71,7 @@ public final class CallCounts implements AggregateFunction<Sourced<CallEvent>, C
         return a;
     }
 
-    static CallMinute toMinute(long windowStartMs, Acc a, long version) {
+    public static CallMinute toMinute(long windowStartMs, Acc a, long version) {
         return new CallMinute(
                 windowStartMs,
                 a.line,
