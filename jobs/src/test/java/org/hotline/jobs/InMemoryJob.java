@@ -99,22 +99,23 @@ final class InMemoryJob {
         new HotlineJob(
                         fromList(env, calls, HotlineJob.CALLS),
                         fromList(env, tickets, HotlineJob.TICKETS),
-                        new HotlineJob.Sinks(
-                                callEvents,
-                                ticketEvents,
-                                callMinutes,
-                                ticketMinutes,
-                                callQuarters,
-                                ticketDays,
-                                ticketStates,
-                                deadLetters,
-                                alerts,
-                                new CollectingSink<>(),
-                                callRolling,
-                                ticketRolling,
-                                hotspots,
-                                oldestOpen,
-                                new CollectingSink<>()),
+                        HotlineJob.Sinks.builder()
+                                .callEvents(callEvents)
+                                .ticketEvents(ticketEvents)
+                                .callMinutes(callMinutes)
+                                .ticketMinutes(ticketMinutes)
+                                .callQuarters(callQuarters)
+                                .ticketDays(ticketDays)
+                                .ticketStates(ticketStates)
+                                .deadLetters(deadLetters)
+                                .alerts(alerts)
+                                .alertEvents(new CollectingSink<>())
+                                .alertsLatest(new CollectingSink<>())
+                                .callRolling(callRolling)
+                                .ticketRolling(ticketRolling)
+                                .hotspots(hotspots)
+                                .oldestOpen(oldestOpen)
+                                .build(),
                         settings,
                         AlertRules.load(null, Map.of()))
                 .build(env);

@@ -42,18 +42,17 @@ public final class ClickHouseSinks {
 
     /** Every output into ClickHouse; alerts also go to {@code alertEvents} (the Kafka topic). */
     public HotlineJob.Sinks all(org.apache.flink.api.connector.sink2.Sink<Alert> alertEvents) {
-        return new HotlineJob.Sinks(
-                callEvents(),
-                ticketEvents(),
-                null,
-                null,
-                callQuarters(),
-                ticketDays(),
-                ticketStates(),
-                deadLetters(),
-                alerts(),
-                alertEvents,
-                rolling(
+        return HotlineJob.Sinks.builder()
+                .callEvents(callEvents())
+                .ticketEvents(ticketEvents())
+                .callQuarters(callQuarters())
+                .ticketDays(ticketDays())
+                .ticketStates(ticketStates())
+                .deadLetters(deadLetters())
+                .alerts(alerts())
+                .alertEvents(alertEvents)
+                .alertsLatest(alerts("alerts_latest"))
+                .callRolling(rolling(
                         "call_rolling",
                         List.of(
                                 "offered",
@@ -63,16 +62,16 @@ public final class ClickHouseSinks {
                                 "answered_wait_max",
                                 "abandoned_wait_sum",
                                 "abandoned_wait_max",
-                                "talk_seconds_sum")),
-                rolling(
+                                "talk_seconds_sum")))
+                .ticketRolling(rolling(
                         "ticket_rolling",
-                        Arrays.stream(FactKind.values()).map(FactKind::column).toList()),
-                hotspots(),
-                sink(
+                        Arrays.stream(FactKind.values()).map(FactKind::column).toList()))
+                .hotspots(hotspots())
+                .oldestOpen(sink(
                         "unit_open_since",
                         List.of("unit_id", "oldest_open_since", "version"),
-                        (o, r) -> r.string(o.unit()).time(o.sinceMs()).number(o.version())),
-                alerts("alerts_latest"));
+                        (o, r) -> r.string(o.unit()).time(o.sinceMs()).number(o.version())))
+                .build();
     }
 
     ClickHouseSink<Alert> alerts() {
