@@ -1,5 +1,6 @@
 package org.hotline.jobs;
 
+import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
@@ -614,6 +615,17 @@ public final class HotlineJob {
     static final Set<String> HOTSPOT_DIMENSIONS = Set.of("all", "category", "topic");
 
     static final int HOTSPOTS_RANKED = 10;
+
+    /** The columns of {@link #callValues}, in its order: what the call tables store after their key. */
+    public static final List<String> CALL_VALUE_COLUMNS = List.of(
+            "offered",
+            "answered",
+            "abandoned",
+            "answered_wait_sum",
+            "answered_wait_max",
+            "abandoned_wait_sum",
+            "abandoned_wait_max",
+            "talk_seconds_sum");
 
     /** offered, answered, abandoned, answered wait sum and max, abandoned wait sum and max, talk seconds. */
     static long[] callValues(CallMinute m) {

@@ -52,20 +52,8 @@ public final class ClickHouseSinks {
                 .alerts(alerts())
                 .alertEvents(alertEvents)
                 .alertsLatest(alerts("alerts_latest"))
-                .callRolling(rolling(
-                        "call_rolling",
-                        List.of(
-                                "offered",
-                                "answered",
-                                "abandoned",
-                                "answered_wait_sum",
-                                "answered_wait_max",
-                                "abandoned_wait_sum",
-                                "abandoned_wait_max",
-                                "talk_seconds_sum")))
-                .ticketRolling(rolling(
-                        "ticket_rolling",
-                        Arrays.stream(FactKind.values()).map(FactKind::column).toList()))
+                .callRolling(rolling("call_rolling", HotlineJob.CALL_VALUE_COLUMNS))
+                .ticketRolling(rolling("ticket_rolling", TICKET_VALUE_COLUMNS))
                 .hotspots(hotspots())
                 .oldestOpen(sink(
                         "unit_open_since",
@@ -187,55 +175,47 @@ public final class ClickHouseSinks {
                 });
     }
 
-    /** Calls per quarter hour: the slice is the line and the caller region; values in {@link HotlineJob#callValues} order. */
+    /** Calls per quarter hour: the slice is the line and the caller region. */
     ClickHouseSink<Rollup.Out> callQuarters() {
         return sink(
                 "call_quarter_metrics",
-                List.of(
-                        "quarter",
-                        "line",
-                        "caller_region",
-                        "offered",
-                        "answered",
-                        "abandoned",
-                        "answered_wait_sum",
-                        "answered_wait_max",
-                        "abandoned_wait_sum",
-                        "abandoned_wait_max",
-                        "talk_seconds_sum",
-                        "version"),
-                (q, r) -> {
-                    r.time(q.spanStartMs()).string(q.part(0)).string(q.part(1));
-                    for (long v : q.values()) {
-                        r.number(v);
-                    }
-                    r.number(q.version());
-                });
+                countColumns(List.of("quarter", "line", "caller_region"), HotlineJob.CALL_VALUE_COLUMNS),
+                (q, r) -> counts(r.time(q.spanStartMs()).string(q.part(0)).string(q.part(1)), q.values(), q.version()));
     }
 
     /** One column per {@link FactKind}, in its order, so the table and the code cannot drift apart. */
-    static List<String> ticketDayColumns() {
-        List<String> columns = new ArrayList<>(List.of("day", "dimension", "value"));
-        for (FactKind k : FactKind.values()) {
-            columns.add(k.column());
-        }
+    static final List<String> TICKET_VALUE_COLUMNS =
+            Arrays.stream(FactKind.values()).map(FactKind::column).toList();
+
+    /** Tickets per day: the slice is the dimension and its value; the day is the city's. */
+    ClickHouseSink<Rollup.Out> ticketDays() {
+        return sink(
+                "ticket_daily_metrics",
+                countColumns(List.of("day", "dimension", "value"), TICKET_VALUE_COLUMNS),
+                (d, r) -> counts(
+                        r.date(java.time.Instant.ofEpochMilli(d.spanStartMs())
+                                        .atZone(HotlineJob.CITY_ZONE)
+                                        .toLocalDate())
+                                .string(d.part(0))
+                                .string(d.part(1)),
+                        d.values(),
+                        d.version()));
+    }
+
+    /** A table of counts: its key's columns, then {@code values}, then the version. */
+    private static List<String> countColumns(List<String> key, List<String> values) {
+        List<String> columns = new ArrayList<>(key);
+        columns.addAll(values);
         columns.add("version");
         return columns;
     }
 
-    /** Tickets per day: the slice is the dimension and its value; the day is the city's. */
-    ClickHouseSink<Rollup.Out> ticketDays() {
-        return sink("ticket_daily_metrics", ticketDayColumns(), (d, r) -> {
-            r.date(java.time.Instant.ofEpochMilli(d.spanStartMs())
-                            .atZone(HotlineJob.CITY_ZONE)
-                            .toLocalDate())
-                    .string(d.part(0))
-                    .string(d.part(1));
-            for (long count : d.values()) {
-                r.number(count);
-            }
-            r.number(d.version());
-        });
+    /** After the key's fields: the counts in their columns' order, then the version. */
+    private static void counts(TsvRow row, long[] values, long version) {
+        for (long v : values) {
+            row.number(v);
+        }
+        row.number(version);
     }
 
     ClickHouseSink<TicketState> ticketStates() {
@@ -278,16 +258,16 @@ public final class ClickHouseSinks {
 
     /** Rolling figures: the scope, the period, as of when, then {@code values} in the row's order. */
     ClickHouseSink<Rolling.Row> rolling(String table, List<String> values) {
-        List<String> columns = new ArrayList<>(List.of("dimension", "value", "period", "as_of"));
-        columns.addAll(values);
-        columns.add("version");
-        return sink(table, columns, (row, r) -> {
-            r.string(row.dimension()).string(row.value()).string(row.period()).time(row.asOfMs());
-            for (long v : row.values()) {
-                r.number(v);
-            }
-            r.number(row.version());
-        });
+        return sink(
+                table,
+                countColumns(List.of("dimension", "value", "period", "as_of"), values),
+                (row, r) -> counts(
+                        r.string(row.dimension())
+                                .string(row.value())
+                                .string(row.period())
+                                .time(row.asOfMs()),
+                        row.values(),
+                        row.version()));
     }
 
     ClickHouseSink<HotspotRanks.Rank> hotspots() {
