@@ -114,22 +114,10 @@ public final class AssessmentCsv {
         out.println(HEADER);
         for (Assessment.Score s : scores) {
             Assessment.UnitMonth u = s.unit();
-            out.println(String.join(
-                    ",",
-                    u.group().wire(),
-                    s.tier(),
-                    String.valueOf(s.rank()),
-                    u.unit(),
-                    String.valueOf(u.tickets()),
-                    two(s.onTime()),
-                    two(s.delay()),
-                    two(s.contact()),
-                    two(s.satisfaction()),
-                    two(s.reject()),
-                    two(u.knowledgeBase()),
-                    two(u.cooperation()),
-                    two(u.bonus()),
-                    two(s.total())));
+            List<String> cells = new ArrayList<>(List.of(
+                    u.group().wire(), s.tier(), String.valueOf(s.rank()), u.unit(), String.valueOf(u.tickets())));
+            s.figures().forEach(v -> cells.add(two(v)));
+            out.println(String.join(",", cells));
         }
     }
 

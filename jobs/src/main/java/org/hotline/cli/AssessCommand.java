@@ -85,16 +85,7 @@ final class AssessCommand implements Callable<Integer> {
                     .append(s.rank())
                     .append(", ")
                     .append(u.tickets());
-            for (BigDecimal v : List.of(
-                    s.onTime(),
-                    s.delay(),
-                    s.contact(),
-                    s.satisfaction(),
-                    s.reject(),
-                    u.knowledgeBase(),
-                    u.cooperation(),
-                    u.bonus(),
-                    s.total())) {
+            for (BigDecimal v : s.figures()) {
                 values.append(", ").append(v.toPlainString());
             }
             values.append(", now())");

@@ -360,16 +360,7 @@ public final class Bulletin {
                         .append(esc(s.unit().unit()))
                         .append("</td><td class=\"n\">")
                         .append(s.unit().tickets());
-                for (BigDecimal v : List.of(
-                        s.onTime(),
-                        s.delay(),
-                        s.contact(),
-                        s.satisfaction(),
-                        s.reject(),
-                        s.unit().knowledgeBase(),
-                        s.unit().cooperation(),
-                        s.unit().bonus(),
-                        s.total())) {
+                for (BigDecimal v : s.figures()) {
                     h.append("</td><td class=\"n\">")
                             .append(v.setScale(2, RoundingMode.HALF_UP).toPlainString());
                 }
@@ -497,16 +488,7 @@ public final class Bulletin {
                         .append(md(s.unit().unit()))
                         .append(" | ")
                         .append(s.unit().tickets());
-                for (BigDecimal v : List.of(
-                        s.onTime(),
-                        s.delay(),
-                        s.contact(),
-                        s.satisfaction(),
-                        s.reject(),
-                        s.unit().knowledgeBase(),
-                        s.unit().cooperation(),
-                        s.unit().bonus(),
-                        s.total())) {
+                for (BigDecimal v : s.figures()) {
                     m.append(" | ").append(v.setScale(2, RoundingMode.HALF_UP).toPlainString());
                 }
                 m.append(" |\n");

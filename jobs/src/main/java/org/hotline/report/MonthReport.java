@@ -90,13 +90,7 @@ public final class MonthReport {
         tickets.put(
                 "dispatched_completed_on_time",
                 all == null ? 0 : all.get("completed_on_time").asLong());
-        tickets.put(
-                "callback_satisfaction_pct",
-                all == null
-                        ? BigDecimal.ZERO
-                        : Rates.pct(
-                                all.get("satisfied").asLong(),
-                                all.get("callbacks").asLong()));
+        tickets.put("callback_satisfaction_pct", satisfactionPct(all));
         putCounts(tickets.putObject("by_channel"), created.getOrDefault("channel", Map.of()), Integer.MAX_VALUE);
         putCounts(
                 tickets.putObject("by_request_type"),
@@ -131,13 +125,7 @@ public final class MonthReport {
             p.put("connection_rate_pct", Rates.pct(answered, offered));
             p.put("tickets_valid", all == null ? 0 : all.get("created").asLong());
             p.put("tickets_dispatched", all == null ? 0 : all.get("dispatched").asLong());
-            p.put(
-                    "callback_satisfaction_pct",
-                    all == null
-                            ? BigDecimal.ZERO
-                            : Rates.pct(
-                                    all.get("satisfied").asLong(),
-                                    all.get("callbacks").asLong()));
+            p.put("callback_satisfaction_pct", satisfactionPct(all));
             return;
         }
         JsonNode published = first(ch.rows("SELECT * FROM " + db + ".published_months FINAL WHERE month = " + m));
@@ -220,5 +208,12 @@ public final class MonthReport {
 
     private static JsonNode first(List<JsonNode> rows) {
         return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** Callback satisfaction of a city_monthly row (0 with no row). */
+    private static BigDecimal satisfactionPct(JsonNode all) {
+        return all == null
+                ? BigDecimal.ZERO
+                : Rates.pct(all.get("satisfied").asLong(), all.get("callbacks").asLong());
     }
 }

@@ -47,7 +47,25 @@ public final class Assessment {
             BigDecimal contact,
             BigDecimal satisfaction,
             BigDecimal reject,
-            BigDecimal total) {}
+            BigDecimal total) {
+
+        /**
+         * The figures a ranking table shows after the tickets, in the bulletin's order: the five scores, the office's
+         * three inputs, the total.
+         */
+        public List<BigDecimal> figures() {
+            return List.of(
+                    onTime,
+                    delay,
+                    contact,
+                    satisfaction,
+                    reject,
+                    unit.knowledgeBase(),
+                    unit.cooperation(),
+                    unit.bonus(),
+                    total);
+        }
+    }
 
     static final BigDecimal TEN = BigDecimal.TEN;
     static final BigDecimal ZERO = BigDecimal.ZERO;
