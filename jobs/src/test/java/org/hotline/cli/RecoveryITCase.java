@@ -312,7 +312,7 @@ class RecoveryITCase {
         }
     }
 
-    private static JobClient start(HotlineConfig c, String restoreFrom, Sink<Alert> alertEvents) throws Exception {
+    static JobClient start(HotlineConfig c, String restoreFrom, Sink<Alert> alertEvents) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         RunCommand.Restore restore = new RunCommand.Restore();
         restore.path = restoreFrom;
@@ -507,7 +507,7 @@ class RecoveryITCase {
     }
 
     /** The newest completed checkpoint under the scenario's checkpoint folder, as the run command finds it. */
-    private static String latestCheckpoint(HotlineConfig c) {
+    static String latestCheckpoint(HotlineConfig c) {
         Checkpoints.Found newest = Checkpoints.newest(JobLauncher.checkpointDir(c));
         return newest == null ? null : newest.path().toUri().toString();
     }

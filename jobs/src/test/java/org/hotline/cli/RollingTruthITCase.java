@@ -19,14 +19,12 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.hotline.config.HotlineConfig;
 import org.hotline.deploy.CheckedProducer;
 import org.hotline.deploy.LocalKafka;
 import org.hotline.events.EventWriter;
 import org.hotline.events.TicketEvent;
-import org.hotline.jobs.Checkpoints;
 import org.hotline.jobs.JobLauncher;
 import org.hotline.jobs.SharedServices;
 import org.hotline.jobs.io.KafkaSources;
@@ -86,15 +84,17 @@ class RollingTruthITCase {
 
         try (ClickHouseSql ch = new ClickHouseSql(c.clickhouse.url, "default", "")) {
             send(c, story.stream().filter(e -> e.eventTimeMs() <= w1).toList(), w1, markers1, new Random(1));
-            JobClient job = start(c, null);
+            JobClient job = RecoveryITCase.start(c, null, KafkaSources.alerts(c.kafka));
             await().atMost(Duration.ofMinutes(3))
                     .untilAsserted(() -> assertRollingTruth(ch, c.clickhouse.database, stories, w1));
-            String before = latestCheckpoint(c);
-            await().atMost(Duration.ofMinutes(1)).until(() -> !java.util.Objects.equals(latestCheckpoint(c), before));
+            String before = RecoveryITCase.latestCheckpoint(c);
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> !java.util.Objects.equals(RecoveryITCase.latestCheckpoint(c), before));
             job.cancel().get(1, TimeUnit.MINUTES);
 
             send(c, story.stream().filter(e -> e.eventTimeMs() > w1).toList(), w2, markers2, new Random(2));
-            JobClient resumed = start(c, latestCheckpoint(c));
+            JobClient resumed =
+                    RecoveryITCase.start(c, RecoveryITCase.latestCheckpoint(c), KafkaSources.alerts(c.kafka));
             try {
                 await().atMost(Duration.ofMinutes(3))
                         .untilAsserted(() -> assertRollingTruth(ch, c.clickhouse.database, stories, w2));
@@ -223,19 +223,5 @@ class RollingTruthITCase {
             case "total" -> minute <= asOf;
             default -> throw new IllegalArgumentException(period);
         };
-    }
-
-    private static JobClient start(HotlineConfig c, String restoreFrom) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        RunCommand.Restore restore = new RunCommand.Restore();
-        restore.path = restoreFrom;
-        restore.apply(env);
-        JobLauncher.build(env, c, KafkaSources.Reading.LIVE);
-        return env.executeAsync("hotline");
-    }
-
-    private static String latestCheckpoint(HotlineConfig c) {
-        Checkpoints.Found newest = Checkpoints.newest(JobLauncher.checkpointDir(c));
-        return newest == null ? null : newest.path().toUri().toString();
     }
 }
