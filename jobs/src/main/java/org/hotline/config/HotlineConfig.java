@@ -54,6 +54,12 @@ public final class HotlineConfig {
 
         public String user;
         public String password;
+        /** native or jdbc: {@link org.hotline.jobs.io.ClickHouseSinks.Writer}. */
+        public String writer;
+
+        public org.hotline.jobs.io.ClickHouseSinks.Writer writer() {
+            return org.hotline.jobs.io.ClickHouseSinks.Writer.of(writer);
+        }
 
         public org.hotline.sql.ClusterLayout layout() {
             return org.hotline.sql.ClusterLayout.of(cluster);
@@ -122,7 +128,9 @@ public final class HotlineConfig {
                 }
             }
             applyEnvironment(tree, env);
-            return YAML.treeToValue(tree, HotlineConfig.class);
+            HotlineConfig config = YAML.treeToValue(tree, HotlineConfig.class);
+            config.clickhouse.writer(); // a wrong writer is named at once, not when the job starts
+            return config;
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the configuration: " + e.getMessage(), e);
         }

@@ -64,7 +64,13 @@ public final class JobLauncher {
         env.configure(checkpoints);
         HotlineConfig.ClickHouse ch = config.clickhouse;
         ClickHouseSinks sinks = new ClickHouseSinks(
-                ch.url, ch.database, ch.user, ch.password, config.job.sinkBatchSize, config.job.sinkFlushIntervalMs);
+                ch.writer(),
+                ch.url,
+                ch.database,
+                ch.user,
+                ch.password,
+                config.job.sinkBatchSize,
+                config.job.sinkFlushIntervalMs);
         Duration maxAhead = Duration.ofSeconds(config.job.maxAheadSeconds);
         new HotlineJob(
                         KafkaSources.calls(config.kafka, reading, maxAhead),

@@ -31,7 +31,7 @@ public final class ClickHouseSink<T> implements Sink<T> {
     /** Writes one element as one row, its fields in the order of the sink's columns. */
     @FunctionalInterface
     public interface Row<T> extends Serializable {
-        void write(T element, TsvRow row);
+        void write(T element, RowOut row);
     }
 
     private final String url;

@@ -3,6 +3,8 @@ package org.hotline.jobs.io;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.hotline.events.CallEvent;
 import org.hotline.events.TicketEvent;
 import org.hotline.events.Wire;
@@ -23,6 +25,26 @@ import org.hotline.jobs.tickets.TicketState;
  */
 public final class ClickHouseSinks {
 
+    /** How rows reach ClickHouse ({@code clickhouse.writer}); README, "The two writers". */
+    public enum Writer {
+        /** {@link ClickHouseSink}: TabSeparated over HTTP, the default (the faster one). */
+        NATIVE,
+        /** {@link ClickHouseJdbcSink}: Flink's JDBC sink with ClickHouse's JDBC driver. */
+        JDBC;
+
+        public static Writer of(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("clickhouse.writer must be native or jdbc, not '" + name + "'");
+            }
+        }
+    }
+
+    /** Attempts after the first before a batch fails the task (which then restarts from its checkpoint). */
+    private static final int MAX_RETRIES = 5;
+
+    private final Writer writer;
     private final String url;
     private final String db;
     private final String user;
@@ -31,7 +53,14 @@ public final class ClickHouseSinks {
     private final long flushIntervalMs;
 
     public ClickHouseSinks(
-            String httpUrl, String database, String user, String password, int batchSize, long flushIntervalMs) {
+            Writer writer,
+            String httpUrl,
+            String database,
+            String user,
+            String password,
+            int batchSize,
+            long flushIntervalMs) {
+        this.writer = writer;
         this.url = httpUrl;
         this.db = database;
         this.user = user;
@@ -41,7 +70,7 @@ public final class ClickHouseSinks {
     }
 
     /** Every output into ClickHouse; alerts also go to {@code alertEvents} (the Kafka topic). */
-    public HotlineJob.Sinks all(org.apache.flink.api.connector.sink2.Sink<Alert> alertEvents) {
+    public HotlineJob.Sinks all(Sink<Alert> alertEvents) {
         return HotlineJob.Sinks.builder()
                 .callEvents(callEvents())
                 .ticketEvents(ticketEvents())
@@ -62,12 +91,12 @@ public final class ClickHouseSinks {
                 .build();
     }
 
-    ClickHouseSink<Alert> alerts() {
+    Sink<Alert> alerts() {
         return alerts("alerts");
     }
 
     /** Alerts into {@code table}: every change ({@code alerts}), or the latest of each alert ({@code alerts_latest}). */
-    ClickHouseSink<Alert> alerts(String table) {
+    Sink<Alert> alerts(String table) {
         return sink(
                 table,
                 List.of(
@@ -99,7 +128,7 @@ public final class ClickHouseSinks {
                         .time(a.eventTimeMs()));
     }
 
-    ClickHouseSink<Sourced<CallEvent>> callEvents() {
+    Sink<Sourced<CallEvent>> callEvents() {
         return sink(
                 "call_events",
                 List.of(
@@ -128,7 +157,7 @@ public final class ClickHouseSinks {
                 });
     }
 
-    ClickHouseSink<Sourced<TicketEvent>> ticketEvents() {
+    Sink<Sourced<TicketEvent>> ticketEvents() {
         return sink(
                 "ticket_events",
                 List.of(
@@ -176,7 +205,7 @@ public final class ClickHouseSinks {
     }
 
     /** Calls per quarter hour: the slice is the line and the caller region. */
-    ClickHouseSink<Rollup.Out> callQuarters() {
+    Sink<Rollup.Out> callQuarters() {
         return sink(
                 "call_quarter_metrics",
                 countColumns(List.of("quarter", "line", "caller_region"), HotlineJob.CALL_VALUE_COLUMNS),
@@ -188,7 +217,7 @@ public final class ClickHouseSinks {
             Arrays.stream(FactKind.values()).map(FactKind::column).toList();
 
     /** Tickets per day: the slice is the dimension and its value; the day is the city's. */
-    ClickHouseSink<Rollup.Out> ticketDays() {
+    Sink<Rollup.Out> ticketDays() {
         return sink(
                 "ticket_daily_metrics",
                 countColumns(List.of("day", "dimension", "value"), TICKET_VALUE_COLUMNS),
@@ -211,14 +240,14 @@ public final class ClickHouseSinks {
     }
 
     /** After the key's fields: the counts in their columns' order, then the version. */
-    private static void counts(TsvRow row, long[] values, long version) {
+    private static void counts(RowOut row, long[] values, long version) {
         for (long v : values) {
             row.number(v);
         }
         row.number(version);
     }
 
-    ClickHouseSink<TicketState> ticketStates() {
+    Sink<TicketState> ticketStates() {
         return sink(
                 "ticket_state",
                 List.of(
@@ -257,7 +286,7 @@ public final class ClickHouseSinks {
     }
 
     /** Rolling figures: the scope, the period, as of when, then {@code values} in the row's order. */
-    ClickHouseSink<Rolling.Row> rolling(String table, List<String> values) {
+    Sink<Rolling.Row> rolling(String table, List<String> values) {
         return sink(
                 table,
                 countColumns(List.of("dimension", "value", "period", "as_of"), values),
@@ -270,7 +299,7 @@ public final class ClickHouseSinks {
                         row.version()));
     }
 
-    ClickHouseSink<HotspotRanks.Rank> hotspots() {
+    Sink<HotspotRanks.Rank> hotspots() {
         return sink(
                 "hotspot_ranks",
                 List.of("dimension", "period", "rank", "value", "current", "previous", "as_of", "version"),
@@ -284,7 +313,7 @@ public final class ClickHouseSinks {
                         .number(h.version()));
     }
 
-    ClickHouseSink<DeadLetter> deadLetters() {
+    Sink<DeadLetter> deadLetters() {
         return sink(
                 "dead_letters",
                 List.of(
@@ -308,8 +337,16 @@ public final class ClickHouseSinks {
                         .time(d.seenAtMs()));
     }
 
-    private <T> ClickHouseSink<T> sink(String table, List<String> columns, ClickHouseSink.Row<T> row) {
-        return new ClickHouseSink<>(url, user, password, db + "." + table, columns, row, batchSize, flushIntervalMs, 5);
+    private <T> Sink<T> sink(String table, List<String> columns, ClickHouseSink.Row<T> row) {
+        String qualified = db + "." + table;
+        return switch (writer) {
+            case NATIVE ->
+                new ClickHouseSink<>(
+                        url, user, password, qualified, columns, row, batchSize, flushIntervalMs, MAX_RETRIES);
+            case JDBC ->
+                ClickHouseJdbcSink.create(
+                        url, user, password, qualified, columns, row, batchSize, flushIntervalMs, MAX_RETRIES);
+        };
     }
 
     private static String orEmpty(String s) {

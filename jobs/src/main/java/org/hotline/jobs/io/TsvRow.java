@@ -9,12 +9,13 @@ import java.nio.charset.StandardCharsets;
  * escaped as the format requires, a missing value is {@code \N}, and times go as epoch seconds,
  * which DateTime columns accept on old and new servers alike.
  */
-public final class TsvRow {
+public final class TsvRow implements RowOut {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
     private boolean first = true;
     private int rows;
 
+    @Override
     public TsvRow string(String s) {
         separate();
         if (s != null) {
@@ -23,28 +24,18 @@ public final class TsvRow {
         return this;
     }
 
+    @Override
     public TsvRow number(long n) {
         separate();
         ascii(Long.toString(n));
         return this;
     }
 
+    @Override
     public TsvRow number(double d) {
         separate();
         ascii(Double.isNaN(d) ? "nan" : Double.isInfinite(d) ? (d > 0 ? "inf" : "-inf") : Double.toString(d));
         return this;
-    }
-
-    public TsvRow nullableNumber(Number n) {
-        if (n == null) {
-            return missing();
-        }
-        return n instanceof Double || n instanceof Float ? number(n.doubleValue()) : number(n.longValue());
-    }
-
-    /** A flag as UInt8: 1 or 0; a missing one is {@code \N}. */
-    public TsvRow flag(Boolean b) {
-        return b == null ? missing() : number(b ? 1 : 0);
     }
 
     /**
@@ -52,6 +43,7 @@ public final class TsvRow {
      * as 0, as a malformed date; times before 1970 do not fit a DateTime and write as its first second).
      * A missing one is {@code \N}.
      */
+    @Override
     public TsvRow time(Long epochMs) {
         if (epochMs == null) {
             return missing();
@@ -66,6 +58,7 @@ public final class TsvRow {
     }
 
     /** A Date: {@code YYYY-MM-DD}. */
+    @Override
     public TsvRow date(java.time.LocalDate day) {
         separate();
         ascii(day.toString());
@@ -73,6 +66,7 @@ public final class TsvRow {
     }
 
     /** An Array(String): {@code ['a','b']}, quotes and backslashes escaped inside, then the whole field escaped. */
+    @Override
     public TsvRow strings(String[] values) {
         StringBuilder a = new StringBuilder("[");
         for (int i = 0; values != null && i < values.length; i++) {
@@ -83,6 +77,7 @@ public final class TsvRow {
         return string(a.append(']').toString());
     }
 
+    @Override
     public TsvRow missing() {
         separate();
         ascii("\\N");
