@@ -27,6 +27,7 @@ import org.hotline.events.CallEventType;
 import org.hotline.events.EventParser;
 import org.hotline.events.EventWriter;
 import org.hotline.jobs.JobLauncher;
+import org.hotline.jobs.io.ClickHouseSinks;
 import org.hotline.jobs.io.KafkaSources;
 import org.hotline.report.OfficeInputs;
 import org.hotline.simulator.KafkaPlayback;
@@ -54,14 +55,17 @@ public final class Benchmark {
             double pipelineSteady,
             double rowsPerEvent,
             double[] latencyMs,
-            double[] wallboardMs) {
+            double[] wallboardMs,
+            double writerNative,
+            double writerJdbc) {
 
         /** The figures on one line; one not measured reads {@code n/a}. */
         public String machineReadable() {
             return String.format(
                     "pipeline_events_per_s=%s pipeline_steady_events_per_s=%s ceiling_events_per_s=%s "
                             + "clickhouse_engine_rows_per_s=%s ratio=%s latency_p50_ms=%s latency_p99_ms=%s wallboard_read_ms_1m=%s "
-                            + "wallboard_read_ms_36m=%s rows_per_event=%s",
+                            + "wallboard_read_ms_36m=%s rows_per_event=%s writer_native_rows_per_s=%s "
+                            + "writer_jdbc_rows_per_s=%s",
                     whole(pipeline),
                     whole(pipelineSteady),
                     whole(ceiling2),
@@ -71,7 +75,9 @@ public final class Benchmark {
                     whole(latencyMs[2]),
                     whole(wallboardMs[0]),
                     whole(wallboardMs[1]),
-                    Double.isNaN(rowsPerEvent) ? "n/a" : String.format("%.2f", rowsPerEvent));
+                    Double.isNaN(rowsPerEvent) ? "n/a" : String.format("%.2f", rowsPerEvent),
+                    whole(writerNative),
+                    whole(writerJdbc));
         }
 
         private static String whole(double figure) {
@@ -110,31 +116,22 @@ public final class Benchmark {
         ENGINE,
         PIPELINE,
         LATENCY,
-        WALLBOARD
+        WALLBOARD,
+        /** The two ClickHouse writers on the same rows ({@link WriterComparison}); needs no events in Kafka. */
+        WRITERS
     }
+
+    /** Rows each writer writes per round of {@link Step#WRITERS}, and the rounds. */
+    static final long WRITER_ROWS = 1_000_000;
+
+    static final int WRITER_ROUNDS = 3;
 
     /** Months of history the wallboard step reads at last (the generated months, then earlier copies of them). */
     static final int HISTORY_MONTHS = 36;
 
     /** Measures {@code steps} only (figures not measured are NaN): a quicker loop when working on one of them. */
     public Result run(int latencySeconds, int latencyRate, java.util.Set<Step> steps) throws Exception {
-        out.accept("Generating " + months + " month(s) of " + profile.name() + " and sending them to Kafka...");
-        long events = 0;
-        for (int i = 0; i < months; i++) {
-            MonthSimulator.Month m =
-                    new MonthSimulator(profile.withMonth(profile.month().plusMonths(i)), 2023 + i).generate();
-            new KafkaPlayback(
-                            config.kafka.clientProperties(),
-                            config.kafka.bootstrapServers,
-                            config.kafka.callsTopic,
-                            config.kafka.ticketsTopic,
-                            profile.zone())
-                    .play(m, 0, s -> {});
-            events += m.size();
-        }
-        out.accept(String.format(
-                "  %,d events on %s and %s (2 partitions each)",
-                events, config.kafka.callsTopic, config.kafka.ticketsTopic));
+        long events = steps.equals(java.util.EnumSet.of(Step.WRITERS)) ? 0 : sendMonths();
 
         double ceiling1 = Double.NaN;
         double ceiling2 = Double.NaN;
@@ -192,6 +189,18 @@ public final class Benchmark {
         if (steps.contains(Step.WALLBOARD)) {
             wallboard = wallboard();
         }
+        Map<ClickHouseSinks.Writer, Double> writers = new java.util.EnumMap<>(ClickHouseSinks.Writer.class);
+        if (steps.contains(Step.WRITERS)) {
+            out.accept(String.format(
+                    "The two ClickHouse writers on the same %,d raw call event rows, alternately, a warm-up and %d rounds:",
+                    WRITER_ROWS, WRITER_ROUNDS));
+            writers = new WriterComparison(config, out, this::cpuMillis).compare(WRITER_ROWS, WRITER_ROUNDS);
+            out.accept(String.format(
+                    "ClickHouse writers, median: native %,.0f rows/s, jdbc %,.0f rows/s (native/jdbc %.2f)",
+                    writers.get(ClickHouseSinks.Writer.NATIVE),
+                    writers.get(ClickHouseSinks.Writer.JDBC),
+                    writers.get(ClickHouseSinks.Writer.NATIVE) / writers.get(ClickHouseSinks.Writer.JDBC)));
+        }
         return new Result(
                 events,
                 ceiling1,
@@ -203,7 +212,31 @@ public final class Benchmark {
                 pipelineSteady,
                 rowsPerEvent,
                 latency,
-                wallboard);
+                wallboard,
+                writers.getOrDefault(ClickHouseSinks.Writer.NATIVE, Double.NaN),
+                writers.getOrDefault(ClickHouseSinks.Writer.JDBC, Double.NaN));
+    }
+
+    /** The profile's months, one after the other, sent to both topics; returns how many events. */
+    private long sendMonths() throws Exception {
+        out.accept("Generating " + months + " month(s) of " + profile.name() + " and sending them to Kafka...");
+        long events = 0;
+        for (int i = 0; i < months; i++) {
+            MonthSimulator.Month m =
+                    new MonthSimulator(profile.withMonth(profile.month().plusMonths(i)), 2023 + i).generate();
+            new KafkaPlayback(
+                            config.kafka.clientProperties(),
+                            config.kafka.bootstrapServers,
+                            config.kafka.callsTopic,
+                            config.kafka.ticketsTopic,
+                            profile.zone())
+                    .play(m, 0, s -> {});
+            events += m.size();
+        }
+        out.accept(String.format(
+                "  %,d events on %s and %s (2 partitions each)",
+                events, config.kafka.callsTopic, config.kafka.ticketsTopic));
+        return events;
     }
 
     /**

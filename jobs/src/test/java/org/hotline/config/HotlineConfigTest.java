@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.hotline.jobs.io.ClickHouseSinks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,17 @@ class HotlineConfigTest {
         assertThat(c.clickhouse.database).isEqualTo("hotline");
         assertThat(c.job.parallelism).isEqualTo(2);
         assertThat(c.job.settings().allowedLateness()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.clickhouse.writer()).isEqualTo(ClickHouseSinks.Writer.NATIVE);
+    }
+
+    @Test
+    void theWriterIsNativeOrJdbcAndAnythingElseIsNamedAtOnce() {
+        assertThat(HotlineConfig.load(null, Map.of("HOTLINE_CLICKHOUSE_WRITER", "jdbc"))
+                        .clickhouse
+                        .writer())
+                .isEqualTo(ClickHouseSinks.Writer.JDBC);
+        assertThatThrownBy(() -> HotlineConfig.load(null, Map.of("HOTLINE_CLICKHOUSE_WRITER", "odbc")))
+                .hasMessageContaining("clickhouse.writer must be native or jdbc, not 'odbc'");
     }
 
     @Test

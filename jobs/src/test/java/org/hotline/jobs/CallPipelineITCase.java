@@ -38,9 +38,10 @@ import org.hotline.events.TicketEvent;
 import org.hotline.events.TicketEventType;
 import org.hotline.jobs.io.KafkaSources;
 import org.hotline.sql.ClickHouseSql;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The foundation end to end, with real parts: a KRaft broker, a ClickHouse server and a Flink
@@ -70,9 +71,11 @@ class CallPipelineITCase {
     final List<Planned> plan = new ArrayList<>();
     final Random random = new Random(12345);
 
-    @Test
-    void clickHouseHoldsExactlyTheTruthAndASecondRunChangesNothing() throws Exception {
-        HotlineConfig config = SharedServices.config("calls_it");
+    @ParameterizedTest(name = "clickhouse.writer: {0}")
+    @ValueSource(strings = {"native", "jdbc"})
+    void clickHouseHoldsExactlyTheTruthAndASecondRunChangesNothing(String writer) throws Exception {
+        HotlineConfig config = SharedServices.config("calls_it_" + writer);
+        config.clickhouse.writer = writer; // every table the job writes, through this writer
         List<CallEvent> counted = generateCalls(config.kafka.callsTopic, 1200);
         List<TicketEvent> tickets = generateTickets(config.kafka.ticketsTopic, 250);
         addMalformed(config.kafka.callsTopic, config.kafka.ticketsTopic);

@@ -21,10 +21,9 @@ import org.hotline.sql.ClickHouseSql;
  * rows are sent again, which the tables absorb, since every table is keyed deterministically
  * (ReplacingMergeTree), so a retried batch or a replay never double-counts.
  * <p>
- * Why not flink-connector-jdbc with the ClickHouse JDBC driver, which the job used first: the driver
- * turns every bound value into SQL text and ClickHouse parses the VALUES back; measured with
- * {@code ./hotline bench}, that was a quarter of the job's time, and the driver's binary insert path
- * needs a newer server than 18.16.
+ * The default writer ({@code clickhouse.writer: native}); {@link ClickHouseJdbcSink} writes the same rows
+ * through flink-connector-jdbc and ClickHouse's JDBC driver, which formats each bound value as SQL text for
+ * the server to parse back: about 1.2 times slower here ({@code ./hotline bench --only writers}).
  */
 public final class ClickHouseSink<T> implements Sink<T> {
 

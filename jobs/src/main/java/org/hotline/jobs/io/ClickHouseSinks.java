@@ -128,7 +128,7 @@ public final class ClickHouseSinks {
                         .time(a.eventTimeMs()));
     }
 
-    Sink<Sourced<CallEvent>> callEvents() {
+    public Sink<Sourced<CallEvent>> callEvents() {
         return sink(
                 "call_events",
                 List.of(
