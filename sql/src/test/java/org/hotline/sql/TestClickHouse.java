@@ -8,7 +8,7 @@ import org.hotline.deploy.LocalClickHouse;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** One real ClickHouse server for this module's tests, started on first use and stopped when the run ends. */
+/** One real ClickHouse server for this module's tests (and the wallboard's), started on first use and stopped when the run ends. */
 public final class TestClickHouse implements BeforeAllCallback {
 
     private static Server server;
@@ -20,6 +20,11 @@ public final class TestClickHouse implements BeforeAllCallback {
                     .getStore(ExtensionContext.Namespace.GLOBAL)
                     .getOrComputeIfAbsent(Server.class, k -> new Server(), Server.class);
         }
+    }
+
+    /** The server's HTTP address, for a client as another user. */
+    public static String httpUrl() {
+        return server.clickhouse.httpUrl();
     }
 
     /** A client as the administrator; tests keep apart by using databases of their own. */

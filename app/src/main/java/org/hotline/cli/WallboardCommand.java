@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.hotline.config.ConfigOption;
 import org.hotline.config.HotlineConfig;
 import org.hotline.sql.ClickHouseSql;
 import org.hotline.wallboard.Board;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
 final class WallboardCommand implements Callable<Integer> {
 
     @Mixin
-    Hotline.ConfigOption config;
+    ConfigOption config;
 
     @Option(
             names = "--clickhouse-url",

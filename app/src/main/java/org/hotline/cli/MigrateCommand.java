@@ -1,6 +1,7 @@
 package org.hotline.cli;
 
 import java.util.concurrent.Callable;
+import org.hotline.config.ConfigOption;
 import org.hotline.config.HotlineConfig;
 import org.hotline.jobs.JobLauncher;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Mixin;
 final class MigrateCommand implements Callable<Integer> {
 
     @Mixin
-    Hotline.ConfigOption config;
+    ConfigOption config;
 
     @Override
     public Integer call() {

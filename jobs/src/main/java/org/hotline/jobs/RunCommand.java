@@ -1,4 +1,4 @@
-package org.hotline.cli;
+package org.hotline.jobs;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +12,11 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.hotline.config.ConfigOption;
 import org.hotline.config.HotlineConfig;
-import org.hotline.deploy.LocalKafka;
-import org.hotline.jobs.Checkpoints;
-import org.hotline.jobs.JobLauncher;
 import org.hotline.jobs.io.KafkaSources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,10 +31,10 @@ import picocli.CommandLine.Option;
             "It resumes from the newest completed checkpoint in job.checkpoint_dir when there is one (after a crash "
                     + "or a stop), and says which; --fresh rebuilds from the start of the topics instead."
         })
-final class RunCommand implements Callable<Integer> {
+public final class RunCommand implements Callable<Integer> {
 
     @Mixin
-    Hotline.ConfigOption config;
+    ConfigOption config;
 
     @Mixin
     Restore restore;
@@ -69,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Where the job's state comes from: a savepoint named, the newest checkpoint, or nothing (--fresh). */
-    static final class Restore {
+    public static final class Restore {
         @Option(
                 names = "--from-savepoint",
                 paramLabel = "PATH",
@@ -82,12 +81,19 @@ final class RunCommand implements Callable<Integer> {
                         + "Without it the job resumes from the newest checkpoint in job.checkpoint_dir.")
         boolean fresh;
 
+        /** Resume from {@code savepoint} (null: the newest checkpoint, as without the option). */
+        public static Restore from(String savepoint) {
+            Restore r = new Restore();
+            r.path = savepoint;
+            return r;
+        }
+
         /**
          * Chooses and applies the state to start from, saying which; returns whether the topics are read from their
          * start. Refuses a start with empty state from the offsets a stateful run committed: the rest of the topics
          * would be counted without what came before, and no error would ever show it.
          */
-        boolean decide(StreamExecutionEnvironment env, HotlineConfig c, Consumer<String> say) {
+        public boolean decide(StreamExecutionEnvironment env, HotlineConfig c, Consumer<String> say) {
             if (path != null) {
                 say.accept("Resuming from " + path);
                 requireState(localFolder(path));
@@ -131,11 +137,11 @@ final class RunCommand implements Callable<Integer> {
          * operator that keeps what came before: one added to the job since it was taken would start empty and its
          * figures count only from now on, with no error ever showing it.
          */
-        static void requireState(Path folder) {
+        public static void requireState(Path folder) {
             if (folder == null || !Files.exists(folder.resolve("_metadata"))) {
                 return;
             }
-            java.util.Set<String> missing = Checkpoints.missing(folder, org.hotline.jobs.HotlineJob.KEEPS_HISTORY);
+            java.util.Set<String> missing = Checkpoints.missing(folder, HotlineJob.KEEPS_HISTORY);
             if (!missing.isEmpty()) {
                 throw new IllegalStateException(String.format(
                         "%s holds no state for %s, which this version of the job "
@@ -153,7 +159,7 @@ final class RunCommand implements Callable<Integer> {
         }
 
         /** Restores from {@link #path} when it is set. */
-        void apply(StreamExecutionEnvironment env) {
+        public void apply(StreamExecutionEnvironment env) {
             if (path != null) {
                 Configuration c = new Configuration();
                 c.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
@@ -164,7 +170,10 @@ final class RunCommand implements Callable<Integer> {
         /** The group's committed offsets beyond the start, on the job's topics. */
         private static Map<TopicPartition, Long> committedOffsets(HotlineConfig c) {
             List<String> topics = List.of(c.kafka.callsTopic, c.kafka.ticketsTopic);
-            try (Admin admin = LocalKafka.admin(c.kafka.bootstrapServers)) {
+            java.util.Properties p = c.kafka.clientProperties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafka.bootstrapServers);
+            p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+            try (Admin admin = Admin.create(p)) {
                 Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(c.kafka.groupId)
                         .partitionsToOffsetAndMetadata()
                         .get();

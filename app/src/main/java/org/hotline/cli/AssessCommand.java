@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.hotline.assessment.Assessment;
 import org.hotline.assessment.AssessmentCsv;
+import org.hotline.config.ConfigOption;
 import org.hotline.config.HotlineConfig;
 import org.hotline.report.MonthReport;
 import org.hotline.sql.ClickHouseSql;
@@ -41,7 +42,7 @@ final class AssessCommand implements Callable<Integer> {
     }
 
     @Mixin
-    Hotline.ConfigOption config;
+    ConfigOption config;
 
     @Mixin
     Hotline.ServerOptions servers;

@@ -6,8 +6,10 @@ import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.hotline.config.ConfigOption;
 import org.hotline.config.HotlineConfig;
 import org.hotline.jobs.JobLauncher;
+import org.hotline.jobs.RunCommand;
 import org.hotline.jobs.io.KafkaSources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Option;
 final class SubmitCommand implements Callable<Integer> {
 
     @Mixin
-    Hotline.ConfigOption config;
+    ConfigOption config;
 
     @Mixin
     RunCommand.Restore restore;

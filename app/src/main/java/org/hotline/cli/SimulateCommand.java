@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.hotline.config.ConfigOption;
 import org.hotline.config.HotlineConfig;
 import org.hotline.deploy.CheckedProducer;
 import org.hotline.deploy.LocalKafka;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
 final class SimulateCommand implements Callable<Integer> {
 
     @Mixin
-    Hotline.ConfigOption config;
+    ConfigOption config;
 
     @Mixin
     Hotline.ProfileOptions month;

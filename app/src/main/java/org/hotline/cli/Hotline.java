@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.hotline.assessment.AssessmentCsv;
-import org.hotline.config.HotlineConfig;
+import org.hotline.jobs.RunCommand;
 import org.hotline.simulator.MonthSimulator;
 import org.hotline.simulator.Profile;
 import picocli.CommandLine;
@@ -134,20 +134,6 @@ public final class Hotline implements Callable<Integer> {
             YearMonth first = months.get(0).month();
             YearMonth last = months.get(months.size() - 1).month();
             return first.equals(last) ? first.toString() : first + "-to-" + last;
-        }
-    }
-
-    /** The --config option, shared by the commands that read the configuration. */
-    static final class ConfigOption {
-        @Option(
-                names = "--config",
-                paramLabel = "FILE",
-                description = "YAML configuration (default: $HOTLINE_CONFIG, else the built-in defaults). "
-                        + "HOTLINE_<SECTION>_<KEY> environment variables override it.")
-        Path file;
-
-        HotlineConfig load() {
-            return HotlineConfig.load(file);
         }
     }
 }

@@ -13,10 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.hotline.config.HotlineConfig;
-import org.hotline.jobs.JobLauncher;
-import org.hotline.jobs.SharedServices;
 import org.hotline.sql.ClickHouseSql;
+import org.hotline.sql.Migrator;
+import org.hotline.sql.TestClickHouse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * ClickHouse (on 18.16): each figure equals what the rows add up to, counted by hand, and every panel of
  * the dashboard is built on the wallboard's own query and shows the same figures.
  */
-@ExtendWith(SharedServices.class)
+@ExtendWith(TestClickHouse.class)
 class WallboardQueriesITCase {
 
     static final Path DASHBOARD = Path.of("..", "deploy", "grafana", "dashboards", "hotline-wallboard.json");
@@ -38,10 +37,9 @@ class WallboardQueriesITCase {
 
     @BeforeAll
     static void state() {
-        HotlineConfig c = SharedServices.config("wallboard_queries");
-        db = c.clickhouse.database;
-        JobLauncher.migrate(c.clickhouse, s -> {});
-        ch = new ClickHouseSql(c.clickhouse.url, "default", "");
+        db = "wallboard_queries";
+        new Migrator(TestClickHouse.sql(), db).migrate(s -> {});
+        ch = new ClickHouseSql(TestClickHouse.httpUrl(), "default", "");
         // Calls, as the job's rolling figures: today and the last quarter hour city-wide (each rewritten: the highest
         // version counts), and a line's (not read).
         insert(
@@ -102,7 +100,7 @@ class WallboardQueriesITCase {
                 "('backlog', 'U2', 'U2', '', '', '', 'warning', 'firing', 5, 5, '2024-05-10 11:00:00')",
                 "('backlog', 'U2', 'U2', '', '', '', 'warning', 'resolved', 2, 5, '2024-05-10 12:00:00')",
                 "('concentrated_returns', 'U1|路灯', 'U1', '', '路灯', '', 'warning', 'firing', 10, 10, '2024-05-10 13:00:00')");
-        try (ClickHouseSql reader = new ClickHouseSql(c.clickhouse.url, "hotline_reader", "")) {
+        try (ClickHouseSql reader = new ClickHouseSql(TestClickHouse.httpUrl(), "hotline_reader", "")) {
             board = new Board(reader, db, Duration.ofMinutes(5), Clock.systemUTC()).read();
         }
     }
@@ -188,11 +186,10 @@ class WallboardQueriesITCase {
     /** An empty database: every count 0, and no rate at all (0 of 0 is shown as "—", not 0.00 %). */
     @Test
     void ratesOfNothingAreNoRates() {
-        HotlineConfig c = SharedServices.config("wallboard_empty");
-        JobLauncher.migrate(c.clickhouse, s -> {});
+        new Migrator(TestClickHouse.sql(), "wallboard_empty").migrate(s -> {});
         ObjectNode empty;
-        try (ClickHouseSql reader = new ClickHouseSql(c.clickhouse.url, "default", "")) {
-            empty = new Board(reader, c.clickhouse.database, Duration.ofMinutes(5), Clock.systemUTC()).read();
+        try (ClickHouseSql reader = new ClickHouseSql(TestClickHouse.httpUrl(), "default", "")) {
+            empty = new Board(reader, "wallboard_empty", Duration.ofMinutes(5), Clock.systemUTC()).read();
         }
         assertThat(empty.at("/calls/today/offered").asLong()).isZero();
         assertThat(empty.at("/calls/today/connection_rate_pct").isNull()).isTrue();

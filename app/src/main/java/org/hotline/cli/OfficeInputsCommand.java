@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.concurrent.Callable;
+import org.hotline.config.ConfigOption;
 import org.hotline.config.HotlineConfig;
 import org.hotline.report.OfficeInputs;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ final class OfficeInputsCommand implements Callable<Integer> {
     Path input;
 
     @Mixin
-    Hotline.ConfigOption config;
+    ConfigOption config;
 
     @Mixin
     Hotline.ServerOptions servers;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.time.YearMonth;
 import java.util.concurrent.Callable;
+import org.hotline.config.ConfigOption;
 import org.hotline.config.HotlineConfig;
 import org.hotline.report.MonthAlerts;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ final class AlertsCommand implements Callable<Integer> {
     String format;
 
     @Mixin
-    Hotline.ConfigOption config;
+    ConfigOption config;
 
     @Mixin
     Hotline.ServerOptions servers;

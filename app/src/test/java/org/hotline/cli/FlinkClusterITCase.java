@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class FlinkClusterITCase {
 
     static final Path WORK = Path.of("target", "flink-cluster");
-    static final Path JOB_JAR = Path.of("target", "hotline-job.jar");
+    static final Path JOB_JAR = Path.of("..", "jobs", "target", "hotline-job.jar");
 
     @Test
     void aTaskManagerKilledMidStreamLosesNothing() throws Exception {

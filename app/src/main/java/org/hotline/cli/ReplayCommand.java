@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
+import org.hotline.config.ConfigOption;
 import org.hotline.config.HotlineConfig;
 import org.hotline.deploy.LocalKafka;
 import org.hotline.jobs.JobLauncher;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Option;
 final class ReplayCommand implements Callable<Integer> {
 
     @Mixin
-    Hotline.ConfigOption config;
+    ConfigOption config;
 
     @Mixin
     Hotline.ProfileOptions month;

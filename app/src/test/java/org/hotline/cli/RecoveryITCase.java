@@ -41,6 +41,7 @@ import org.hotline.events.EventWriter;
 import org.hotline.events.TicketEventType;
 import org.hotline.jobs.Checkpoints;
 import org.hotline.jobs.JobLauncher;
+import org.hotline.jobs.RunCommand;
 import org.hotline.jobs.SharedServices;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.io.KafkaSources;
@@ -314,8 +315,7 @@ class RecoveryITCase {
 
     static JobClient start(HotlineConfig c, String restoreFrom, Sink<Alert> alertEvents) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        RunCommand.Restore restore = new RunCommand.Restore();
-        restore.path = restoreFrom;
+        RunCommand.Restore restore = RunCommand.Restore.from(restoreFrom);
         restore.apply(env);
         // Live (unbounded), as in production: a bounded Kafka source restored from state never finishes
         // (FLINK-31006), and a live job is what gets restarted in real life.

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.hotline.config.ConfigOption;
 import org.hotline.config.HotlineConfig;
 import org.hotline.deploy.CheckedProducer;
 import picocli.CommandLine.Command;
@@ -26,7 +27,7 @@ final class ProduceCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
-    Hotline.ConfigOption config;
+    ConfigOption config;
 
     @Option(names = "--topic", required = true, description = "calls, tickets, or any topic name.")
     String topic;

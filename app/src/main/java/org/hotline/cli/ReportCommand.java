@@ -9,6 +9,7 @@ import java.time.YearMonth;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.hotline.assessment.Assessment;
+import org.hotline.config.ConfigOption;
 import org.hotline.config.HotlineConfig;
 import org.hotline.report.Bulletin;
 import org.hotline.report.MonthAlerts;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
 final class ReportCommand implements Callable<Integer> {
 
     @Mixin
-    Hotline.ConfigOption config;
+    ConfigOption config;
 
     @Option(names = "--month", required = true, description = "The month, YYYY-MM.")
     YearMonth month;
