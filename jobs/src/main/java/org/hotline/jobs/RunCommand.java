@@ -172,7 +172,12 @@ public final class RunCommand implements Callable<Integer> {
             List<String> topics = List.of(c.kafka.callsTopic, c.kafka.ticketsTopic);
             java.util.Properties p = c.kafka.clientProperties();
             p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafka.bootstrapServers);
-            p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+            // an unreachable broker is named within seconds; the API timeout may not be below the request's
+            p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+            p.putIfAbsent(
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                    String.valueOf(Math.max(
+                            20_000, Long.parseLong(p.getProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG)))));
             try (Admin admin = Admin.create(p)) {
                 Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(c.kafka.groupId)
                         .partitionsToOffsetAndMetadata()
