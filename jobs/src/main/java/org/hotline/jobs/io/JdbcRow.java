@@ -33,32 +33,17 @@ final class JdbcRow implements RowOut {
 
     @Override
     public RowOut string(String s) {
-        try {
-            statement.setString(next++, s == null ? "" : s);
-        } catch (SQLException e) {
-            throw new BindFailure(e);
-        }
-        return this;
+        return bind(i -> statement.setString(i, s == null ? "" : s));
     }
 
     @Override
     public RowOut number(long n) {
-        try {
-            statement.setLong(next++, n);
-        } catch (SQLException e) {
-            throw new BindFailure(e);
-        }
-        return this;
+        return bind(i -> statement.setLong(i, n));
     }
 
     @Override
     public RowOut number(double d) {
-        try {
-            statement.setDouble(next++, d);
-        } catch (SQLException e) {
-            throw new BindFailure(e);
-        }
-        return this;
+        return bind(i -> statement.setDouble(i, d));
     }
 
     @Override
@@ -73,18 +58,23 @@ final class JdbcRow implements RowOut {
 
     @Override
     public RowOut strings(String[] values) {
-        try {
-            statement.setObject(next++, values == null ? new String[0] : values);
-        } catch (SQLException e) {
-            throw new BindFailure(e);
-        }
-        return this;
+        return bind(i -> statement.setObject(i, values == null ? new String[0] : values));
     }
 
     @Override
     public RowOut missing() {
+        return bind(i -> statement.setNull(i, Types.NULL));
+    }
+
+    /** Sets the next parameter. */
+    @FunctionalInterface
+    private interface Setter {
+        void set(int index) throws SQLException;
+    }
+
+    private RowOut bind(Setter setter) {
         try {
-            statement.setNull(next++, Types.NULL);
+            setter.set(next++);
         } catch (SQLException e) {
             throw new BindFailure(e);
         }
