@@ -20,7 +20,7 @@ import org.hotline.jobs.tickets.TicketState;
 
 /**
  * The job's sinks into ClickHouse, one {@link ClickHouseSink} per table: batched (thousands of rows
- * about once a second, never row by row) and flushed at every checkpoint. Every table is keyed
+ * every half second or so, never row by row) and flushed at every checkpoint. Every table is keyed
  * deterministically, so a retried batch or a replay never double-counts.
  */
 public final class ClickHouseSinks {
