@@ -323,6 +323,12 @@ public final class AlertFunctions {
     public static final class EmergingHotspot extends FactRules implements CheckpointedFunction {
         private transient MapState<Long, Long> hourly;
         /**
+         * The window's and the baseline's counts as of an hour, {hour, window hours, baseline days, current,
+         * baseline}: summed over {@link #hourly} once per hour and then kept up by each fact of that hour, instead of
+         * summing a week of hours at every fact.
+         */
+        private transient ValueState<long[]> sums;
+        /**
          * The first time this subtask saw (in event-time order, so the same in every run): a baseline is only judged
          * once it covers the baseline days. Kept in operator state, per subtask, so that a restore does not start
          * the baseline days again.
@@ -363,6 +369,7 @@ public final class AlertFunctions {
         public void open(OpenContext ctx) {
             super.open(ctx);
             hourly = getRuntimeContext().getMapState(new MapStateDescriptor<>("hourly", Types.LONG, Types.LONG));
+            sums = getRuntimeContext().getState(new ValueStateDescriptor<>("hourly-sums", LONGS));
         }
 
         @Override
@@ -376,10 +383,18 @@ public final class AlertFunctions {
         void apply(long time, List<Fact> facts, Context ctx, Collector<Alert> out) throws Exception {
             observedSince = Math.min(observedSince, time);
             long hour = Math.floorDiv(time, HOUR);
+            int delta = facts.stream().mapToInt(Fact::sign).sum();
             Long n = hourly.get(hour);
-            hourly.put(
-                    hour,
-                    (n == null ? 0 : n) + facts.stream().mapToInt(Fact::sign).sum());
+            hourly.put(hour, (n == null ? 0 : n) + delta);
+            long[] kept = sums.value();
+            if (kept != null && kept[0] == hour) {
+                if (kept[1] > 0) {
+                    kept[3] += delta; // this hour is in the window, which the sums hold as of this hour
+                    sums.update(kept);
+                } else {
+                    sums.clear(); // no window: summed again
+                }
+            }
             evaluateAt(time, ctx, out);
         }
 
@@ -388,24 +403,53 @@ public final class AlertFunctions {
             evaluateAt(time, ctx, out);
         }
 
+        private static long orZero(Long n) {
+            return n == null ? 0 : n;
+        }
+
         private void evaluateAt(long now, Context ctx, Collector<Alert> out) throws Exception {
             JsonNode s = rules.settings("emerging_hotspot", null);
             long window = (long) AlertRules.number(s, "window_hours");
             long baselineDays = (long) AlertRules.number(s, "baseline_days");
             long nowHour = Math.floorDiv(now, HOUR);
-            long current = 0;
-            long baseline = 0;
-            for (Iterator<Map.Entry<Long, Long>> it = hourly.iterator(); it.hasNext(); ) {
-                Map.Entry<Long, Long> e = it.next();
-                long age = nowHour - e.getKey();
-                if (age < window) {
-                    current += e.getValue();
-                } else if (age < window + baselineDays * 24) {
-                    baseline += e.getValue();
-                } else {
-                    it.remove();
+            long horizon = window + baselineDays * 24;
+            long[] kept = sums.value();
+            if (kept != null
+                    && kept[1] == window
+                    && kept[2] == baselineDays
+                    && window > 0
+                    && kept[0] < nowHour
+                    && nowHour - kept[0] <= horizon) {
+                // the hours move on: each new hour enters the window, the window's oldest moves to the baseline, the
+                // baseline's oldest is forgotten
+                for (long h = kept[0] + 1; h <= nowHour; h++) {
+                    kept[3] += orZero(hourly.get(h));
+                    long leaving = orZero(hourly.get(h - window));
+                    kept[3] -= leaving;
+                    kept[4] += leaving;
+                    kept[4] -= orZero(hourly.get(h - horizon));
+                    hourly.remove(h - horizon);
                 }
+                kept[0] = nowHour;
+                sums.update(kept);
             }
+            if (kept == null || kept[0] != nowHour || kept[1] != window || kept[2] != baselineDays) {
+                kept = new long[] {nowHour, window, baselineDays, 0, 0};
+                for (Iterator<Map.Entry<Long, Long>> it = hourly.iterator(); it.hasNext(); ) {
+                    Map.Entry<Long, Long> e = it.next();
+                    long age = nowHour - e.getKey();
+                    if (age < window) {
+                        kept[3] += e.getValue();
+                    } else if (age < horizon) {
+                        kept[4] += e.getValue();
+                    } else {
+                        it.remove();
+                    }
+                }
+                sums.update(kept);
+            }
+            long current = kept[3];
+            long baseline = kept[4];
             if (now - observedSince < baselineDays * 24 * HOUR) {
                 return; // no baseline yet: nothing is "sudden" in the first days
             }
