@@ -29,6 +29,7 @@ import org.hotline.events.TicketEvent;
 import org.hotline.jobs.DeadLetter;
 import org.hotline.jobs.SharedServices;
 import org.hotline.jobs.Sourced;
+import org.hotline.jobs.alerts.Alert;
 import org.hotline.sql.ClickHouseSql;
 import org.hotline.sql.Migrator;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,9 +79,30 @@ class ClickHouseWritersITCase {
         }
         List<Sourced<TicketEvent>> tickets = sampleTickets();
 
+        // doubles: fractions, extremes, and what no rate should be but a writer must not choke on
+        double[] doubles = {93.52, -0.5, 1e-9, 1.7976931348623157e308, Double.NaN, Double.POSITIVE_INFINITY};
+        List<Alert> alerts = new ArrayList<>();
+        for (int i = 0; i < doubles.length; i++) {
+            alerts.add(new Alert(
+                    "connection_rate",
+                    "line-" + i,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "warning",
+                    "firing",
+                    doubles[i],
+                    90.0,
+                    SEPT_1,
+                    null,
+                    SEPT_1 + i * 1000));
+        }
+
         StreamExecutionEnvironment env = env(1);
         env.fromData(letters).sinkTo(sinks.deadLetters());
         env.fromData(tickets).sinkTo(sinks.ticketEvents());
+        env.fromData(alerts).sinkTo(sinks.alerts());
         env.execute("writers-fields-" + writer);
 
         try (ClickHouseSql ch = sql()) {
@@ -99,6 +121,22 @@ class ClickHouseWritersITCase {
                 assertThat(r.get("t").isNull() ? null : r.get("t").asLong() * 1000)
                         .isEqualTo(d.eventTimeMs());
                 assertThat(r.get("seen").asLong() * 1000).isEqualTo(d.seenAtMs());
+            }
+
+            List<JsonNode> stored = ch.rows("SELECT alert_key, toString(value) AS v, threshold,"
+                    + " toUnixTimestamp(window_start) AS ws, window_end IS NULL AS open FROM " + db
+                    + ".alerts FINAL ORDER BY alert_key");
+            assertThat(stored).hasSize(alerts.size());
+            for (int i = 0; i < stored.size(); i++) {
+                JsonNode r = stored.get(i);
+                assertThat(r.get("alert_key").asText()).isEqualTo("line-" + i);
+                // boxed: Double.equals holds NaN equal to NaN
+                Double value = Double.valueOf(
+                        r.get("v").asText().replace("inf", "Infinity").replace("nan", "NaN"));
+                assertThat(value).as("value of line-" + i).isEqualTo(Double.valueOf(doubles[i]));
+                assertThat(r.get("threshold").asDouble()).isEqualTo(90.0);
+                assertThat(r.get("ws").asLong() * 1000).isEqualTo(SEPT_1);
+                assertThat(r.get("open").asInt()).isEqualTo(1);
             }
 
             List<JsonNode> events = ch.rows("SELECT event_id, ticket_id, category, unit_id, tags,"
