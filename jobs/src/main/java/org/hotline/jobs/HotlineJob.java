@@ -39,8 +39,8 @@ import org.hotline.jobs.tickets.UnitGate;
 
 /**
  * The hotline job: call and ticket events in, raw events, per-minute call metrics and dead letters
- * out. The constructor takes the sources and sinks, so {@code main} (see {@link org.hotline.cli})
- * wires Kafka and ClickHouse while tests wire in-memory ones, and the same topology runs in both.
+ * out. The constructor takes the sources and sinks, so {@link JobLauncher} (for {@link JobMain} and the
+ * command line's {@code run}) wires Kafka and ClickHouse while tests wire in-memory ones, and the same topology runs in both.
  */
 public final class HotlineJob {
 
