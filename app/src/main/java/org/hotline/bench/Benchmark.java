@@ -361,11 +361,7 @@ public final class Benchmark {
             }
         }
         out.accept(byTable.toString());
-        Map<String, Long> cpuAfter = cpuMillis();
-        StringBuilder cpu = new StringBuilder("  CPU seconds per million events:");
-        cpuAfter.forEach((name, ms) -> cpu.append(String.format(
-                " %s %.1f", name, (ms - cpuBefore.getOrDefault(name, 0L)) / 1000.0 * 1_000_000 / events)));
-        out.accept(cpu.toString());
+        out.accept("  CPU seconds per million events:" + cpuPerMillion(cpuBefore, cpuMillis(), events));
         out.accept(String.format(
                 "  steady state (10 %% to 90 %% of the raw events stored): %s events/s; start-up and the end "
                         + "took the rest of the %.0f s",
@@ -379,6 +375,14 @@ public final class Benchmark {
         }
         // the raw events alone are rows: none counted means the server keeps no part log, not that nothing was written
         return new double[] {rate, inserted == 0 ? Double.NaN : (double) inserted / events, steady.rate()};
+    }
+
+    /** Each process's CPU seconds between {@code before} and {@code after} (milliseconds), per million of {@code count}. */
+    static String cpuPerMillion(Map<String, Long> before, Map<String, Long> after, long count) {
+        StringBuilder cpu = new StringBuilder();
+        after.forEach((name, ms) -> cpu.append(
+                String.format(" %s %.1f", name, (ms - before.getOrDefault(name, 0L)) / 1000.0 * 1_000_000 / count)));
+        return cpu.toString();
     }
 
     /** CPU time used so far by each process, in milliseconds (0 for one that cannot be read). */

@@ -71,17 +71,12 @@ final class WriterComparison {
             for (ClickHouseSinks.Writer writer : ClickHouseSinks.Writer.values()) {
                 Map<String, Long> cpuBefore = cpuMillis.get();
                 double rate = run(writer, rows);
-                StringBuilder cpu = new StringBuilder();
-                cpuMillis
-                        .get()
-                        .forEach((name, ms) -> cpu.append(String.format(
-                                ", %s %.1f",
-                                name, (ms - cpuBefore.getOrDefault(name, 0L)) / 1000.0 * 1_000_000 / rows)));
+                String cpu = Benchmark.cpuPerMillion(cpuBefore, cpuMillis.get(), rows);
                 if (round > 0) {
                     rates.computeIfAbsent(writer, w -> new ArrayList<>()).add(rate);
                 }
                 out.accept(String.format(
-                        "  %s, %s writer: %,.0f rows/s; CPU seconds per million rows%s",
+                        "  %s, %s writer: %,.0f rows/s; CPU seconds per million rows:%s",
                         round == 0 ? "warm-up" : "round " + round, writer.name().toLowerCase(), rate, cpu));
             }
         }

@@ -48,7 +48,7 @@ final class JdbcRow implements RowOut {
 
     @Override
     public RowOut time(Long epochMs) {
-        return epochMs == null ? missing() : number(Math.max(0L, Math.floorDiv(epochMs, 1000L)));
+        return epochMs == null ? missing() : number(RowOut.epochSeconds(epochMs));
     }
 
     @Override

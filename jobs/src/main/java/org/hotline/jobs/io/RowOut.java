@@ -15,8 +15,16 @@ public interface RowOut {
 
     RowOut number(double d);
 
-    /** A DateTime from epoch milliseconds, written as whole seconds; a missing one is NULL. */
+    /** A DateTime from epoch milliseconds, written as whole seconds ({@link #epochSeconds}); a missing one is NULL. */
     RowOut time(Long epochMs);
+
+    /**
+     * The whole seconds a DateTime column holds for {@code epochMs}: times before 1970 do not fit one and are written as
+     * its first second, by every writer alike.
+     */
+    static long epochSeconds(long epochMs) {
+        return Math.max(0L, Math.floorDiv(epochMs, 1000L));
+    }
 
     RowOut date(LocalDate day);
 

@@ -49,7 +49,7 @@ public final class TsvRow implements RowOut {
             return missing();
         }
         separate();
-        String seconds = Long.toString(Math.max(0L, Math.floorDiv(epochMs, 1000L)));
+        String seconds = Long.toString(RowOut.epochSeconds(epochMs));
         for (int i = seconds.length(); i < 10; i++) {
             out.write('0');
         }
