@@ -57,7 +57,7 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         public Long dueTimer;
 
         public Long forgetTimer;
-        /** How many facts the last replay emitted in all, and their {@link #digest}. */
+        /** How many facts the last replay emitted in all, and their {@link #digest}, from {@link #DIGEST_SEED}. */
         public Integer emitted;
 
         public Long digest;
@@ -186,9 +186,12 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         // not kept: it is the facts of the steps handled so far, as of the last replay's time (a replay is a pure
         // function of its steps and time), which keeps every checkpoint smaller.
         List<Fact> now = result.facts();
+        // the digest of as many facts as were emitted before, continued over the rest below: each fact digested once
+        int compared = m.emitted != null && now.size() >= m.emitted ? m.emitted : 0;
+        long prefix = digest(DIGEST_SEED, now, 0, compared);
         if (previous == null) {
             now.forEach(out::collect);
-        } else if (m.emitted != null && now.size() >= m.emitted && digest(now, m.emitted) == m.digest) {
+        } else if (m.emitted != null && now.size() >= m.emitted && prefix == m.digest) {
             for (Fact f : now.subList(m.emitted, now.size())) {
                 out.collect(f);
             }
@@ -216,7 +219,7 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
             }
         }
         m.emitted = now.size();
-        m.digest = digest(now, now.size());
+        m.digest = digest(prefix, now, compared, now.size());
         // Each event once: accepted ones on to the raw events, steps the ticket's life refuses to the dead letters.
         Map<String, String> refusals = new HashMap<>();
         for (TicketLife.Invalid invalid : result.invalid()) {
@@ -258,13 +261,16 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
         memo.update(m);
     }
 
+    /** The digest of no facts (FNV-1a's offset basis). */
+    static final long DIGEST_SEED = 0xcbf29ce484222325L;
+
     /**
-     * A 64-bit digest of the first {@code n} facts, in order (every field, strings char by char): two different lists
-     * of facts share one with a chance of about 2^-64, where a 32-bit hash would let two names collide for good.
+     * A 64-bit digest of facts {@code from} to {@code to} (exclusive), in order (every field, strings char by char),
+     * continuing {@code h}, the digest of those before: two different lists of facts share one with a chance of about
+     * 2^-64, where a 32-bit hash would let two names collide for good.
      */
-    static long digest(List<Fact> facts, int n) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < n; i++) {
+    static long digest(long h, List<Fact> facts, int from, int to) {
+        for (int i = from; i < to; i++) {
             Fact f = facts.get(i);
             h = mix(h, f.kind().ordinal());
             h = mix(h, f.dimension());
