@@ -26,10 +26,12 @@ import org.hotline.jobs.alerts.AlertFunctions;
 import org.hotline.jobs.alerts.AlertRules;
 import org.hotline.jobs.calls.CallCounts;
 import org.hotline.jobs.calls.CallMinute;
+import org.hotline.jobs.tickets.CombineFacts;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactCounts;
 import org.hotline.jobs.tickets.FactKind;
 import org.hotline.jobs.tickets.LatestState;
+import org.hotline.jobs.tickets.MinuteFacts;
 import org.hotline.jobs.tickets.OldestOpen;
 import org.hotline.jobs.tickets.TicketLife;
 import org.hotline.jobs.tickets.TicketLifecycle;
@@ -208,7 +210,9 @@ public final class HotlineJob {
 
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     private static final OutputTag<Sourced<CallEvent>> LATE_CALLS = new OutputTag<>("late-calls", CALLS) {};
-    private static final OutputTag<Fact> LATE_FACTS = new OutputTag<>("late-facts", TypeInformation.of(Fact.class)) {};
+    private static final TypeInformation<MinuteFacts> MINUTE_FACTS = TypeInformation.of(MinuteFacts.class);
+    private static final FactCounts FACT_COUNTS = new FactCounts();
+    private static final OutputTag<MinuteFacts> LATE_FACTS = new OutputTag<>("late-facts", MINUTE_FACTS) {};
     private static final OutputTag<Sourced<TicketEvent>> ACCEPTED_TICKETS =
             new OutputTag<>("accepted-tickets", TICKETS) {};
     private static final OutputTag<TicketState> TICKET_STATES =
@@ -253,6 +257,7 @@ public final class HotlineJob {
         // operator keeps (in state or in a buffer) it copies or encodes first.
         org.apache.flink.configuration.Configuration reuse = new org.apache.flink.configuration.Configuration();
         reuse.set(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE, true);
+        reuse.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
         env.configure(reuse);
         // Read both topics in event time; a quiet partition (a hotline at night) does not hold the watermark back.
         DataStream<Sourced<CallEvent>> callRecords = env.fromSource(
@@ -405,12 +410,22 @@ public final class HotlineJob {
                 .name("ticket events sink")
                 .uid("ticket-events-sink");
 
-        // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts.
-        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
+        // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts, summed
+        // per minute in each lifecycle subtask first (a record per minute crosses the network, not one per fact).
+        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.transform(
+                        "facts per minute", MINUTE_FACTS, new CombineFacts(settings.earlyUpdates()))
+                .uid("ticket-facts-combined")
+                .keyBy(MinuteFacts::minuteStartMs)
                 .process(
-                        new MinuteSlices<>(
-                                new FactCounts(),
-                                f -> Keys.join(f.dimension(), f.value()),
+                        new MinuteSlices<MinuteFacts, FactCounts.Acc, TicketMinute>(
+                                FactCounts.Acc::new,
+                                (MinuteFacts m, MinuteSlices.Slices<FactCounts.Acc> slices) -> {
+                                    for (FactCounts.Acc sum : m.slices()) {
+                                        slices.add(
+                                                Keys.join(sum.dimension, sum.value),
+                                                acc -> FACT_COUNTS.merge(acc, sum));
+                                    }
+                                },
                                 FactCounts::row,
                                 TypeInformation.of(FactCounts.Acc.class),
                                 LATE_FACTS,
@@ -515,7 +530,7 @@ public final class HotlineJob {
         // Cannot happen (a late event only changes facts at or after its own time), but never drop silently.
         DataStream<DeadLetter> lateFacts = ticketMinutes
                 .getSideOutput(LATE_FACTS)
-                .map(HotlineJob::lateFact)
+                .flatMap(HotlineJob::lateFacts)
                 .returns(DeadLetter.class)
                 .name("late facts")
                 .uid("ticket-facts-late");
@@ -537,8 +552,10 @@ public final class HotlineJob {
                                 .process(new AlertFunctions.ConcentratedReturns(rules))
                                 .name("returns alerts")
                                 .uid("alerts-returns"),
-                        facts.getSideOutput(ACCEPTED_TICKETS)
-                                .keyBy(s -> s.event().ticketId())
+                        // keyed by ticket like the lifecycle: chained to it, the steps do not cross the network
+                        DataStreamUtils.reinterpretAsKeyedStream(
+                                        facts.getSideOutput(ACCEPTED_TICKETS),
+                                        s -> s.event().ticketId())
                                 .process(new AlertFunctions.BouncingTicket(rules, TICKETS))
                                 .name("bouncing alerts")
                                 .uid("alerts-bouncing"),
@@ -655,20 +672,33 @@ public final class HotlineJob {
                 .withIdleness(settings.idleness());
     }
 
-    static DeadLetter lateFact(Fact f) {
-        String payload = String.format(
-                "{\"kind\":\"%s\",\"dimension\":\"%s\",\"value\":\"%s\",\"time_ms\":%d,\"sign\":%d}",
-                f.kind().column(), f.dimension(), f.value(), f.timeMs(), f.sign());
-        return new DeadLetter(
-                "(ticket facts)",
-                0,
-                Integer.toUnsignedLong(payload.hashCode()),
-                payload,
-                Reason.LATE.code(),
-                null,
-                "a derived fact for a minute already final",
-                f.timeMs(),
-                System.currentTimeMillis());
+    /** A minute's sums that came after the minute was final: one dead letter per slice, with its counts. */
+    static void lateFacts(MinuteFacts m, Collector<DeadLetter> out) {
+        for (FactCounts.Acc sum : m.slices()) {
+            StringBuilder counts = new StringBuilder();
+            for (FactKind kind : FactKind.values()) {
+                if (sum.counts[kind.ordinal()] != 0) {
+                    counts.append(counts.isEmpty() ? "" : ",")
+                            .append('"')
+                            .append(kind.column())
+                            .append("\":")
+                            .append(sum.counts[kind.ordinal()]);
+                }
+            }
+            String payload = String.format(
+                    "{\"minute_ms\":%d,\"dimension\":\"%s\",\"value\":\"%s\",\"counts\":{%s}}",
+                    m.minuteStartMs(), sum.dimension, sum.value, counts);
+            out.collect(new DeadLetter(
+                    "(ticket facts)",
+                    0,
+                    Integer.toUnsignedLong(payload.hashCode()),
+                    payload,
+                    Reason.LATE.code(),
+                    null,
+                    "derived counts for a minute already final",
+                    m.minuteStartMs(),
+                    System.currentTimeMillis()));
+        }
     }
 
     /** Routes records that failed to parse to the dead letters. */
