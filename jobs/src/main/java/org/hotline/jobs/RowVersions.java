@@ -29,6 +29,9 @@ public final class RowVersions {
 
     /** A flush at the next multiple of {@code flushMs} (see {@link #scheduleFlush}) and the last one at {@link #END_OF_INPUT}. */
     public static void flushLater(TimerService timers, ValueState<Long> flushAt, long flushMs) throws IOException {
+        if (flushMs > 0 && flushAt.value() != null) {
+            return; // both are set: the end of the input's was set with the pending flush (and is only deleted with it)
+        }
         timers.registerEventTimeTimer(END_OF_INPUT);
         scheduleFlush(timers, flushAt, flushMs);
     }

@@ -56,4 +56,57 @@ class TsvRowTest {
         assertThat(r.rows()).isEqualTo(1);
         assertThat(text(r)).isEqualTo("4\n");
     }
+
+    /**
+     * Strings of every kind of character (escapes, ASCII, Chinese, emoji as surrogate pairs, unpaired surrogates) and
+     * numbers of every size, written as Java's own encoder and {@code Long.toString} write them, after the format's
+     * escapes: the buffer's hand encoding against the library's.
+     */
+    @Test
+    void encodesEveryStringAndNumberAsJavaItselfDoes() {
+        java.util.Random random = new java.util.Random(5);
+        char[] alphabet = {
+            'a', 'Z', '0', ' ', '\'', '\\', '\t', '\n', '\r', '\0', 'é', '雨', '区', '\ud83d', '\ude00', '\u07ff',
+            '\u0800', '\uffff'
+        };
+        for (int round = 0; round < 2_000; round++) {
+            StringBuilder b = new StringBuilder();
+            for (int i = random.nextInt(12); i > 0; i--) {
+                b.append(
+                        random.nextInt(4) == 0
+                                ? "\ud83d\ude00"
+                                : String.valueOf(alphabet[random.nextInt(alphabet.length)]));
+            }
+            String s = b.toString();
+            long n = switch (round % 4) {
+                case 0 -> random.nextLong();
+                case 1 -> random.nextInt(1000) - 500;
+                case 2 -> round == 2 ? Long.MIN_VALUE : Long.MAX_VALUE;
+                default -> 0;
+            };
+            long ms = Math.abs(random.nextLong() % 4_000_000_000_000L);
+            TsvRow r = new TsvRow();
+            r.string(s).number(n).time(ms).end();
+            String escaped = s.replace("\\", "\\\\")
+                    .replace("\t", "\\t")
+                    .replace("\n", "\\n")
+                    .replace("\r", "\\r")
+                    .replace("\0", "\\0");
+            byte[] expected = (escaped + "\t" + n + "\t" + String.format("%010d", ms / 1000) + "\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertThat(r.bytes()).as("%s, %d, %d", s, n, ms).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void growsPastItsFirstBuffer() {
+        TsvRow r = new TsvRow();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 50_000; i++) {
+            r.string("雨湖区").number(i).end();
+            expected.append("雨湖区\t").append(i).append('\n');
+        }
+        assertThat(text(r)).isEqualTo(expected.toString());
+        assertThat(r.rows()).isEqualTo(50_000);
+    }
 }
