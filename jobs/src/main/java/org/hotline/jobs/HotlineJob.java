@@ -26,7 +26,7 @@ import org.hotline.jobs.alerts.AlertFunctions;
 import org.hotline.jobs.alerts.AlertRules;
 import org.hotline.jobs.calls.CallCounts;
 import org.hotline.jobs.calls.CallMinute;
-import org.hotline.jobs.tickets.CombineFacts;
+import org.hotline.jobs.calls.MinuteCalls;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactCounts;
 import org.hotline.jobs.tickets.FactKind;
@@ -209,9 +209,9 @@ public final class HotlineJob {
     }
 
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
-    private static final OutputTag<Sourced<CallEvent>> LATE_CALLS = new OutputTag<>("late-calls", CALLS) {};
+    private static final TypeInformation<MinuteCalls> MINUTE_CALLS = TypeInformation.of(MinuteCalls.class);
+    private static final OutputTag<MinuteCalls> LATE_CALLS = new OutputTag<>("late-calls", MINUTE_CALLS) {};
     private static final TypeInformation<MinuteFacts> MINUTE_FACTS = TypeInformation.of(MinuteFacts.class);
-    private static final FactCounts FACT_COUNTS = new FactCounts();
     private static final OutputTag<MinuteFacts> LATE_FACTS = new OutputTag<>("late-facts", MINUTE_FACTS) {};
     private static final OutputTag<Sourced<TicketEvent>> ACCEPTED_TICKETS =
             new OutputTag<>("accepted-tickets", TICKETS) {};
@@ -297,12 +297,15 @@ public final class HotlineJob {
 
         // Per minute, line and caller region: counts, updated every few seconds while the minute is in progress
         // and again for late events within the allowed lateness.
+        // (summed per minute in each subtask first: a record per minute crosses the network, not one per step)
         SingleOutputStreamOperator<CallMinute> minutes = uniqueCalls
-                .keyBy(s -> MinuteSlices.minuteOf(s.event().eventTimeMs()))
+                .transform("call steps per minute", MINUTE_CALLS, CallCounts.perMinute(settings.earlyUpdates()))
+                .uid("call-steps-combined")
+                .keyBy(MinuteCalls::minuteStartMs)
                 .process(
                         new MinuteSlices<>(
-                                new CallCounts(),
-                                s -> Keys.join(s.event().line(), s.event().callerRegion()),
+                                CallCounts.Acc::new,
+                                MinuteSlices.summed(MinuteCalls::slices, CallCounts::slice, new CallCounts()),
                                 CallCounts::toMinute,
                                 TypeInformation.of(CallCounts.Acc.class),
                                 LATE_CALLS,
@@ -413,19 +416,13 @@ public final class HotlineJob {
         // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts, summed
         // per minute in each lifecycle subtask first (a record per minute crosses the network, not one per fact).
         SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.transform(
-                        "facts per minute", MINUTE_FACTS, new CombineFacts(settings.earlyUpdates()))
+                        "facts per minute", MINUTE_FACTS, FactCounts.perMinute(settings.earlyUpdates()))
                 .uid("ticket-facts-combined")
                 .keyBy(MinuteFacts::minuteStartMs)
                 .process(
-                        new MinuteSlices<MinuteFacts, FactCounts.Acc, TicketMinute>(
+                        new MinuteSlices<>(
                                 FactCounts.Acc::new,
-                                (MinuteFacts m, MinuteSlices.Slices<FactCounts.Acc> slices) -> {
-                                    for (FactCounts.Acc sum : m.slices()) {
-                                        slices.add(
-                                                Keys.join(sum.dimension, sum.value),
-                                                acc -> FACT_COUNTS.merge(acc, sum));
-                                    }
-                                },
+                                MinuteSlices.summed(MinuteFacts::slices, FactCounts::slice, new FactCounts()),
                                 FactCounts::row,
                                 TypeInformation.of(FactCounts.Acc.class),
                                 LATE_FACTS,
@@ -530,7 +527,7 @@ public final class HotlineJob {
         // Cannot happen (a late event only changes facts at or after its own time), but never drop silently.
         DataStream<DeadLetter> lateFacts = ticketMinutes
                 .getSideOutput(LATE_FACTS)
-                .flatMap(HotlineJob::lateFacts)
+                .map(m -> lateSums(m, m.minuteStartMs()))
                 .returns(DeadLetter.class)
                 .name("late facts")
                 .uid("ticket-facts-late");
@@ -578,10 +575,10 @@ public final class HotlineJob {
         alerts.sinkTo(sinks.alertsLatest()).name("latest alerts sink").uid("alerts-latest-sink");
 
         // Everything not counted, with its reason: invalid, duplicate or too late.
-        String lateMessage = "later than the allowed lateness of " + settings.allowedLateness() + " for its minute";
+        // Cannot happen either (the deduplication keeps aside, by the same rule and a watermark never behind this
+        // one's, every step whose minute is final), but never drop silently.
         DataStream<DeadLetter> tooLate = minutes.getSideOutput(LATE_CALLS)
-                .map(s -> DeadLetter.rejected(
-                        s, CANONICAL.write(s.event()), s.event().eventTimeMs(), Reason.LATE, lateMessage))
+                .map(m -> lateSums(m, m.minuteStartMs()))
                 .returns(DeadLetter.class)
                 .name("late calls")
                 .uid("calls-late");
@@ -672,33 +669,22 @@ public final class HotlineJob {
                 .withIdleness(settings.idleness());
     }
 
-    /** A minute's sums that came after the minute was final: one dead letter per slice, with its counts. */
-    static void lateFacts(MinuteFacts m, Collector<DeadLetter> out) {
-        for (FactCounts.Acc sum : m.slices()) {
-            StringBuilder counts = new StringBuilder();
-            for (FactKind kind : FactKind.values()) {
-                if (sum.counts[kind.ordinal()] != 0) {
-                    counts.append(counts.isEmpty() ? "" : ",")
-                            .append('"')
-                            .append(kind.column())
-                            .append("\":")
-                            .append(sum.counts[kind.ordinal()]);
-                }
-            }
-            String payload = String.format(
-                    "{\"minute_ms\":%d,\"dimension\":\"%s\",\"value\":\"%s\",\"counts\":{%s}}",
-                    m.minuteStartMs(), sum.dimension, sum.value, counts);
-            out.collect(new DeadLetter(
-                    "(ticket facts)",
-                    0,
-                    Integer.toUnsignedLong(payload.hashCode()),
-                    payload,
-                    Reason.LATE.code(),
-                    null,
-                    "derived counts for a minute already final",
-                    m.minuteStartMs(),
-                    System.currentTimeMillis()));
-        }
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** A minute's sums that came after the minute was final, kept aside as they are (in JSON). */
+    static DeadLetter lateSums(Object sums, long minuteStartMs) throws java.io.IOException {
+        String payload = JSON.writeValueAsString(sums);
+        return new DeadLetter(
+                "(derived counts)",
+                0,
+                Integer.toUnsignedLong(payload.hashCode()),
+                payload,
+                Reason.LATE.code(),
+                null,
+                "counts for a minute already final",
+                minuteStartMs,
+                System.currentTimeMillis());
     }
 
     /** Routes records that failed to parse to the dead letters. */

@@ -45,7 +45,7 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
 
     /**
      * Where an element counts: the slices of its minute it adds to. Most elements count in one slice; a minute's sums
-     * made upstream ({@link org.hotline.jobs.tickets.CombineFacts}) count in each of theirs.
+     * made upstream ({@link CombinePerMinute}) count in each of theirs.
      */
     @FunctionalInterface
     public interface Counting<IN, ACC> extends Serializable {
@@ -104,6 +104,18 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
     private static <IN, ACC> Counting<IN, ACC> oneSlice(
             AggregateFunction<IN, ACC, ACC> counts, SerializableFunction<IN, String> slice) {
         return (element, slices) -> slices.add(slice.apply(element), acc -> counts.add(element, acc));
+    }
+
+    /** Counting for a minute's sums made upstream ({@link CombinePerMinute}): each merged into its slice. */
+    public static <IN, ACC> Counting<IN, ACC> summed(
+            SerializableFunction<IN, ACC[]> sums,
+            SerializableFunction<ACC, String> slice,
+            AggregateFunction<?, ACC, ACC> merging) {
+        return (element, slices) -> {
+            for (ACC sum : sums.apply(element)) {
+                slices.add(slice.apply(sum), acc -> merging.merge(acc, sum));
+            }
+        };
     }
 
     /** The key: the start of the minute {@code timeMs} falls in. */

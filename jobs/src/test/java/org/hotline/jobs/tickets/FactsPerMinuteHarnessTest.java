@@ -14,12 +14,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A subtask's facts summed per minute and slice before the network: what goes on is, minute by minute, the facts'
+ * A subtask's facts summed per minute and slice before the network ({@link org.hotline.jobs.CombinePerMinute}): what goes on is, minute by minute, the facts'
  * own sums (counted here by hand), and it goes on before the watermark that passes the minute, before a checkpoint
  * barrier, at each flush of the wall clock and at the end of the input, so nothing is held where it could be lost or
  * arrive too late.
  */
-class CombineFactsHarnessTest {
+class FactsPerMinuteHarnessTest {
 
     static final long FLUSH_MS = 500;
     static final long T0 = 1_693_497_600_000L; // 2023-09-01 00:00 +08:00, a minute's start
@@ -28,7 +28,7 @@ class CombineFactsHarnessTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = new OneInputStreamOperatorTestHarness<>(new CombineFacts(Duration.ofMillis(FLUSH_MS)));
+        harness = new OneInputStreamOperatorTestHarness<>(FactCounts.perMinute(Duration.ofMillis(FLUSH_MS)));
         harness.setup();
         harness.open();
         harness.setProcessingTime(0);
@@ -114,7 +114,7 @@ class CombineFactsHarnessTest {
         var snapshot = harness.snapshot(1, 1);
 
         OneInputStreamOperatorTestHarness<Fact, MinuteFacts> restored =
-                new OneInputStreamOperatorTestHarness<>(new CombineFacts(Duration.ofMillis(FLUSH_MS)));
+                new OneInputStreamOperatorTestHarness<>(FactCounts.perMinute(Duration.ofMillis(FLUSH_MS)));
         restored.setup();
         restored.initializeState(snapshot);
         restored.open();
