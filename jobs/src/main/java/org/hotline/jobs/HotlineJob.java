@@ -299,7 +299,7 @@ public final class HotlineJob {
         // and again for late events within the allowed lateness.
         // (summed per minute in each subtask first: a record per minute crosses the network, not one per step)
         SingleOutputStreamOperator<CallMinute> minutes = uniqueCalls
-                .transform("call steps per minute", MINUTE_CALLS, CallCounts.perMinute(settings.earlyUpdates()))
+                .transform("call steps per minute", MINUTE_CALLS, CallCounts.perMinute(settings.combinedFlush()))
                 .uid("call-steps-combined")
                 .keyBy(MinuteCalls::minuteStartMs)
                 .process(
@@ -416,7 +416,7 @@ public final class HotlineJob {
         // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts, summed
         // per minute in each lifecycle subtask first (a record per minute crosses the network, not one per fact).
         SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.transform(
-                        "facts per minute", MINUTE_FACTS, FactCounts.perMinute(settings.earlyUpdates()))
+                        "facts per minute", MINUTE_FACTS, FactCounts.perMinute(settings.combinedFlush()))
                 .uid("ticket-facts-combined")
                 .keyBy(MinuteFacts::minuteStartMs)
                 .process(

@@ -70,13 +70,15 @@ class UnitAddedWhileRunningITCase {
                         p.finish();
                     }
                 }
-                await().atMost(Duration.ofMinutes(2))
-                        .untilAsserted(() -> assertThat(steps(ch, db, "k2"))
-                                .as("the known unit's ticket")
-                                .isEqualTo(2));
-                assertThat(steps(ch, db, "k1"))
-                        .as("k1 created; its steps naming unit NEW wait")
-                        .isEqualTo(1);
+                // each subtask's sink writes on its own flush: both tickets' rows are awaited, not one then the other
+                await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> {
+                    assertThat(steps(ch, db, "k2"))
+                            .as("the known unit's ticket")
+                            .isEqualTo(2);
+                    assertThat(steps(ch, db, "k1"))
+                            .as("k1 created; its steps naming unit NEW wait")
+                            .isEqualTo(1);
+                });
 
                 ch.execute("INSERT INTO " + db
                         + ".units (unit_id, name, unit_group, updated_at) VALUES ('NEW', 'NEW', 'park', now())");
