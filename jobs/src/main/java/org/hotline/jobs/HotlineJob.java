@@ -26,12 +26,10 @@ import org.hotline.jobs.alerts.AlertFunctions;
 import org.hotline.jobs.alerts.AlertRules;
 import org.hotline.jobs.calls.CallCounts;
 import org.hotline.jobs.calls.CallMinute;
-import org.hotline.jobs.calls.MinuteCalls;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactCounts;
 import org.hotline.jobs.tickets.FactKind;
 import org.hotline.jobs.tickets.LatestState;
-import org.hotline.jobs.tickets.MinuteFacts;
 import org.hotline.jobs.tickets.OldestOpen;
 import org.hotline.jobs.tickets.TicketLife;
 import org.hotline.jobs.tickets.TicketLifecycle;
@@ -209,10 +207,8 @@ public final class HotlineJob {
     }
 
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
-    private static final TypeInformation<MinuteCalls> MINUTE_CALLS = TypeInformation.of(MinuteCalls.class);
-    private static final OutputTag<MinuteCalls> LATE_CALLS = new OutputTag<>("late-calls", MINUTE_CALLS) {};
-    private static final TypeInformation<MinuteFacts> MINUTE_FACTS = TypeInformation.of(MinuteFacts.class);
-    private static final OutputTag<MinuteFacts> LATE_FACTS = new OutputTag<>("late-facts", MINUTE_FACTS) {};
+    private static final OutputTag<Sourced<CallEvent>> LATE_CALLS = new OutputTag<>("late-calls", CALLS) {};
+    private static final OutputTag<Fact> LATE_FACTS = new OutputTag<>("late-facts", TypeInformation.of(Fact.class)) {};
     private static final OutputTag<Sourced<TicketEvent>> ACCEPTED_TICKETS =
             new OutputTag<>("accepted-tickets", TICKETS) {};
     private static final OutputTag<TicketState> TICKET_STATES =
@@ -257,6 +253,7 @@ public final class HotlineJob {
         // operator keeps (in state or in a buffer) it copies or encodes first.
         org.apache.flink.configuration.Configuration reuse = new org.apache.flink.configuration.Configuration();
         reuse.set(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE, true);
+        // and every record and state has a serializer of its own kind: none falls back to Kryo's (JobTypesTest)
         reuse.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
         env.configure(reuse);
         // Read both topics in event time; a quiet partition (a hotline at night) does not hold the watermark back.
@@ -297,15 +294,12 @@ public final class HotlineJob {
 
         // Per minute, line and caller region: counts, updated every few seconds while the minute is in progress
         // and again for late events within the allowed lateness.
-        // (summed per minute in each subtask first: a record per minute crosses the network, not one per step)
         SingleOutputStreamOperator<CallMinute> minutes = uniqueCalls
-                .transform("call steps per minute", MINUTE_CALLS, CallCounts.perMinute(settings.combinedFlush()))
-                .uid("call-steps-combined")
-                .keyBy(MinuteCalls::minuteStartMs)
+                .keyBy(s -> MinuteSlices.minuteOf(s.event().eventTimeMs()))
                 .process(
                         new MinuteSlices<>(
-                                CallCounts.Acc::new,
-                                MinuteSlices.summed(MinuteCalls::slices, CallCounts::slice, new CallCounts()),
+                                new CallCounts(),
+                                s -> Keys.join(s.event().line(), s.event().callerRegion()),
                                 CallCounts::toMinute,
                                 TypeInformation.of(CallCounts.Acc.class),
                                 LATE_CALLS,
@@ -413,16 +407,12 @@ public final class HotlineJob {
                 .name("ticket events sink")
                 .uid("ticket-events-sink");
 
-        // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts, summed
-        // per minute in each lifecycle subtask first (a record per minute crosses the network, not one per fact).
-        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.transform(
-                        "facts per minute", MINUTE_FACTS, FactCounts.perMinute(settings.combinedFlush()))
-                .uid("ticket-facts-combined")
-                .keyBy(MinuteFacts::minuteStartMs)
+        // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts.
+        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
                 .process(
                         new MinuteSlices<>(
-                                FactCounts.Acc::new,
-                                MinuteSlices.summed(MinuteFacts::slices, FactCounts::slice, new FactCounts()),
+                                new FactCounts(),
+                                f -> Keys.join(f.dimension(), f.value()),
                                 FactCounts::row,
                                 TypeInformation.of(FactCounts.Acc.class),
                                 LATE_FACTS,
@@ -527,7 +517,7 @@ public final class HotlineJob {
         // Cannot happen (a late event only changes facts at or after its own time), but never drop silently.
         DataStream<DeadLetter> lateFacts = ticketMinutes
                 .getSideOutput(LATE_FACTS)
-                .map(m -> lateSums(m, m.minuteStartMs()))
+                .map(HotlineJob::lateFact)
                 .returns(DeadLetter.class)
                 .name("late facts")
                 .uid("ticket-facts-late");
@@ -575,10 +565,10 @@ public final class HotlineJob {
         alerts.sinkTo(sinks.alertsLatest()).name("latest alerts sink").uid("alerts-latest-sink");
 
         // Everything not counted, with its reason: invalid, duplicate or too late.
-        // Cannot happen either (the deduplication keeps aside, by the same rule and a watermark never behind this
-        // one's, every step whose minute is final), but never drop silently.
+        String lateMessage = "later than the allowed lateness of " + settings.allowedLateness() + " for its minute";
         DataStream<DeadLetter> tooLate = minutes.getSideOutput(LATE_CALLS)
-                .map(m -> lateSums(m, m.minuteStartMs()))
+                .map(s -> DeadLetter.rejected(
+                        s, CANONICAL.write(s.event()), s.event().eventTimeMs(), Reason.LATE, lateMessage))
                 .returns(DeadLetter.class)
                 .name("late calls")
                 .uid("calls-late");
@@ -669,21 +659,19 @@ public final class HotlineJob {
                 .withIdleness(settings.idleness());
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
-
-    /** A minute's sums that came after the minute was final, kept aside as they are (in JSON). */
-    static DeadLetter lateSums(Object sums, long minuteStartMs) throws java.io.IOException {
-        String payload = JSON.writeValueAsString(sums);
+    static DeadLetter lateFact(Fact f) {
+        String payload = String.format(
+                "{\"kind\":\"%s\",\"dimension\":\"%s\",\"value\":\"%s\",\"time_ms\":%d,\"sign\":%d}",
+                f.kind().column(), f.dimension(), f.value(), f.timeMs(), f.sign());
         return new DeadLetter(
-                "(derived counts)",
+                "(ticket facts)",
                 0,
                 Integer.toUnsignedLong(payload.hashCode()),
                 payload,
                 Reason.LATE.code(),
                 null,
-                "counts for a minute already final",
-                minuteStartMs,
+                "a derived fact for a minute already final",
+                f.timeMs(),
                 System.currentTimeMillis());
     }
 

@@ -33,12 +33,4 @@ public record JobSettings(
         return new JobSettings(
                 outOfOrderness, idleness, allowedLateness, dedupRetention, ticketRetention, interval, unitsRefresh);
     }
-
-    /**
-     * How often the sums made before the network ({@link CombinePerMinute}) go on while a minute is in progress: a
-     * quarter of {@link #earlyUpdates}, so the minute's early rows are late by a quarter of an interval at most.
-     */
-    public Duration combinedFlush() {
-        return earlyUpdates.dividedBy(4);
-    }
 }

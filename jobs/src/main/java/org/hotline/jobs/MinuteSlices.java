@@ -43,24 +43,8 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
         OUT row(long minuteStartMs, ACC acc, long version);
     }
 
-    /**
-     * Where an element counts: the slices of its minute it adds to. Most elements count in one slice; a minute's sums
-     * made upstream ({@link CombinePerMinute}) count in each of theirs.
-     */
-    @FunctionalInterface
-    public interface Counting<IN, ACC> extends Serializable {
-        void count(IN element, Slices<ACC> slices) throws Exception;
-    }
-
-    /** The slices of the element's minute, as {@link Counting} adds to them. */
-    @FunctionalInterface
-    public interface Slices<ACC> {
-        /** Replaces the accumulator of {@code slice} (a new one when it has none yet) with what {@code add} makes of it. */
-        void add(String slice, java.util.function.UnaryOperator<ACC> add) throws Exception;
-    }
-
-    private final org.apache.flink.util.function.SerializableSupplier<ACC> newAccumulator;
-    private final Counting<IN, ACC> counting;
+    private final AggregateFunction<IN, ACC, ACC> counts;
+    private final SerializableFunction<IN, String> slice;
     private final Emit<ACC, OUT> emit;
     private final TypeInformation<ACC> accType;
     private final OutputTag<IN> late;
@@ -80,42 +64,13 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
             OutputTag<IN> late,
             Duration early,
             Duration allowedLateness) {
-        this(counts::createAccumulator, oneSlice(counts, slice), emit, accType, late, early, allowedLateness);
-    }
-
-    /** With {@code counting}: the slices each element adds to, each from a {@code newAccumulator} at first. */
-    public MinuteSlices(
-            org.apache.flink.util.function.SerializableSupplier<ACC> newAccumulator,
-            Counting<IN, ACC> counting,
-            Emit<ACC, OUT> emit,
-            TypeInformation<ACC> accType,
-            OutputTag<IN> late,
-            Duration early,
-            Duration allowedLateness) {
-        this.newAccumulator = newAccumulator;
-        this.counting = counting;
+        this.counts = counts;
+        this.slice = slice;
         this.emit = emit;
         this.accType = accType;
         this.late = late;
         this.earlyMs = early.toMillis();
         this.latenessMs = allowedLateness.toMillis();
-    }
-
-    private static <IN, ACC> Counting<IN, ACC> oneSlice(
-            AggregateFunction<IN, ACC, ACC> counts, SerializableFunction<IN, String> slice) {
-        return (element, slices) -> slices.add(slice.apply(element), acc -> counts.add(element, acc));
-    }
-
-    /** Counting for a minute's sums made upstream ({@link CombinePerMinute}): each merged into its slice. */
-    public static <IN, ACC> Counting<IN, ACC> summed(
-            SerializableFunction<IN, ACC[]> sums,
-            SerializableFunction<ACC, String> slice,
-            AggregateFunction<?, ACC, ACC> merging) {
-        return (element, slices) -> {
-            for (ACC sum : sums.apply(element)) {
-                slices.add(slice.apply(sum), acc -> merging.merge(acc, sum));
-            }
-        };
     }
 
     /** The key: the start of the minute {@code timeMs} falls in. */
@@ -150,11 +105,10 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
             ctx.timerService().registerEventTimeTimer(last);
             ctx.timerService().registerEventTimeTimer(last + latenessMs);
         }
-        counting.count(element, (s, add) -> {
-            ACC acc = slices.get(s);
-            slices.put(s, add.apply(acc == null ? newAccumulator.get() : acc));
-            changed.put(s, Boolean.TRUE);
-        });
+        String s = slice.apply(element);
+        ACC acc = slices.get(s);
+        slices.put(s, counts.add(element, acc == null ? counts.createAccumulator() : acc));
+        changed.put(s, Boolean.TRUE);
         if (last <= watermark) {
             writeChanged(ctx.getCurrentKey(), out); // late, within the allowed lateness: correct the row now
         } else if (earlyMs > 0 && earlyAt.value() == null) {

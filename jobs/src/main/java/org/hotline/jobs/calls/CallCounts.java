@@ -2,8 +2,6 @@ package org.hotline.jobs.calls;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.hotline.events.CallEvent;
-import org.hotline.jobs.CombinePerMinute;
-import org.hotline.jobs.Keys;
 import org.hotline.jobs.Sourced;
 
 /**
@@ -71,26 +69,6 @@ public final class CallCounts implements AggregateFunction<Sourced<CallEvent>, C
         a.abandonedWaitMax = Math.max(a.abandonedWaitMax, b.abandonedWaitMax);
         a.talkSecondsSum += b.talkSecondsSum;
         return a;
-    }
-
-    /** The slice a call step counts in: its line and the caller's region. */
-    public static String slice(Sourced<CallEvent> s) {
-        return Keys.join(s.event().line(), s.event().callerRegion());
-    }
-
-    /** The slice of a sum. */
-    public static String slice(Acc a) {
-        return Keys.join(a.line, a.callerRegion);
-    }
-
-    /** A subtask's call steps summed per minute and slice, before the network. */
-    public static CombinePerMinute<Sourced<CallEvent>, Acc, MinuteCalls> perMinute(java.time.Duration flush) {
-        return new CombinePerMinute<>(
-                new CallCounts(),
-                s -> s.event().eventTimeMs(),
-                CallCounts::slice,
-                (minute, sums) -> new MinuteCalls(minute, sums.toArray(Acc[]::new)),
-                flush);
     }
 
     public static CallMinute toMinute(long windowStartMs, Acc a, long version) {

@@ -1,8 +1,6 @@
 package org.hotline.jobs.tickets;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
-import org.hotline.jobs.CombinePerMinute;
-import org.hotline.jobs.Keys;
 
 /** Sums the signed facts of one slice and minute into a count per {@link FactKind}. */
 public final class FactCounts implements AggregateFunction<Fact, FactCounts.Acc, FactCounts.Acc> {
@@ -39,26 +37,6 @@ public final class FactCounts implements AggregateFunction<Fact, FactCounts.Acc,
         a.dimension = a.dimension != null ? a.dimension : b.dimension;
         a.value = a.value != null ? a.value : b.value;
         return a;
-    }
-
-    /** The slice a fact counts in: its dimension and value. */
-    public static String slice(Fact f) {
-        return Keys.join(f.dimension(), f.value());
-    }
-
-    /** The slice of a sum. */
-    public static String slice(Acc a) {
-        return Keys.join(a.dimension, a.value);
-    }
-
-    /** A lifecycle subtask's facts summed per minute and slice, before the network. */
-    public static CombinePerMinute<Fact, Acc, MinuteFacts> perMinute(java.time.Duration flush) {
-        return new CombinePerMinute<>(
-                new FactCounts(),
-                Fact::timeMs,
-                FactCounts::slice,
-                (minute, sums) -> new MinuteFacts(minute, sums.toArray(Acc[]::new)),
-                flush);
     }
 
     /** The row of one slice and minute. */
