@@ -24,7 +24,7 @@ class HotlineConfigTest {
         assertThat(c.kafka.callsTopic).isEqualTo("calls");
         assertThat(c.clickhouse.url).isEqualTo("http://127.0.0.1:8123");
         assertThat(c.clickhouse.database).isEqualTo("hotline");
-        assertThat(c.job.parallelism).isEqualTo(2);
+        assertThat(c.job.parallelism).isEqualTo(1);
         assertThat(c.job.settings().allowedLateness()).isEqualTo(Duration.ofHours(1));
         assertThat(c.clickhouse.writer()).isEqualTo(ClickHouseSinks.Writer.NATIVE);
     }

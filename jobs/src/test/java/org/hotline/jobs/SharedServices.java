@@ -60,6 +60,10 @@ public final class SharedServices implements BeforeAllCallback {
                         "HOTLINE_CLICKHOUSE_DATABASE",
                         id,
                         "HOTLINE_JOB_CHECKPOINT_INTERVAL_SECONDS",
+                        "2",
+                        // two subtasks (the default is one): the keyed exchanges, the watermark as the least of
+                        // two channels and a sink per subtask are what the tests on these servers exercise
+                        "HOTLINE_JOB_PARALLELISM",
                         "2"));
         LocalKafka.createTopics(
                 c.kafka.bootstrapServers,
