@@ -22,7 +22,8 @@ import org.hotline.events.Wire;
  * without its count.
  */
 public final class DeduplicateSteps<T, S extends Enum<S> & Wire>
-        extends KeyedProcessFunction<String, Sourced<T>, Sourced<T>> {
+        extends KeyedProcessFunction<String, Sourced<T>, Sourced<T>>
+        implements org.apache.flink.streaming.api.checkpoint.CheckpointedFunction {
 
     private final SerializableFunction<T, S> stepOf;
     private final SerializableFunction<T, String> canonical;
@@ -31,6 +32,7 @@ public final class DeduplicateSteps<T, S extends Enum<S> & Wire>
     private final Duration retention;
     private Duration lateness;
     private transient ValueState<Integer> seen;
+    private final ReachedWatermark reached = new ReachedWatermark("dedup-watermark");
 
     public DeduplicateSteps(
             SerializableFunction<T, S> stepOf,
@@ -49,6 +51,16 @@ public final class DeduplicateSteps<T, S extends Enum<S> & Wire>
     public DeduplicateSteps<T, S> lateAfter(Duration allowedLateness) {
         this.lateness = allowedLateness;
         return this;
+    }
+
+    @Override
+    public void initializeState(org.apache.flink.runtime.state.FunctionInitializationContext ctx) throws Exception {
+        reached.initialize(ctx);
+    }
+
+    @Override
+    public void snapshotState(org.apache.flink.runtime.state.FunctionSnapshotContext ctx) throws Exception {
+        reached.snapshot();
     }
 
     @Override
@@ -77,9 +89,7 @@ public final class DeduplicateSteps<T, S extends Enum<S> & Wire>
         }
         // late after duplicate: a step delivered again (a re-read after a restart) is a duplicate, whatever its age.
         // The same test as the counting per minute's, so a step kept here would have been kept aside there.
-        if (lateness != null
-                && MinuteSlices.closed(
-                        time, lateness.toMillis(), ctx.timerService().currentWatermark())) {
+        if (lateness != null && MinuteSlices.closed(time, lateness.toMillis(), reached.current(ctx.timerService()))) {
             ctx.output(
                     deadLetters,
                     DeadLetter.rejected(
