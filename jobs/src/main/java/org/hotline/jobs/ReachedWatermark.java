@@ -17,7 +17,7 @@ import org.apache.flink.streaming.api.TimerService;
  * the same watermarks, so they differ only by what each last judged), and none when none was kept (a checkpoint of an
  * earlier version, or nothing judged yet): then it is Flink's own watermark, as before.
  */
-public final class ReachedWatermark {
+public final class ReachedWatermark implements java.io.Serializable {
     private final String name;
     private transient ListState<Long> kept;
     private transient long restored = Long.MIN_VALUE;
