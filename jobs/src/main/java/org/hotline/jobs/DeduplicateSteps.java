@@ -5,7 +5,6 @@ import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.SerializableFunction;
@@ -22,8 +21,7 @@ import org.hotline.events.Wire;
  * without its count.
  */
 public final class DeduplicateSteps<T, S extends Enum<S> & Wire>
-        extends KeyedProcessFunction<String, Sourced<T>, Sourced<T>>
-        implements org.apache.flink.streaming.api.checkpoint.CheckpointedFunction {
+        extends LatenessJudging<String, Sourced<T>, Sourced<T>> {
 
     private final SerializableFunction<T, S> stepOf;
     private final SerializableFunction<T, String> canonical;
@@ -32,7 +30,6 @@ public final class DeduplicateSteps<T, S extends Enum<S> & Wire>
     private final Duration retention;
     private Duration lateness;
     private transient ValueState<Integer> seen;
-    private final ReachedWatermark reached = new ReachedWatermark("dedup-watermark");
 
     public DeduplicateSteps(
             SerializableFunction<T, S> stepOf,
@@ -51,16 +48,6 @@ public final class DeduplicateSteps<T, S extends Enum<S> & Wire>
     public DeduplicateSteps<T, S> lateAfter(Duration allowedLateness) {
         this.lateness = allowedLateness;
         return this;
-    }
-
-    @Override
-    public void initializeState(org.apache.flink.runtime.state.FunctionInitializationContext ctx) throws Exception {
-        reached.initialize(ctx);
-    }
-
-    @Override
-    public void snapshotState(org.apache.flink.runtime.state.FunctionSnapshotContext ctx) throws Exception {
-        reached.snapshot();
     }
 
     @Override
@@ -89,7 +76,7 @@ public final class DeduplicateSteps<T, S extends Enum<S> & Wire>
         }
         // late after duplicate: a step delivered again (a re-read after a restart) is a duplicate, whatever its age.
         // The same test as the counting per minute's, so a step kept here would have been kept aside there.
-        if (lateness != null && MinuteSlices.closed(time, lateness.toMillis(), reached.current(ctx.timerService()))) {
+        if (lateness != null && MinuteSlices.closed(time, lateness.toMillis(), watermark(ctx.timerService()))) {
             ctx.output(
                     deadLetters,
                     DeadLetter.rejected(

@@ -10,11 +10,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.FunctionInitializationContext;
-import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.SerializableFunction;
@@ -36,8 +32,7 @@ import org.apache.flink.util.function.SerializableFunction;
  * before the crash, where a count of elements folded in (retractions included) could leave an older,
  * incomplete row on top.
  */
-public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long, IN, OUT>
-        implements CheckpointedFunction {
+public final class MinuteSlices<IN, ACC, OUT> extends LatenessJudging<Long, IN, OUT> {
 
     public static final long MINUTE = 60_000L;
 
@@ -59,7 +54,6 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
     private transient MapState<String, Boolean> changed;
     private transient ValueState<Long> earlyAt;
     private transient RowVersions versions;
-    private final ReachedWatermark reached = new ReachedWatermark("minute-slices-watermark");
 
     public MinuteSlices(
             AggregateFunction<IN, ACC, ACC> counts,
@@ -89,16 +83,6 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext ctx) throws Exception {
-        reached.initialize(ctx);
-    }
-
-    @Override
-    public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
-        reached.snapshot();
-    }
-
-    @Override
     public void open(OpenContext ctx) {
         slices = getRuntimeContext().getMapState(new MapStateDescriptor<>("slices", Types.STRING, accType));
         changed = getRuntimeContext()
@@ -110,7 +94,7 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
     @Override
     public void processElement(IN element, Context ctx, Collector<OUT> out) throws Exception {
         long last = ctx.getCurrentKey() + MINUTE - 1;
-        long watermark = reached.current(ctx.timerService());
+        long watermark = watermark(ctx.timerService());
         if (closed(last, latenessMs, watermark)) {
             ctx.output(late, element); // the minute is final and gone
             return;
@@ -135,7 +119,7 @@ public final class MinuteSlices<IN, ACC, OUT> extends KeyedProcessFunction<Long,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
-        reached.current(ctx.timerService()); // a minute forgotten here stays final after a restore
+        watermark(ctx.timerService()); // a minute forgotten here stays final after a restore
         long minute = ctx.getCurrentKey();
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             earlyAt.clear();

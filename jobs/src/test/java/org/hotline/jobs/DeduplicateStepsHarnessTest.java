@@ -50,10 +50,7 @@ class DeduplicateStepsHarnessTest {
         var checkpoint = harness.snapshot(1, 1);
         harness.close();
 
-        harness = harness();
-        harness.setup();
-        harness.initializeState(checkpoint);
-        harness.open(); // no watermark yet
+        harness = Harnesses.restored(harness(), checkpoint);
         harness.processElement(offered("c3", HotlineJobTest.t(10, 0), 2)); // hours behind the watermark reached
         assertThat(harness.extractOutputValues()).as("not passed on").isEmpty();
         assertThat(harness.getSideOutput(DEAD))

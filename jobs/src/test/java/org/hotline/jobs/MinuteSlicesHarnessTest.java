@@ -124,10 +124,7 @@ class MinuteSlicesHarnessTest {
         long crashedAtMs = version(beforeTheCrash.get(0)) / 1000;
         await().until(() -> System.currentTimeMillis() > crashedAtMs); // a restart takes longer than a millisecond
 
-        harness = harness();
-        harness.setup();
-        harness.initializeState(checkpoint);
-        harness.open();
+        harness = Harnesses.restored(harness(), checkpoint);
         event(t(0, 10));
         harness.processWatermark(t(1, 0)); // the restored task has seen less so far: "0:2"
         List<String> afterTheRestore = harness.extractOutputValues();
@@ -154,10 +151,7 @@ class MinuteSlicesHarnessTest {
         var checkpoint = harness.snapshot(1, 1);
         harness.close();
 
-        harness = harness();
-        harness.setup();
-        harness.initializeState(checkpoint);
-        harness.open(); // no watermark yet
+        harness = Harnesses.restored(harness(), checkpoint);
         event(t(0, 30));
         harness.processWatermark(t(2, 0) + LATENESS_MS);
         assertThat(emitted()).as("no row for minute 0 over the complete one").isEmpty();

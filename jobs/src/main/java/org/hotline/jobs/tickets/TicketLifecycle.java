@@ -11,7 +11,6 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.hotline.events.EventWriter;
@@ -31,8 +30,7 @@ import org.hotline.jobs.Sourced;
  * lateness, and steps the ticket's life refuses, go to the dead letters; the accepted events go on to the raw events, so each event
  * ends up in one place. Where the ticket stands goes out as a {@link TicketState}.
  */
-public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<TicketEvent>, Fact>
-        implements org.apache.flink.streaming.api.checkpoint.CheckpointedFunction {
+public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<String, Sourced<TicketEvent>, Fact> {
 
     public static final TypeInformation<TicketState> STATE_TYPE = TypeInformation.of(TicketState.class);
 
@@ -47,8 +45,6 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
 
     private transient ListState<Sourced<TicketEvent>> events;
     private transient ValueState<Memo> memo;
-    private final org.hotline.jobs.ReachedWatermark reached =
-            new org.hotline.jobs.ReachedWatermark("lifecycle-watermark");
 
     /** What is remembered of a ticket besides its steps, in one state entry: one lookup per replay, not five. */
     public static final class Memo {
@@ -95,16 +91,6 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
     }
 
     @Override
-    public void initializeState(org.apache.flink.runtime.state.FunctionInitializationContext ctx) throws Exception {
-        reached.initialize(ctx);
-    }
-
-    @Override
-    public void snapshotState(org.apache.flink.runtime.state.FunctionSnapshotContext ctx) throws Exception {
-        reached.snapshot();
-    }
-
-    @Override
     public void open(OpenContext ctx) {
         events = getRuntimeContext().getListState(new ListStateDescriptor<>("events", eventType));
         memo = getRuntimeContext().getState(new ValueStateDescriptor<>("memo", TypeInformation.of(Memo.class)));
@@ -129,7 +115,7 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
                 return;
             }
         }
-        long watermark = reached.current(ctx.timerService()); // the one reached before a restore, too
+        long watermark = watermark(ctx.timerService()); // the one reached before a restore, too
         if (t + allowedLateness.toMillis() <= watermark) {
             ctx.output(
                     deadLetters,
@@ -151,7 +137,7 @@ public final class TicketLifecycle extends KeyedProcessFunction<String, Sourced<
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Fact> out) throws Exception {
-        reached.current(ctx.timerService());
+        watermark(ctx.timerService());
         Memo m = memo.value();
         if (m != null && Long.valueOf(timestamp).equals(m.forgetTimer)) {
             clear(ctx, m); // quiet for the whole retention: the ticket's life is over

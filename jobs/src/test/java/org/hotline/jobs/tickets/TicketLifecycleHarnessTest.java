@@ -15,6 +15,7 @@ import org.apache.flink.util.OutputTag;
 import org.hotline.events.EventWriter;
 import org.hotline.events.TicketEvent;
 import org.hotline.jobs.DeadLetter;
+import org.hotline.jobs.Harnesses;
 import org.hotline.jobs.HotlineJob;
 import org.hotline.jobs.Sourced;
 import org.junit.jupiter.api.AfterEach;
@@ -91,10 +92,7 @@ class TicketLifecycleHarnessTest {
         var checkpoint = harness.snapshot(1, 1);
         harness.close();
 
-        harness = harness();
-        harness.setup();
-        harness.initializeState(checkpoint);
-        harness.open(); // no watermark yet
+        harness = Harnesses.restored(harness(), checkpoint);
         send(k.completed("U1", t(20))); // three hours behind the watermark reached before
         harness.processWatermark(t(10) + 4 * LATENESS.toMillis());
         assertThat(harness.extractOutputValues()).as("no facts").isEmpty();
