@@ -251,11 +251,11 @@ public final class HotlineJob {
     public void build(StreamExecutionEnvironment env) {
         // Records pass between chained operators without a copy: every record type here is immutable, and what an
         // operator keeps (in state or in a buffer) it copies or encodes first.
-        org.apache.flink.configuration.Configuration reuse = new org.apache.flink.configuration.Configuration();
-        reuse.set(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE, true);
+        org.apache.flink.configuration.Configuration pipeline = new org.apache.flink.configuration.Configuration();
+        pipeline.set(org.apache.flink.configuration.PipelineOptions.OBJECT_REUSE, true);
         // and every record and state has a serializer of its own kind: none falls back to Kryo's (JobTypesTest)
-        reuse.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
-        env.configure(reuse);
+        pipeline.set(org.apache.flink.configuration.PipelineOptions.GENERIC_TYPES, false);
+        env.configure(pipeline);
         // Read both topics in event time; a quiet partition (a hotline at night) does not hold the watermark back.
         DataStream<Sourced<CallEvent>> callRecords = env.fromSource(
                         calls, watermarks(settings, CallEvent::eventTimeMs), "calls")

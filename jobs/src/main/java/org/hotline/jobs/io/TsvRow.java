@@ -91,7 +91,7 @@ public final class TsvRow implements RowOut {
         return rows;
     }
 
-    /** The rows so far; valid until the next write or {@link #clear()}. */
+    /** A copy of the rows so far. */
     public byte[] bytes() {
         return java.util.Arrays.copyOf(buf, size);
     }
@@ -110,10 +110,15 @@ public final class TsvRow implements RowOut {
     }
 
     private void write(int b) {
-        if (size == buf.length) {
-            buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-        }
+        room(1);
         buf[size++] = (byte) b;
+    }
+
+    /** Grows the buffer (at least doubling it) until {@code more} bytes fit after what it holds. */
+    private void room(int more) {
+        if (size + more > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
     }
 
     private void ascii(String s) {
@@ -139,9 +144,7 @@ public final class TsvRow implements RowOut {
         for (int i = count; i < width; i++) {
             write('0');
         }
-        if (size + count > buf.length) {
-            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + count));
-        }
+        room(count);
         for (int i = size + count - 1; i >= size; i--) {
             buf[i] = (byte) ('0' + n % 10);
             n /= 10;
