@@ -23,7 +23,8 @@ import org.hotline.events.TicketEventType;
  *   <li>An open ticket becomes overdue for its unit the moment its due time passes.</li>
  * </ul>
  * Replaying from the start each time makes out-of-order and late events simple: the facts are
- * always those of the events in their true order.
+ * always those of the events in their true order. A replay can also start from a {@link Summary} of the steps
+ * before (what the life kept of them): the facts are then those after it, the same as from the start.
  */
 public final class TicketLife {
 
@@ -34,7 +35,36 @@ public final class TicketLife {
     /** A step refused by the ticket's life, with why. */
     public record Invalid(TicketEvent event, String message) {}
 
-    public record Result(List<Fact> facts, List<Invalid> invalid, TicketState state) {}
+    /**
+     * The facts (after the summary replayed from, if any), the refused steps, where the ticket stands; and, when the
+     * replay was asked to fold steps, the summary of the life after them and how many of the facts they gave.
+     */
+    public record Result(List<Fact> facts, List<Invalid> invalid, TicketState state, Summary folded, int foldedFacts) {}
+
+    /**
+     * All a ticket's life keeps of the steps applied so far: replaying the steps after them from it gives the same
+     * facts as replaying every step. Kept in state (a POJO) in place of the steps themselves.
+     */
+    public static final class Summary {
+        public String status;
+        /** The creation step: its channel, category, region, tags and so on are the ticket's slices. */
+        public TicketEvent created;
+
+        public String unit;
+        public int dispatches;
+        public Long assignedAt;
+        public Long due;
+        public boolean overdue;
+        public boolean extended;
+        public boolean contacted;
+        public Long completedAt;
+        public Boolean onTime;
+        public long lastEventMs;
+        /** The steps summed up (refused ones too). */
+        public int seen;
+        /** Callbacks before completion, waiting to count for the unit that completes the ticket. */
+        public TicketEvent[] pendingCallbacks;
+    }
 
     private enum Status {
         NEW,
@@ -67,22 +97,79 @@ public final class TicketLife {
     private long lastEventMs;
     private int seen;
 
-    private TicketLife(String ticketId) {
+    private TicketLife(String ticketId, Summary from) {
         this.ticketId = ticketId;
+        if (from != null) {
+            status = Status.valueOf(from.status);
+            created = from.created;
+            unit = from.unit;
+            dispatches = from.dispatches;
+            assignedAt = from.assignedAt;
+            due = from.due;
+            overdue = from.overdue;
+            extended = from.extended;
+            contacted = from.contacted;
+            completedAt = from.completedAt;
+            onTime = from.onTime;
+            lastEventMs = from.lastEventMs;
+            seen = from.seen;
+            pendingCallbacks.addAll(List.of(from.pendingCallbacks));
+        }
     }
 
     /** The facts of {@code events} (any order) as of the watermark {@code asOf}. */
     public static Result replay(String ticketId, List<TicketEvent> events, long asOf) {
-        TicketLife life = new TicketLife(ticketId);
+        return replay(ticketId, null, events, asOf, Long.MIN_VALUE);
+    }
+
+    /**
+     * The facts of {@code events} (any order, each after every step of {@code from}, a summary or null) as of
+     * {@code asOf}; the steps at or before {@code foldTo} are summed up into {@link Result#folded} (null when there
+     * are none), which a later replay can start from instead of them.
+     */
+    public static Result replay(String ticketId, Summary from, List<TicketEvent> events, long asOf, long foldTo) {
+        TicketLife life = new TicketLife(ticketId, from);
         List<TicketEvent> ordered = new ArrayList<>(events);
         ordered.sort(ORDER);
-        life.seen = ordered.size();
-        for (TicketEvent e : ordered) {
-            life.passTime(e.eventTimeMs());
-            life.apply(e);
+        int toFold = 0; // the steps at or before foldTo come first
+        while (toFold < ordered.size() && ordered.get(toFold).eventTimeMs() <= foldTo) {
+            toFold++;
+        }
+        Summary folded = null;
+        int foldedFacts = 0;
+        for (int i = 0; i <= ordered.size(); i++) {
+            if (i == toFold && toFold > 0) {
+                folded = life.summary();
+                foldedFacts = life.facts.size();
+            }
+            if (i < ordered.size()) {
+                TicketEvent e = ordered.get(i);
+                life.passTime(e.eventTimeMs());
+                life.apply(e);
+                life.seen++;
+            }
         }
         life.passTime(asOf);
-        return new Result(life.facts, life.invalid, life.state(asOf));
+        return new Result(life.facts, life.invalid, life.state(asOf), folded, foldedFacts);
+    }
+
+    private Summary summary() {
+        Summary s = new Summary();
+        s.status = status.name();
+        s.created = created;
+        s.unit = unit;
+        s.dispatches = dispatches;
+        s.assignedAt = assignedAt;
+        s.due = due;
+        s.overdue = overdue;
+        s.extended = extended;
+        s.contacted = contacted;
+        s.completedAt = completedAt;
+        s.onTime = onTime;
+        s.lastEventMs = lastEventMs;
+        s.seen = seen;
+        s.pendingCallbacks = pendingCallbacks.toArray(TicketEvent[]::new);
+        return s;
     }
 
     /** Time passes: an open ticket whose due time is behind becomes overdue at its due time. */

@@ -2,6 +2,7 @@ package org.hotline.jobs.tickets;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,9 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.hotline.events.EventWriter;
@@ -29,6 +33,11 @@ import org.hotline.jobs.Sourced;
  * minute that is already final. Steps seen before (duplicates), events later than the allowed
  * lateness, and steps the ticket's life refuses, go to the dead letters; the accepted events go on to the raw events, so each event
  * ends up in one place. Where the ticket stands goes out as a {@link TicketState}.
+ * <p>
+ * Steps further behind the watermark than the allowed lateness can no longer be preceded by a new one: they are
+ * summed up into a {@link TicketLife.Summary} and dropped, so a ticket keeps its summary, the ids of its steps and
+ * only its recent steps (a replay goes over those alone, and a checkpoint holds little more than one step per
+ * ticket).
  */
 public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<String, Sourced<TicketEvent>, Fact> {
 
@@ -43,11 +52,28 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
     private final EventWriter canonical;
     private final TypeInformation<Sourced<TicketEvent>> eventType;
 
-    private transient ListState<Sourced<TicketEvent>> events;
     private transient ValueState<Memo> memo;
+    /**
+     * A checkpoint of the layout before (each ticket's steps in a list state of their own, all of them): its steps
+     * are moved into the memo when the ticket is next touched. Marked in operator state so that a job started
+     * fresh, or restored from this layout, never looks there.
+     */
+    private transient ListState<Sourced<TicketEvent>> stepsBefore;
 
-    /** What is remembered of a ticket besides its steps, in one state entry: one lookup per replay, not five. */
+    private transient ListState<Integer> layout;
+    private transient boolean restoredFromLayoutBefore;
+    private static final int LAYOUT_SUMMARY = 2;
+
+    /** A ticket, in one state entry: one lookup per step and per replay. */
     public static final class Memo {
+        /** The steps after the summary, in arrival order: those the watermark has not passed, and the recent ones. */
+        public Step[] steps;
+        /** What the ticket's life keeps of the steps before (null: none). */
+        public TicketLife.Summary summary;
+        /** The time up to which steps are summed up: a step at or before it arrives too late to be applied. */
+        public Long summedTo;
+        /** The latest time of any step taken in. */
+        public Long lastEvent;
         /** The time the ticket's life was last replayed as of. */
         public Long asOf;
         /** The version of the last state sent out. */
@@ -56,11 +82,14 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
         public Long dueTimer;
 
         public Long forgetTimer;
-        /** How many facts the last replay emitted in all, and their {@link #digest}, from {@link #DIGEST_SEED}. */
+        /**
+         * How many facts the last replay emitted after the summary, and their {@link #digest}, from
+         * {@link #DIGEST_SEED}.
+         */
         public Integer emitted;
 
         public Long digest;
-        /** The steps passed on as accepted or refused so far, each once. */
+        /** The steps passed on as accepted or refused so far, each once (summed up or not). */
         public String[] handled = new String[0];
 
         boolean handled(String eventId) {
@@ -70,6 +99,43 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
                 }
             }
             return false;
+        }
+
+        boolean taken(String eventId) {
+            if (handled(eventId)) {
+                return true;
+            }
+            for (Step s : steps) {
+                if (s.event.eventId().equals(eventId)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** A step as read from Kafka (a valid one: its payload and error are not kept). */
+    public static final class Step {
+        public String topic;
+        public int partition;
+        public long offset;
+        public TicketEvent event;
+
+        public Step() {}
+
+        Step(Sourced<TicketEvent> s) {
+            this(s.topic(), s.partition(), s.offset(), s.event());
+        }
+
+        Step(String topic, int partition, long offset, TicketEvent event) {
+            this.topic = topic;
+            this.partition = partition;
+            this.offset = offset;
+            this.event = event;
+        }
+
+        Sourced<TicketEvent> sourced() {
+            return new Sourced<>(topic, partition, offset, event, null, null);
         }
     }
 
@@ -91,32 +157,81 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext ctx) throws Exception {
+        super.initializeState(ctx);
+        layout =
+                ctx.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>("lifecycle-layout", Types.INT));
+        restoredFromLayoutBefore = false;
+        if (ctx.isRestored()) {
+            // restored from the layout before, or from a job that was (it may still hold steps in the list state)
+            boolean marked = false;
+            for (Integer l : layout.get()) {
+                marked = true;
+                restoredFromLayoutBefore |= l != LAYOUT_SUMMARY;
+            }
+            restoredFromLayoutBefore |= !marked;
+        }
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+        super.snapshotState(ctx);
+        layout.clear();
+        layout.add(restoredFromLayoutBefore ? 1 : LAYOUT_SUMMARY);
+    }
+
+    @Override
     public void open(OpenContext ctx) {
-        events = getRuntimeContext().getListState(new ListStateDescriptor<>("events", eventType));
         memo = getRuntimeContext().getState(new ValueStateDescriptor<>("memo", TypeInformation.of(Memo.class)));
+        if (restoredFromLayoutBefore) {
+            stepsBefore = getRuntimeContext().getListState(new ListStateDescriptor<>("events", eventType));
+        }
+    }
+
+    /** The ticket's memo (a new one for a ticket not seen), its steps moved in from the layout before if need be. */
+    private Memo load() throws Exception {
+        Memo m = memo.value();
+        if (m != null && m.steps != null) {
+            return m;
+        }
+        List<Step> before = new ArrayList<>();
+        long last = Long.MIN_VALUE;
+        if (restoredFromLayoutBefore) {
+            for (Sourced<TicketEvent> s : stepsBefore.get()) {
+                before.add(new Step(s));
+                last = Math.max(last, s.event().eventTimeMs());
+            }
+            stepsBefore.clear();
+        }
+        if (m == null) {
+            m = new Memo();
+        }
+        m.steps = before.toArray(Step[]::new);
+        m.lastEvent = before.isEmpty() ? null : last;
+        return m;
     }
 
     @Override
     public void processElement(Sourced<TicketEvent> s, Context ctx, Collector<Fact> out) throws Exception {
         long t = s.event().eventTimeMs();
+        Memo m = load();
         // A step seen before (a redelivery or a resend) is a duplicate, whatever its age: it is kept aside, not counted
         // twice.
         String id = s.event().eventId();
-        for (Sourced<TicketEvent> seen : events.get()) {
-            if (seen.event().eventId().equals(id)) {
-                ctx.output(
-                        deadLetters,
-                        DeadLetter.rejected(
-                                s,
-                                canonical.write(s.event()),
-                                t,
-                                Reason.DUPLICATE,
-                                "step '" + id + "' of " + ctx.getCurrentKey() + " was already counted"));
-                return;
-            }
+        if (m.taken(id)) {
+            ctx.output(
+                    deadLetters,
+                    DeadLetter.rejected(
+                            s,
+                            canonical.write(s.event()),
+                            t,
+                            Reason.DUPLICATE,
+                            "step '" + id + "' of " + ctx.getCurrentKey() + " was already counted"));
+            return;
         }
         long watermark = watermark(ctx.timerService()); // the one reached before a restore, too
-        if (t + allowedLateness.toMillis() <= watermark) {
+        // (a step at or before the summed-up time is that late too, whatever the watermark after a restore)
+        if (t + allowedLateness.toMillis() <= watermark || (m.summedTo != null && t <= m.summedTo)) {
             ctx.output(
                     deadLetters,
                     DeadLetter.rejected(
@@ -127,10 +242,14 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
                             "later than the allowed lateness of " + allowedLateness + " behind the watermark"));
             return;
         }
-        events.add(s);
+        Step[] steps = Arrays.copyOf(m.steps, m.steps.length + 1);
+        steps[m.steps.length] = new Step(s);
+        m.steps = steps;
+        m.lastEvent = m.lastEvent == null ? t : Math.max(m.lastEvent, t);
         if (t <= watermark) {
-            replay(watermark, ctx, out); // late but allowed: correct the ticket's facts now
+            replay(watermark, m, ctx, out); // late but allowed: correct the ticket's facts now
         } else {
+            memo.update(m);
             ctx.timerService().registerEventTimeTimer(t);
         }
     }
@@ -138,53 +257,49 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Fact> out) throws Exception {
         watermark(ctx.timerService());
-        Memo m = memo.value();
-        if (m != null && Long.valueOf(timestamp).equals(m.forgetTimer)) {
+        Memo m = load();
+        if (Long.valueOf(timestamp).equals(m.forgetTimer)) {
             clear(ctx, m); // quiet for the whole retention: the ticket's life is over
             return;
         }
         // Timers up to the time of the last replay have nothing left to do: a step at or before it was applied
         // then (it arrived before the watermark reached it), and so was a due time passed by then. When the
         // watermark jumps over several steps of a ticket at once, the first timer replays it, the others skip.
-        if (m != null && m.asOf != null && timestamp <= m.asOf) {
+        if (m.asOf != null && timestamp <= m.asOf) {
             return;
         }
-        replay(ctx.timerService().currentWatermark(), ctx, out);
+        replay(ctx.timerService().currentWatermark(), m, ctx, out);
     }
 
-    private void replay(long watermark, Context ctx, Collector<Fact> out) throws Exception {
-        Memo m = memo.value();
-        if (m == null) {
-            m = new Memo();
-        }
-        List<TicketEvent> applicable = new ArrayList<>();
-        List<TicketEvent> appliedBefore = new ArrayList<>();
-        Map<String, Sourced<TicketEvent>> byId = new HashMap<>();
-        long lastEvent = Long.MIN_VALUE;
-        for (Sourced<TicketEvent> s : events.get()) {
-            lastEvent = Math.max(lastEvent, s.event().eventTimeMs());
-            if (s.event().eventTimeMs() <= watermark) {
-                applicable.add(s.event());
-                byId.put(s.event().eventId(), s);
+    private void replay(long watermark, Memo m, Context ctx, Collector<Fact> out) throws Exception {
+        List<TicketEvent> applicable = new ArrayList<>(m.steps.length);
+        List<TicketEvent> appliedBefore = new ArrayList<>(m.steps.length);
+        for (Step s : m.steps) {
+            if (s.event.eventTimeMs() <= watermark) {
+                applicable.add(s.event);
             }
-            if (m.handled(s.event().eventId())) {
-                appliedBefore.add(s.event());
+            if (m.handled(s.event.eventId())) {
+                appliedBefore.add(s.event);
             }
         }
         // At the end of a bounded input the watermark jumps to the end of time; time stops where it was
         // (or at the ticket's last event) instead, so a replayed month does not make every open ticket overdue.
         Long previous = m.asOf;
-        long asOf =
-                watermark != Long.MAX_VALUE ? watermark : Math.max(lastEvent, previous == null ? lastEvent : previous);
+        long asOf = watermark != Long.MAX_VALUE
+                ? watermark
+                : Math.max(m.lastEvent, previous == null ? m.lastEvent : previous);
         m.asOf = asOf;
-        TicketLife.Result result = TicketLife.replay(ctx.getCurrentKey(), applicable, asOf);
+        // the steps no new one can come before any more (later than the allowed lateness) are summed up
+        long lateness = allowedLateness.toMillis();
+        long sumTo = watermark < Long.MIN_VALUE + lateness ? Long.MIN_VALUE : watermark - lateness;
+        TicketLife.Result result = TicketLife.replay(ctx.getCurrentKey(), m.summary, applicable, asOf, sumTo);
 
         // Emit the difference between what holds now and what was emitted before: usually the new facts simply
         // follow the ones emitted before (the ticket's life went on), which the count and digest of the facts emitted
         // so far recognise without replaying the life a second time; otherwise (a late step changed its past) the
         // facts emitted before are worked out again and what no longer holds is retracted. What was emitted before is
         // not kept: it is the facts of the steps handled so far, as of the last replay's time (a replay is a pure
-        // function of its steps and time), which keeps every checkpoint smaller.
+        // function of its summary, steps and time), which keeps every checkpoint smaller.
         List<Fact> now = result.facts();
         // the digest of as many facts as were emitted before, continued over the rest below: each fact digested once
         int compared = m.emitted != null && now.size() >= m.emitted ? m.emitted : 0;
@@ -196,7 +311,8 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
                 out.collect(f);
             }
         } else {
-            List<Fact> before = TicketLife.replay(ctx.getCurrentKey(), appliedBefore, previous)
+            List<Fact> before = TicketLife.replay(
+                            ctx.getCurrentKey(), m.summary, appliedBefore, previous, Long.MIN_VALUE)
                     .facts();
             if (now.size() >= before.size() && now.subList(0, before.size()).equals(before)) {
                 for (Fact f : now.subList(before.size(), now.size())) {
@@ -218,31 +334,53 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
                 }
             }
         }
-        m.emitted = now.size();
-        m.digest = digest(prefix, now, compared, now.size());
         // Each event once: accepted ones on to the raw events, steps the ticket's life refuses to the dead letters.
-        Map<String, String> refusals = new HashMap<>();
-        for (TicketLife.Invalid invalid : result.invalid()) {
-            refusals.put(invalid.event().eventId(), invalid.message());
-        }
-        List<String> handledNow = new ArrayList<>(List.of(m.handled));
-        for (Sourced<TicketEvent> s : byId.values()) {
-            String id = s.event().eventId();
-            if (m.handled(id)) {
+        List<String> handledNow = new ArrayList<>(m.handled.length + applicable.size());
+        handledNow.addAll(Arrays.asList(m.handled));
+        for (Step s : m.steps) {
+            String id = s.event.eventId();
+            if (s.event.eventTimeMs() > watermark || m.handled(id)) {
                 continue;
             }
-            String refusal = refusals.get(id);
+            String refusal = null;
+            for (TicketLife.Invalid invalid : result.invalid()) {
+                if (invalid.event().eventId().equals(id)) {
+                    refusal = invalid.message();
+                }
+            }
             if (refusal == null) {
-                ctx.output(accepted, s);
+                ctx.output(accepted, s.sourced());
             } else {
+                Sourced<TicketEvent> refused = s.sourced();
                 ctx.output(
                         deadLetters,
                         DeadLetter.rejected(
-                                s, canonical.write(s.event()), s.event().eventTimeMs(), Reason.INVALID_STEP, refusal));
+                                refused,
+                                canonical.write(s.event),
+                                s.event.eventTimeMs(),
+                                Reason.INVALID_STEP,
+                                refusal));
             }
             handledNow.add(id);
         }
         m.handled = handledNow.toArray(String[]::new);
+        if (result.folded() != null) {
+            // the steps summed up are dropped; the facts emitted are counted from the summary on
+            m.summary = result.folded();
+            m.summedTo = m.summedTo == null ? sumTo : Math.max(m.summedTo, sumTo);
+            List<Step> kept = new ArrayList<>(m.steps.length);
+            for (Step s : m.steps) {
+                if (s.event.eventTimeMs() > sumTo) {
+                    kept.add(s);
+                }
+            }
+            m.steps = kept.toArray(Step[]::new);
+            m.emitted = now.size() - result.foldedFacts();
+            m.digest = digest(DIGEST_SEED, now, result.foldedFacts(), now.size());
+        } else {
+            m.emitted = now.size();
+            m.digest = digest(prefix, now, compared, now.size());
+        }
 
         TicketState state = result.state();
         if (m.version == null || state.version() > m.version) {
@@ -257,7 +395,7 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
                 : null;
         m.dueTimer = moveTimer(ctx, m.dueTimer, due);
         boolean open = state.createdAtMs() != null && OPEN.contains(state.status());
-        m.forgetTimer = moveTimer(ctx, m.forgetTimer, open ? null : lastEvent + retention.toMillis());
+        m.forgetTimer = moveTimer(ctx, m.forgetTimer, open ? null : m.lastEvent + retention.toMillis());
         memo.update(m);
     }
 
@@ -314,7 +452,6 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
         if (m.dueTimer != null) {
             ctx.timerService().deleteEventTimeTimer(m.dueTimer);
         }
-        events.clear();
         memo.clear();
     }
 }

@@ -5,13 +5,21 @@ import static org.hotline.jobs.tickets.TicketEvents.t;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
+import org.hotline.events.CallbackSource;
 import org.hotline.events.EventWriter;
 import org.hotline.events.TicketEvent;
 import org.hotline.jobs.DeadLetter;
@@ -195,5 +203,180 @@ class TicketLifecycleHarnessTest {
         assertThat(harness.numEventTimeTimers())
                 .as("no due time left to wait for")
                 .isZero();
+    }
+
+    /**
+     * Random tickets, their steps sent out of order, late (within the allowed lateness and beyond it) and twice, the
+     * watermark moving on and the operator restored from checkpoints on the way: what it emitted sums, fact by fact, to
+     * the facts of every step it took replayed from the start as of the end, whatever it had summed up meanwhile; each
+     * step is accepted, refused or kept aside once, for the reason the test expects from when it arrived.
+     */
+    @Test
+    void whateverItSumsUpTheFactsAreThoseOfAllItsStepsReplayedFromTheStart() throws Exception {
+        Random random = new Random(20261201);
+        for (int round = 0; round < 40; round++) {
+            harness.close();
+            harness = harness();
+            harness.open();
+            List<TicketEvent> steps = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                steps.addAll(story(new TicketEvents("r" + round + "-" + i), random));
+            }
+            // arrival: mostly within the watermark's bound, some late within the allowed lateness, some beyond it, some
+            // twice
+            List<long[]> arrivals = new ArrayList<>(); // {arrival time, index of the step}
+            for (int i = 0; i < steps.size(); i++) {
+                long time = steps.get(i).eventTimeMs();
+                double r = random.nextDouble();
+                long delay = r < 0.8
+                        ? random.nextInt(30_000)
+                        : r < 0.95 ? random.nextInt(50 * 60_000) : random.nextInt(3 * 3_600_000);
+                arrivals.add(new long[] {time + delay, i});
+                if (random.nextDouble() < 0.08) {
+                    arrivals.add(new long[] {time + delay + random.nextInt(3 * 3_600_000), i});
+                }
+            }
+            arrivals.sort(Comparator.comparingLong(a -> a[0]));
+
+            Map<Long, String> expected = new HashMap<>(); // offset -> "taken", "late" or "duplicate"
+            Map<Long, TicketEvent> sent = new HashMap<>();
+            Set<String> taken = new HashSet<>();
+            Set<String> changedPast = new HashSet<>(); // tickets that took a step behind the watermark
+            List<TicketEvent> takenSteps = new ArrayList<>();
+            List<Fact> facts = new ArrayList<>();
+            List<DeadLetter> dead = new ArrayList<>();
+            List<Sourced<TicketEvent>> acceptedSteps = new ArrayList<>();
+            Map<String, TicketState> lastStates = new HashMap<>();
+            long watermark = Long.MIN_VALUE;
+            long newest = Long.MIN_VALUE;
+            for (long[] arrival : arrivals) {
+                TicketEvent e = steps.get((int) arrival[1]);
+                long off = offset;
+                sent.put(off, e);
+                if (taken.contains(e.eventId())) {
+                    expected.put(off, "duplicate");
+                } else if (e.eventTimeMs() + LATENESS.toMillis() <= watermark) {
+                    expected.put(off, "late");
+                } else {
+                    expected.put(off, "taken");
+                    taken.add(e.eventId());
+                    takenSteps.add(e);
+                    if (e.eventTimeMs() <= watermark) {
+                        changedPast.add(e.ticketId());
+                    }
+                }
+                send(e);
+                newest = Math.max(newest, e.eventTimeMs());
+                if (newest - 30_000 > watermark && random.nextDouble() < 0.3) {
+                    watermark = newest - 30_000;
+                    harness.processWatermark(watermark);
+                }
+                if (random.nextDouble() < 0.02) {
+                    drain(facts, dead, acceptedSteps, lastStates);
+                    var checkpoint = harness.snapshot(1, 1);
+                    harness.close();
+                    harness = Harnesses.restored(harness(), checkpoint);
+                }
+            }
+            long end = newest + 2 * 24 * 3_600_000L; // past every due time
+            harness.processWatermark(end);
+            drain(facts, dead, acceptedSteps, lastStates);
+
+            // the truth: each ticket's steps taken, replayed from the start as of the end
+            Map<String, List<TicketEvent>> byTicket = new TreeMap<>();
+            takenSteps.forEach(e -> byTicket.computeIfAbsent(e.ticketId(), k -> new ArrayList<>())
+                    .add(e));
+            Map<Fact, Integer> truth = new HashMap<>();
+            Set<String> refused = new HashSet<>();
+            Map<String, TicketState> truthStates = new HashMap<>();
+            byTicket.forEach((ticket, events) -> {
+                TicketLife.Result r = TicketLife.replay(ticket, events, end);
+                r.facts().forEach(f -> truth.merge(f, 1, Integer::sum));
+                r.invalid().forEach(i -> refused.add(i.event().eventId()));
+                truthStates.put(ticket, r.state());
+            });
+            Map<Fact, Integer> emitted = new HashMap<>();
+            facts.forEach(f -> emitted.merge(f.sign() == 1 ? f : f.negate(), f.sign(), Integer::sum));
+            emitted.values().removeIf(v -> v == 0);
+            assertThat(emitted).as("round %d", round).containsExactlyInAnyOrderEntriesOf(truth);
+            assertThat(lastStates).as("round %d", round).containsExactlyInAnyOrderEntriesOf(truthStates);
+
+            Map<Long, String> outcome = new HashMap<>();
+            acceptedSteps.forEach(s -> outcome.merge(s.offset(), "taken", (a, b) -> a + "+" + b));
+            dead.forEach(d -> outcome.merge(
+                    d.offset(), d.reason().equals("invalid_step") ? "taken" : d.reason(), (a, b) -> a + "+" + b));
+            assertThat(outcome).as("round %d", round).containsExactlyInAnyOrderEntriesOf(expected);
+            // A step is judged once, when the watermark first passes it; a late step can change that judgement
+            // afterwards (its facts follow, the step stays where it was sent: not known here), so the refusals are
+            // compared on the tickets no late step reached.
+            assertThat(dead)
+                    .filteredOn(d -> d.reason().equals("invalid_step"))
+                    .extracting(d -> sent.get(d.offset()).eventId())
+                    .filteredOn(id -> !changedPast.contains(id.substring(0, id.lastIndexOf('-'))))
+                    .as("round %d", round)
+                    .containsExactlyInAnyOrderElementsOf(refused.stream()
+                            .filter(id -> !changedPast.contains(id.substring(0, id.lastIndexOf('-'))))
+                            .toList());
+        }
+    }
+
+    /** Collects what the harness has emitted so far (a restored one starts with nothing). */
+    void drain(
+            List<Fact> facts,
+            List<DeadLetter> dead,
+            List<Sourced<TicketEvent>> acceptedSteps,
+            Map<String, TicketState> lastStates) {
+        facts.addAll(harness.extractOutputValues());
+        if (harness.getSideOutput(DEAD) != null) {
+            harness.getSideOutput(DEAD).forEach(r -> dead.add(r.getValue()));
+        }
+        if (harness.getSideOutput(ACCEPTED) != null) {
+            harness.getSideOutput(ACCEPTED).forEach(r -> acceptedSteps.add(r.getValue()));
+        }
+        if (harness.getSideOutput(STATES) != null) {
+            harness.getSideOutput(STATES)
+                    .forEach(r -> lastStates.merge(
+                            r.getValue().ticketId(), r.getValue(), (a, b) -> b.version() >= a.version() ? b : a));
+        }
+    }
+
+    /**
+     * A ticket's steps over some hours, minutes to an hour and a half apart: mostly a life the rules allow (dispatches,
+     * transfers, rejections, extensions, contacts, callbacks before and after completion), now and then a step they
+     * refuse.
+     */
+    static List<TicketEvent> story(TicketEvents k, Random random) {
+        List<TicketEvent> steps = new ArrayList<>();
+        long time = t(random.nextInt(120));
+        steps.add(k.created(time, random.nextBoolean() ? "路灯" : "噪音", "tag" + random.nextInt(3)));
+        String unit = null;
+        long due = 0;
+        int length = 2 + random.nextInt(7);
+        for (int i = 0; i < length; i++) {
+            time += 60_000L * (1 + random.nextInt(random.nextDouble() < 0.7 ? 20 : 90));
+            String someUnit = random.nextBoolean() ? "U1" : "U2";
+            String by = unit != null && random.nextDouble() < 0.9 ? unit : someUnit;
+            switch (random.nextInt(8)) {
+                case 0, 1 -> {
+                    unit = someUnit;
+                    due = time + 60_000L * (10 + random.nextInt(120));
+                    steps.add(k.dispatched(unit, time, due));
+                }
+                case 2 -> {
+                    steps.add(random.nextBoolean() ? k.rejected(by, time) : k.returned(by, time));
+                    unit = null;
+                }
+                case 3 -> steps.add(k.extension(by, time, due + 60_000L * (random.nextInt(90) - 10)));
+                case 4 -> steps.add(k.contacted(by, time));
+                case 5 ->
+                    steps.add(k.callback(
+                            time,
+                            random.nextBoolean() ? CallbackSource.SYSTEM : CallbackSource.SPOT_CHECK,
+                            random.nextBoolean()));
+                case 6 -> steps.add(random.nextDouble() < 0.2 ? k.resolvedOnline(time) : k.completed(by, time));
+                default -> steps.add(k.completed(by, time));
+            }
+        }
+        return steps;
     }
 }
