@@ -6,6 +6,7 @@ import static org.hotline.jobs.tickets.TicketEvents.t;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,10 +15,18 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.hotline.events.CallbackSource;
 import org.hotline.events.EventWriter;
@@ -378,5 +387,108 @@ class TicketLifecycleHarnessTest {
             }
         }
         return steps;
+    }
+
+    /**
+     * A checkpoint of the layout before summaries (every step of a ticket in a list state of its own, the memo without
+     * them) restores: the steps the watermark had passed are not passed on again, a step sent again is still a
+     * duplicate, and the facts emitted after the restore complete those emitted before to the facts of every step.
+     */
+    @Test
+    void aCheckpointOfTheLayoutBeforeSummariesRestores() throws Exception {
+        Random random = new Random(7);
+        long before = t(90);
+        List<TicketEvent> steps = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            List<TicketEvent> story = story(new TicketEvents("b" + i), random);
+            if (story.get(story.size() - 1).eventTimeMs() > before) { // a step left to apply after the restore
+                steps.addAll(story);
+            }
+        }
+        steps.sort(TicketLife.ORDER);
+        var written = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new LayoutBefore(before)),
+                (Sourced<TicketEvent> s) -> s.event().ticketId(),
+                Types.STRING);
+        written.open();
+        for (TicketEvent e : steps) {
+            written.processElement(new StreamRecord<>(new Sourced<>("tickets", 0, offset++, e, null, null)));
+        }
+        var checkpoint = written.snapshot(1, 1);
+        written.close();
+
+        harness.close();
+        harness = Harnesses.restored(harness(), checkpoint);
+        TicketEvent again = steps.get(0);
+        send(again); // applied before the checkpoint
+        long end = steps.get(steps.size() - 1).eventTimeMs() + 2 * 24 * 3_600_000L;
+        harness.processWatermark(end);
+
+        Map<Fact, Integer> sums = new HashMap<>();
+        Map<Fact, Integer> truth = new HashMap<>();
+        Map<String, List<TicketEvent>> byTicket = new TreeMap<>();
+        steps.forEach(e ->
+                byTicket.computeIfAbsent(e.ticketId(), k -> new ArrayList<>()).add(e));
+        byTicket.forEach((ticket, events) -> {
+            TicketLife.replay(ticket, events, end).facts().forEach(f -> truth.merge(f, 1, Integer::sum));
+            List<TicketEvent> applied =
+                    events.stream().filter(e -> e.eventTimeMs() <= before).toList();
+            TicketLife.replay(ticket, applied, before).facts().forEach(f -> sums.merge(f, 1, Integer::sum));
+        });
+        harness.extractOutputValues().forEach(f -> sums.merge(f.sign() == 1 ? f : f.negate(), f.sign(), Integer::sum));
+        sums.values().removeIf(v -> v == 0);
+        assertThat(sums).containsExactlyInAnyOrderEntriesOf(truth);
+        assertThat(harness.getSideOutput(DEAD))
+                .filteredOn(r -> r.getValue().offset() == offset - 1)
+                .extracting(r -> r.getValue().reason())
+                .containsExactly("duplicate");
+        List<Long> passedOn = new ArrayList<>();
+        harness.getSideOutput(ACCEPTED).forEach(r -> passedOn.add(r.getValue().offset()));
+        harness.getSideOutput(DEAD).forEach(r -> passedOn.add(r.getValue().offset()));
+        List<Long> notBefore =
+                new ArrayList<>(List.of(offset - 1L)); // the duplicate, and the steps after the watermark
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).eventTimeMs() > before) {
+                notBefore.add((long) i);
+            }
+        }
+        assertThat(passedOn).as("each step not passed on before, once").containsExactlyInAnyOrderElementsOf(notBefore);
+    }
+
+    /**
+     * The lifecycle's state as it was kept before summaries, by the watermark {@code before}: each ticket's steps in a
+     * list state "events", a timer at each step after it, and for a ticket with steps before it a memo that lists
+     * them as passed on (with no steps of its own; no count of the facts emitted, so they are worked out again).
+     */
+    static final class LayoutBefore extends KeyedProcessFunction<String, Sourced<TicketEvent>, Fact> {
+        final long before;
+        transient ListState<Sourced<TicketEvent>> events;
+        transient ValueState<TicketLifecycle.Memo> memo;
+
+        LayoutBefore(long before) {
+            this.before = before;
+        }
+
+        @Override
+        public void open(OpenContext ctx) {
+            events = getRuntimeContext().getListState(new ListStateDescriptor<>("events", HotlineJob.TICKETS));
+            memo = getRuntimeContext()
+                    .getState(new ValueStateDescriptor<>("memo", TypeInformation.of(TicketLifecycle.Memo.class)));
+        }
+
+        @Override
+        public void processElement(Sourced<TicketEvent> s, Context ctx, Collector<Fact> out) throws Exception {
+            events.add(s);
+            long t = s.event().eventTimeMs();
+            if (t > before) {
+                ctx.timerService().registerEventTimeTimer(t);
+                return;
+            }
+            TicketLifecycle.Memo m = memo.value() == null ? new TicketLifecycle.Memo() : memo.value();
+            m.asOf = before;
+            m.handled = Arrays.copyOf(m.handled, m.handled.length + 1);
+            m.handled[m.handled.length - 1] = s.event().eventId();
+            memo.update(m);
+        }
     }
 }
