@@ -57,8 +57,9 @@ public final class JobLauncher {
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         if (reading.bounded()) {
-            // A bounded Kafka source restored after a failure never finishes (FLINK-31006): a replay that fails
-            // stops with its cause instead of restarting into a hang. A replay is simply run again.
+            // A replay that fails stops with its cause instead of restarting (once because a restored bounded Kafka
+            // source never ended, FLINK-31006; EndingKafkaSource ends it now): run it again, or resume it with
+            // `run --until-end`.
             checkpoints.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         }
         env.configure(checkpoints);

@@ -61,8 +61,10 @@ public final class RunCommand implements Callable<Integer> {
         if (detach) {
             return 0;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> job.cancel().join()));
+        Thread cancel = new Thread(() -> job.cancel().join()); // on Ctrl-C
+        Runtime.getRuntime().addShutdownHook(cancel);
         job.getJobExecutionResult().get();
+        Runtime.getRuntime().removeShutdownHook(cancel); // finished: nothing to cancel (it would fail, loudly)
         System.out.println("Job finished.");
         return 0;
     }

@@ -2,11 +2,14 @@ package org.hotline.jobs.io;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Properties;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.hotline.config.HotlineConfig;
@@ -29,11 +32,12 @@ public final class KafkaSources {
     }
 
     /** The calls topic; an event stamped more than {@code maxAhead} past the clock is kept aside. */
-    public static KafkaSource<Sourced<CallEvent>> calls(HotlineConfig.Kafka kafka, Reading reading, Duration maxAhead) {
+    public static Source<Sourced<CallEvent>, ?, ?> calls(
+            HotlineConfig.Kafka kafka, Reading reading, Duration maxAhead) {
         return build(kafka, kafka.callsTopic, SourcedDeserializer.calls(maxAhead), reading);
     }
 
-    public static KafkaSource<Sourced<TicketEvent>> tickets(
+    public static Source<Sourced<TicketEvent>, ?, ?> tickets(
             HotlineConfig.Kafka kafka, Reading reading, Duration maxAhead) {
         return build(kafka, kafka.ticketsTopic, SourcedDeserializer.tickets(maxAhead), reading);
     }
@@ -54,7 +58,7 @@ public final class KafkaSources {
     }
 
     @SuppressWarnings("deprecation") // the connector's API still takes OffsetResetStrategy
-    private static <T> KafkaSource<Sourced<T>> build(
+    private static <T> Source<Sourced<T>, ?, ?> build(
             HotlineConfig.Kafka kafka, String topic, SourcedDeserializer<T> deserializer, Reading reading) {
         var builder = KafkaSource.<Sourced<T>>builder()
                 .setBootstrapServers(kafka.bootstrapServers)
@@ -67,9 +71,12 @@ public final class KafkaSources {
                                 : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(deserializer)
                 .setProperties(kafka.clientProperties());
-        if (reading.bounded()) {
-            builder.setBounded(OffsetsInitializer.latest());
+        if (!reading.bounded()) {
+            return builder.build();
         }
-        return builder.build();
+        builder.setBounded(OffsetsInitializer.latest());
+        Properties admin = kafka.clientProperties();
+        admin.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers);
+        return new EndingKafkaSource<>(builder.build(), topic, admin); // ends after a restore too
     }
 }
