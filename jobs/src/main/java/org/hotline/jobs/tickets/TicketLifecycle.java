@@ -62,6 +62,7 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
 
     private transient ListState<Integer> layout;
     private transient boolean restoredFromLayoutBefore;
+    private static final int LAYOUT_STEPS = 1;
     private static final int LAYOUT_SUMMARY = 2;
 
     /** A ticket, in one state entry: one lookup per step and per replay. */
@@ -99,6 +100,14 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
                 }
             }
             return false;
+        }
+
+        /** Takes a step in, after the summary. */
+        void take(Step s) {
+            steps = Arrays.copyOf(steps, steps.length + 1);
+            steps[steps.length - 1] = s;
+            long t = s.event.eventTimeMs();
+            lastEvent = lastEvent == null ? t : Math.max(lastEvent, t);
         }
 
         boolean taken(String eventId) {
@@ -177,7 +186,7 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
         super.snapshotState(ctx);
         layout.clear();
-        layout.add(restoredFromLayoutBefore ? 1 : LAYOUT_SUMMARY);
+        layout.add(restoredFromLayoutBefore ? LAYOUT_STEPS : LAYOUT_SUMMARY);
     }
 
     @Override
@@ -194,20 +203,16 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
         if (m != null && m.steps != null) {
             return m;
         }
-        List<Step> before = new ArrayList<>();
-        long last = Long.MIN_VALUE;
-        if (restoredFromLayoutBefore) {
-            for (Sourced<TicketEvent> s : stepsBefore.get()) {
-                before.add(new Step(s));
-                last = Math.max(last, s.event().eventTimeMs());
-            }
-            stepsBefore.clear();
-        }
         if (m == null) {
             m = new Memo();
         }
-        m.steps = before.toArray(Step[]::new);
-        m.lastEvent = before.isEmpty() ? null : last;
+        m.steps = new Step[0];
+        if (restoredFromLayoutBefore) {
+            for (Sourced<TicketEvent> s : stepsBefore.get()) {
+                m.take(new Step(s));
+            }
+            stepsBefore.clear();
+        }
         return m;
     }
 
@@ -242,10 +247,7 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
                             "later than the allowed lateness of " + allowedLateness + " behind the watermark"));
             return;
         }
-        Step[] steps = Arrays.copyOf(m.steps, m.steps.length + 1);
-        steps[m.steps.length] = new Step(s);
-        m.steps = steps;
-        m.lastEvent = m.lastEvent == null ? t : Math.max(m.lastEvent, t);
+        m.take(new Step(s));
         if (t <= watermark) {
             replay(watermark, m, ctx, out); // late but allowed: correct the ticket's facts now
         } else {
@@ -273,13 +275,9 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
 
     private void replay(long watermark, Memo m, Context ctx, Collector<Fact> out) throws Exception {
         List<TicketEvent> applicable = new ArrayList<>(m.steps.length);
-        List<TicketEvent> appliedBefore = new ArrayList<>(m.steps.length);
         for (Step s : m.steps) {
             if (s.event.eventTimeMs() <= watermark) {
                 applicable.add(s.event);
-            }
-            if (m.handled(s.event.eventId())) {
-                appliedBefore.add(s.event);
             }
         }
         // At the end of a bounded input the watermark jumps to the end of time; time stops where it was
@@ -311,6 +309,12 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
                 out.collect(f);
             }
         } else {
+            List<TicketEvent> appliedBefore = new ArrayList<>(m.steps.length); // only here: the facts emitted before
+            for (Step s : m.steps) {
+                if (m.handled(s.event.eventId())) {
+                    appliedBefore.add(s.event);
+                }
+            }
             List<Fact> before = TicketLife.replay(
                             ctx.getCurrentKey(), m.summary, appliedBefore, previous, Long.MIN_VALUE)
                     .facts();
@@ -351,11 +355,10 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
             if (refusal == null) {
                 ctx.output(accepted, s.sourced());
             } else {
-                Sourced<TicketEvent> refused = s.sourced();
                 ctx.output(
                         deadLetters,
                         DeadLetter.rejected(
-                                refused,
+                                s.sourced(),
                                 canonical.write(s.event),
                                 s.event.eventTimeMs(),
                                 Reason.INVALID_STEP,

@@ -292,21 +292,17 @@ class TicketLifecycleHarnessTest {
             drain(facts, dead, acceptedSteps, lastStates);
 
             // the truth: each ticket's steps taken, replayed from the start as of the end
-            Map<String, List<TicketEvent>> byTicket = new TreeMap<>();
-            takenSteps.forEach(e -> byTicket.computeIfAbsent(e.ticketId(), k -> new ArrayList<>())
-                    .add(e));
             Map<Fact, Integer> truth = new HashMap<>();
             Set<String> refused = new HashSet<>();
             Map<String, TicketState> truthStates = new HashMap<>();
-            byTicket.forEach((ticket, events) -> {
+            byTicket(takenSteps).forEach((ticket, events) -> {
                 TicketLife.Result r = TicketLife.replay(ticket, events, end);
                 r.facts().forEach(f -> truth.merge(f, 1, Integer::sum));
                 r.invalid().forEach(i -> refused.add(i.event().eventId()));
                 truthStates.put(ticket, r.state());
             });
             Map<Fact, Integer> emitted = new HashMap<>();
-            facts.forEach(f -> emitted.merge(f.sign() == 1 ? f : f.negate(), f.sign(), Integer::sum));
-            emitted.values().removeIf(v -> v == 0);
+            net(facts, emitted);
             assertThat(emitted).as("round %d", round).containsExactlyInAnyOrderEntriesOf(truth);
             assertThat(lastStates).as("round %d", round).containsExactlyInAnyOrderEntriesOf(truthStates);
 
@@ -327,6 +323,20 @@ class TicketLifecycleHarnessTest {
                             .filter(id -> !changedPast.contains(id.substring(0, id.lastIndexOf('-'))))
                             .toList());
         }
+    }
+
+    /** Each ticket's steps. */
+    static Map<String, List<TicketEvent>> byTicket(List<TicketEvent> steps) {
+        Map<String, List<TicketEvent>> byTicket = new TreeMap<>();
+        steps.forEach(e ->
+                byTicket.computeIfAbsent(e.ticketId(), k -> new ArrayList<>()).add(e));
+        return byTicket;
+    }
+
+    /** Adds {@code facts}, with their signs, to the counts per fact in {@code sums}, keeping only those not zero. */
+    static void net(List<Fact> facts, Map<Fact, Integer> sums) {
+        facts.forEach(f -> sums.merge(f.positive(), f.sign(), Integer::sum));
+        sums.values().removeIf(v -> v == 0);
     }
 
     /** Collects what the harness has emitted so far (a restored one starts with nothing). */
@@ -426,17 +436,13 @@ class TicketLifecycleHarnessTest {
 
         Map<Fact, Integer> sums = new HashMap<>();
         Map<Fact, Integer> truth = new HashMap<>();
-        Map<String, List<TicketEvent>> byTicket = new TreeMap<>();
-        steps.forEach(e ->
-                byTicket.computeIfAbsent(e.ticketId(), k -> new ArrayList<>()).add(e));
-        byTicket.forEach((ticket, events) -> {
+        byTicket(steps).forEach((ticket, events) -> {
             TicketLife.replay(ticket, events, end).facts().forEach(f -> truth.merge(f, 1, Integer::sum));
             List<TicketEvent> applied =
                     events.stream().filter(e -> e.eventTimeMs() <= before).toList();
             TicketLife.replay(ticket, applied, before).facts().forEach(f -> sums.merge(f, 1, Integer::sum));
         });
-        harness.extractOutputValues().forEach(f -> sums.merge(f.sign() == 1 ? f : f.negate(), f.sign(), Integer::sum));
-        sums.values().removeIf(v -> v == 0);
+        net(harness.extractOutputValues(), sums);
         assertThat(sums).containsExactlyInAnyOrderEntriesOf(truth);
         assertThat(harness.getSideOutput(DEAD))
                 .filteredOn(r -> r.getValue().offset() == offset - 1)
