@@ -408,7 +408,11 @@ public final class HotlineJob {
                 .uid("ticket-events-sink");
 
         // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts.
-        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
+        // (a ticket's due times are not counted: only the due_soon alert reads them)
+        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.filter(f -> !f.dimension().equals(TicketLife.DUE))
+                .name("counted facts")
+                .uid("ticket-counted-facts")
+                .keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
                 .process(
                         new MinuteSlices<>(
                                 new FactCounts(),
@@ -522,7 +526,7 @@ public final class HotlineJob {
                 .name("late facts")
                 .uid("ticket-facts-late");
 
-        // Alerts, in event time as the counts change: a unit's backlog and overdue tickets, concentrated returns,
+        // Alerts, in event time as the counts change: a unit's backlog, overdue tickets and tickets due soon, concentrated returns,
         // bouncing tickets, emerging hotspots, the connection rate and long waits; to ClickHouse and to Kafka.
         DataStream<Alert> alerts = facts.filter(f -> f.dimension().equals(TicketLife.UNIT))
                 .name("unit facts")
@@ -532,6 +536,13 @@ public final class HotlineJob {
                 .name("backlog alerts")
                 .uid("alerts-backlog")
                 .union(
+                        facts.filter(f -> f.dimension().equals(TicketLife.DUE))
+                                .name("due facts")
+                                .uid("alerts-due-facts")
+                                .keyBy(AlertFunctions.DueSoon::unitOf)
+                                .process(new AlertFunctions.DueSoon(rules))
+                                .name("due soon alerts")
+                                .uid("alerts-due-soon"),
                         facts.filter(f -> f.dimension().equals(TicketLife.UNIT_CATEGORY))
                                 .name("returns facts")
                                 .uid("alerts-returns-facts")
@@ -606,6 +617,7 @@ public final class HotlineJob {
             "open-assignments",
             "oldest-open",
             "alerts-backlog",
+            "alerts-due-soon",
             "alerts-returns",
             "alerts-bouncing",
             "alerts-hotspots",

@@ -4,6 +4,8 @@ package org.hotline.jobs.alerts;
  * An alert's change of state: {@code firing} when its condition starts, {@code escalated} when it
  * gets worse (warning to critical), {@code resolved} when it ends. Fields that do not apply to the
  * rule are null. {@code key} identifies what the alert is about (a unit, a ticket, a topic, a line).
+ * {@code detail} lists what the value counts where the rule names them (due_soon: the first tickets and their due
+ * times), for the people notified; null otherwise, and not stored in ClickHouse or on the topic.
  */
 public record Alert(
         String rule,
@@ -18,7 +20,8 @@ public record Alert(
         double threshold,
         Long windowStartMs,
         Long windowEndMs,
-        long eventTimeMs) {
+        long eventTimeMs,
+        String detail) {
 
     /**
      * What an alert is about: its key, the unit, topic, category or ticket that apply (null where not) and the window its
@@ -53,13 +56,21 @@ public record Alert(
             return new Subject(key, null, topic, category, null, fromMs, toMs);
         }
 
+        /** A unit's open tickets falling due within a window. */
+        public static Subject dueSoon(String unit, long fromMs, long toMs) {
+            return new Subject(unit, unit, null, null, null, fromMs, toMs);
+        }
+
         /** A phone line over a window. */
         public static Subject line(String line, long fromMs, long toMs) {
             return new Subject(line, null, null, null, null, fromMs, toMs);
         }
     }
 
-    /** An alert about {@code subject}: {@code rule} changed to {@code state} at {@code eventTimeMs}. */
+    /**
+     * An alert about {@code subject}: {@code rule} changed to {@code state} at {@code eventTimeMs}; {@code detail} as
+     * the rule gives it, or null.
+     */
     public static Alert of(
             String rule,
             Subject subject,
@@ -67,7 +78,8 @@ public record Alert(
             String state,
             double value,
             double threshold,
-            long eventTimeMs) {
+            long eventTimeMs,
+            String detail) {
         return new Alert(
                 rule,
                 subject.key(),
@@ -81,6 +93,7 @@ public record Alert(
                 threshold,
                 subject.windowStartMs(),
                 subject.windowEndMs(),
-                eventTimeMs);
+                eventTimeMs,
+                detail);
     }
 }

@@ -21,6 +21,7 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.hotline.events.TicketEvent;
+import org.hotline.jobs.Keys;
 import org.hotline.jobs.MinuteSlices;
 import org.hotline.jobs.Sourced;
 import org.hotline.jobs.calls.CallMinute;
@@ -54,6 +55,13 @@ public final class AlertFunctions {
         /** Evaluates {@code rule} with {@code value}; returns the alert to send, or null. */
         Alert evaluate(String rule, Hysteresis thresholds, double value, long time, Alert.Subject about)
                 throws Exception {
+            return evaluate(rule, thresholds, value, time, about, null);
+        }
+
+        /** The same, with what the value counts named in the alert. */
+        Alert evaluate(
+                String rule, Hysteresis thresholds, double value, long time, Alert.Subject about, String detail)
+                throws Exception {
             String stored = levels.get(rule);
             Hysteresis.Level current = stored == null ? Hysteresis.Level.NONE : Hysteresis.Level.valueOf(stored);
             Hysteresis.Step step = thresholds.next(current, value);
@@ -69,7 +77,8 @@ public final class AlertFunctions {
                     step.state(),
                     value,
                     thresholds.threshold(reported),
-                    time);
+                    time,
+                    detail);
         }
 
         static void emit(Alert a, Collector<Alert> out) {
@@ -198,6 +207,114 @@ public final class AlertFunctions {
                     evaluate(
                             "backlog_size", AlertRules.higher(rules.settings("backlog_size", unit)), c[0], time, about),
                     out);
+        }
+    }
+
+    /**
+     * A unit's open tickets falling due within the window (due_soon): a warning while it can still be acted on. Kept
+     * per unit: each open ticket's due time, from the lifecycle's {@link TicketLife#DUE} facts. The count moves with
+     * the facts and as time passes, when a ticket's due time comes within the window (it enters) and when it passes
+     * (it leaves: overdue, which is the backlog rule's), so a timer is set for the next of those moments.
+     */
+    public static final class DueSoon extends FactRules {
+        /** How many of the tickets the alert names. */
+        static final int NAMED = 5;
+
+        private static final java.time.format.DateTimeFormatter DUE_FORMAT =
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneId.of("Asia/Shanghai"));
+
+        /** The open tickets' due times, as ticket and due time joined by {@link Keys}: how many times opened, net. */
+        private transient MapState<String, Integer> open;
+
+        public DueSoon(AlertRules rules) {
+            super(rules);
+        }
+
+        @Override
+        public void open(OpenContext ctx) {
+            super.open(ctx);
+            open = getRuntimeContext().getMapState(new MapStateDescriptor<>("due-open", Types.STRING, Types.INT));
+            reached = Long.MIN_VALUE;
+        }
+
+        /** The unit a due fact is about: what the function is keyed by. */
+        public static String unitOf(Fact f) {
+            return Keys.first(f.value());
+        }
+
+        @Override
+        void apply(long time, List<Fact> facts, Context ctx, Collector<Alert> out) throws Exception {
+            for (Fact f : facts) {
+                String ticketAndDue = Keys.rest(f.value());
+                int delta = (f.kind() == FactKind.OPENED ? 1 : -1) * f.sign();
+                Integer n = open.get(ticketAndDue);
+                int now = (n == null ? 0 : n) + delta;
+                if (now == 0) {
+                    open.remove(ticketAndDue);
+                } else {
+                    open.put(ticketAndDue, now);
+                }
+            }
+            evaluateAt(time, ctx, out);
+        }
+
+        /**
+         * At the end of a bounded input the watermark jumps to the end of time; time stops at the last moment a real
+         * watermark passed instead (as in the tickets' lives), so a replayed month does not warn of every ticket still
+         * open at its end.
+         */
+        @Override
+        void lookAgain(long time, Context ctx, Collector<Alert> out) throws Exception {
+            if (ctx.timerService().currentWatermark() != Long.MAX_VALUE) {
+                reached = Math.max(reached, time);
+            } else if (time > reached) {
+                return;
+            }
+            evaluateAt(time, ctx, out);
+        }
+
+        /** The latest time looked again at under a real watermark. */
+        private transient long reached;
+
+        private void evaluateAt(long now, Context ctx, Collector<Alert> out) throws Exception {
+            String unit = ctx.getCurrentKey();
+            JsonNode s = rules.settings("due_soon", unit);
+            long window = (long) (AlertRules.number(s, "window_hours") * HOUR);
+            long count = 0;
+            long next = Long.MAX_VALUE;
+            java.util.TreeMap<String, String> soonest = new java.util.TreeMap<>(); // due time and ticket, in order
+            for (Map.Entry<String, Integer> e : open.entries()) {
+                if (e.getValue() <= 0) {
+                    continue;
+                }
+                String ticket = Keys.first(e.getKey());
+                long due = Long.parseLong(Keys.rest(e.getKey()));
+                if (due - window > now) {
+                    next = Math.min(next, due - window); // comes within the window then
+                } else if (due >= now) {
+                    count++;
+                    next = Math.min(next, due + 1); // overdue then
+                    soonest.put(String.format("%020d", due) + ticket, DUE_FORMAT.format(java.time.Instant.ofEpochMilli(due)) + " " + ticket);
+                    if (soonest.size() > NAMED) {
+                        soonest.pollLastEntry();
+                    }
+                }
+            }
+            String detail = count == 0
+                    ? null
+                    : String.join(", ", soonest.values()) + (count > soonest.size() ? " (+" + (count - soonest.size()) + ")" : "");
+            emit(
+                    evaluate(
+                            "due_soon",
+                            AlertRules.higher(s),
+                            count,
+                            now,
+                            Alert.Subject.dueSoon(unit, now, now + window),
+                            detail),
+                    out);
+            if (next != Long.MAX_VALUE) {
+                ctx.timerService().registerEventTimeTimer(next);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import org.hotline.events.CallbackSource;
 import org.hotline.events.TicketEvent;
 import org.hotline.events.TicketEventType;
+import org.hotline.jobs.Keys;
 
 /**
  * A ticket's life as a pure function of its events: replays them in event-time order and returns
@@ -31,6 +32,11 @@ public final class TicketLife {
     public static final String UNIT = "unit";
     /** Rejections and returns per unit and category (value {@code unit|category}): what the returns alert watches. */
     public static final String UNIT_CATEGORY = "unit_category";
+    /**
+     * A ticket's due time while it is open at a unit (value: unit, ticket and due ms joined by {@link Keys}): {@code OPENED} when it starts
+     * to hold (a dispatch, an extension), {@code CLOSED} when it stops. Not counted: what the due_soon alert watches.
+     */
+    public static final String DUE = "due";
 
     /** A step refused by the ticket's life, with why. */
     public record Invalid(TicketEvent event, String message) {}
@@ -242,6 +248,7 @@ public final class TicketLife {
         unitFact(FactKind.DISPATCHES, t);
         cityFact(FactKind.DISPATCHES, t);
         unitFact(FactKind.OPENED, t);
+        dueFact(FactKind.OPENED, t);
         return null;
     }
 
@@ -269,7 +276,9 @@ public final class TicketLife {
         }
         long t = e.eventTimeMs();
         if (t <= due && e.newDueTimeMs() > due) {
+            dueFact(FactKind.CLOSED, t);
             due = e.newDueTimeMs();
+            dueFact(FactKind.OPENED, t);
             extended = true;
             unitFact(FactKind.EXTENSIONS, t);
         } else {
@@ -353,6 +362,7 @@ public final class TicketLife {
 
     private void closeAssignment(long t) {
         unitFact(FactKind.CLOSED, t);
+        dueFact(FactKind.CLOSED, t);
         if (overdue) {
             unitFact(FactKind.OVERDUE_CLOSED, t);
         }
@@ -381,6 +391,10 @@ public final class TicketLife {
 
     private void unitFact(FactKind kind, long t) {
         facts.add(new Fact(kind, UNIT, unit, t, 1));
+    }
+
+    private void dueFact(FactKind kind, long t) {
+        facts.add(new Fact(kind, DUE, Keys.join(unit, Keys.join(ticketId, due)), t, 1));
     }
 
     /** A city-wide fact counts in every slice of the ticket: all, its channel, request type, category, ... */

@@ -123,4 +123,40 @@ class AlertRulesJobTest {
         // the 24 hours hold yesterday afternoon's ticket and the wave; it fires at three times the usual two a day
         assertThat(hotspots.get(0).value()).isEqualTo(6.0);
     }
+
+    /** The same whether the watermark moves step by step or jumps a day at a time. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PT30S", "P1D"})
+    void aUnitsTicketsFallingDueWithinADayWarnBeforeTheyAreLateAndTheWarningEndsAsTheyAreDoneOrOverdue(
+            String outOfOrderness) throws Exception {
+        job.outOfOrderness(java.time.Duration.parse(outOfOrderness));
+        long day = 60 * 24;
+        List<TicketEvents> tickets = new ArrayList<>();
+        for (int i = 0; i < 12; i++) { // due two days on, an hour apart
+            TicketEvents k = new TicketEvents("due-" + i);
+            tickets.add(k);
+            send(k.created(t(i), "供水"));
+            send(k.dispatched("水务", t(i + 1), t(2 * day + 60 * i)));
+        }
+        send(tickets.get(11).extension("水务", t(100), t(9 * day))); // moved out of the window for good
+        send(tickets.get(0).completed("水务", t(day + 560))); // done before it is due
+        send(new TicketEvents("later").created(t(12 * day), "其他")); // time moves on past every due time
+        job.run(input);
+        // each enters the window 24 hours before its due time: the tenth (due-9) at day + 540 minutes, when none is
+        // done yet; due-0's completion takes one away, due-10 brings it back; each leaves as it falls overdue, and
+        // below five (half the warning level) it is over: when due-6 falls overdue
+        List<Alert> dueSoon = job.alerts().stream()
+                .filter(a -> a.rule().equals("due_soon"))
+                .toList();
+        assertThat(dueSoon)
+                .extracting(Alert::unit, Alert::state, Alert::severity, Alert::value, Alert::eventTimeMs)
+                .containsExactly(
+                        tuple("水务", "firing", "warning", 10.0, t(day + 540)),
+                        tuple("水务", "resolved", "warning", 4.0, t(2 * day + 360) + 1));
+        assertThat(dueSoon.get(0).windowEndMs()).isEqualTo(t(2 * day + 540));
+        assertThat(dueSoon.get(0).detail())
+                .as("the first five by due time, with their due times")
+                .isEqualTo("2023-09-03 08:00 due-0, 2023-09-03 09:00 due-1, 2023-09-03 10:00 due-2, "
+                        + "2023-09-03 11:00 due-3, 2023-09-03 12:00 due-4 (+5)");
+    }
 }

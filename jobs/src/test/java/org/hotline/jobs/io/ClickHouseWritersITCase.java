@@ -96,7 +96,8 @@ class ClickHouseWritersITCase {
                     90.0,
                     SEPT_1,
                     null,
-                    SEPT_1 + i * 1000));
+                    SEPT_1 + i * 1000,
+                    null));
         }
 
         StreamExecutionEnvironment env = env(1);
