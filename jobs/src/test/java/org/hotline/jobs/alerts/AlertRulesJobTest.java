@@ -132,31 +132,37 @@ class AlertRulesJobTest {
         job.outOfOrderness(java.time.Duration.parse(outOfOrderness));
         long day = 60 * 24;
         List<TicketEvents> tickets = new ArrayList<>();
-        for (int i = 0; i < 12; i++) { // due two days on, an hour apart
+        for (int i = 0; i < 18; i++) { // due two days on, half an hour apart
             TicketEvents k = new TicketEvents("due-" + i);
             tickets.add(k);
             send(k.created(t(i), "供水"));
-            send(k.dispatched("水务", t(i + 1), t(2 * day + 60 * i)));
+            send(k.dispatched("水务", t(i + 1), t(2 * day + 30 * i)));
         }
-        send(tickets.get(11).extension("水务", t(100), t(9 * day))); // moved out of the window for good
-        send(tickets.get(0).completed("水务", t(day + 560))); // done before it is due
+        send(tickets.get(17).extension("水务", t(100), t(9 * day))); // moved out of the window for good
+        send(tickets.get(0).completed("水务", t(day + 300))); // done before it is due
         send(new TicketEvents("later").created(t(12 * day), "其他")); // time moves on past every due time
         job.run(input);
-        // each enters the window 24 hours before its due time: the tenth (due-9) at day + 540 minutes, when none is
-        // done yet; due-0's completion takes one away, due-10 brings it back; each leaves as it falls overdue, and
-        // below five (half the warning level) it is over: when due-6 falls overdue
+        // each enters the window 24 hours before its due time: the fifth (due-4) at day + 120 minutes; due-0's
+        // completion takes one away; the fifteenth then is due-15, at day + 450; each leaves as it falls overdue, and
+        // below 2.5 (half the warning level) it is over: when due-14 falls overdue
         List<Alert> dueSoon = job.alerts().stream()
                 .filter(a -> a.rule().equals("due_soon"))
                 .toList();
         assertThat(dueSoon)
                 .extracting(Alert::unit, Alert::state, Alert::severity, Alert::value, Alert::eventTimeMs)
                 .containsExactly(
-                        tuple("水务", "firing", "warning", 10.0, t(day + 540)),
-                        tuple("水务", "resolved", "warning", 4.0, t(2 * day + 360) + 1));
-        assertThat(dueSoon.get(0).windowEndMs()).isEqualTo(t(2 * day + 540));
-        assertThat(dueSoon.get(0).detail())
+                        tuple("水务", "firing", "warning", 5.0, t(day + 120)),
+                        tuple("水务", "escalated", "critical", 15.0, t(day + 450)),
+                        tuple("水务", "resolved", "critical", 2.0, t(2 * day + 420) + 1));
+        assertThat(dueSoon.get(0).windowEndMs()).isEqualTo(t(2 * day + 120));
+        assertThat(dueSoon)
+                .extracting(Alert::detail)
                 .as("the first five by due time, with their due times")
-                .isEqualTo("2023-09-03 08:00 due-0, 2023-09-03 09:00 due-1, 2023-09-03 10:00 due-2, "
-                        + "2023-09-03 11:00 due-3, 2023-09-03 12:00 due-4 (+5)");
+                .containsExactly(
+                        "2023-09-03 08:00 due-0, 2023-09-03 08:30 due-1, 2023-09-03 09:00 due-2, "
+                                + "2023-09-03 09:30 due-3, 2023-09-03 10:00 due-4",
+                        "2023-09-03 08:30 due-1, 2023-09-03 09:00 due-2, 2023-09-03 09:30 due-3, "
+                                + "2023-09-03 10:00 due-4, 2023-09-03 10:30 due-5 (+10)",
+                        "2023-09-03 15:30 due-15, 2023-09-03 16:00 due-16");
     }
 }
