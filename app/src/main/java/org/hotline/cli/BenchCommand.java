@@ -63,6 +63,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HotlineConfig c = config.load();
+        c.alerts.alertmanagerUrl = ""; // measurements notify no one
         LocalRuntime.deleteRecursively(workDir);
         c.clickhouse.database = "bench";
         c.kafka.callsTopic = "bench-calls";

@@ -76,7 +76,8 @@ final class DemoCommand implements Callable<Integer> {
         HotlineConfig c = config.load();
         CountDownLatch stopped = new CountDownLatch(1);
         try (LocalRuntime runtime = LocalRuntime.clickhouse(c, servers.workDir, servers.clickhouseUrl)
-                .kafka(c, servers.workDir, null, true)) {
+                .kafka(c, servers.workDir, null, true)
+                .alertmanager(c, servers.workDir)) {
             LocalKafka.createTopics(
                     c.kafka.bootstrapServers,
                     Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
@@ -117,6 +118,7 @@ final class DemoCommand implements Callable<Integer> {
                       ClickHouse  %s   database: %s   (user default; read-only user hotline_reader)
                       Flink job   %s
                       Traffic     %s
+                    Alertmanager  %s   the alerts arrive there as the month plays (routes, silences: deploy/alertmanager/)
 
                     Send events:  ./hotline produce --bootstrap-servers %s --topic %s deploy/sample-events/calls.jsonl
                     Query:        curl '%s/?user=hotline_reader' --data-binary 'SELECT * FROM %s.city_daily WHERE dimension = ''all'''
@@ -135,6 +137,7 @@ final class DemoCommand implements Callable<Integer> {
                                     + " (what comes before it sent at once) at " + speed
                                     + " times real time; --start-day, "
                                     + "--start-hour and --speed change it",
+                    c.alerts.alertmanagerUrl,
                     c.kafka.bootstrapServers,
                     c.kafka.callsTopic,
                     c.clickhouse.url,

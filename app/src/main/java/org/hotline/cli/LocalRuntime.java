@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.hotline.config.HotlineConfig;
+import org.hotline.deploy.LocalAlertmanager;
 import org.hotline.deploy.LocalClickHouse;
 import org.hotline.deploy.LocalKafka;
 import org.hotline.jobs.JobLauncher;
@@ -20,6 +21,7 @@ final class LocalRuntime implements AutoCloseable {
 
     private LocalClickHouse clickhouse;
     private LocalKafka kafka;
+    private LocalAlertmanager alertmanager;
     private final Thread onExit = new Thread(this::stop, "stop-local-servers");
 
     private LocalRuntime() {
@@ -75,6 +77,17 @@ final class LocalRuntime implements AutoCloseable {
         return this;
     }
 
+    /** Adds an Alertmanager of its own (data in {@code <work>/alertmanager}) unless the config names one. */
+    LocalRuntime alertmanager(HotlineConfig config, Path workDir) {
+        if (config.alerts.alertmanagerUrl != null && !config.alerts.alertmanagerUrl.isBlank()) {
+            return this;
+        }
+        System.err.println("Starting Alertmanager...");
+        alertmanager = LocalAlertmanager.start(workDir.resolve("alertmanager"), LocalAlertmanager.DEMO_CONFIG);
+        config.alerts.alertmanagerUrl = alertmanager.url();
+        return this;
+    }
+
     /** The processes this runtime started, by name (for their CPU time), and this one as "flink" (the job runs here). */
     java.util.Map<String, ProcessHandle> processes() {
         java.util.Map<String, ProcessHandle> out = new java.util.LinkedHashMap<>();
@@ -103,6 +116,10 @@ final class LocalRuntime implements AutoCloseable {
     }
 
     private synchronized void stop() {
+        if (alertmanager != null) {
+            alertmanager.close();
+            alertmanager = null;
+        }
         try {
             if (kafka != null) {
                 kafka.close();

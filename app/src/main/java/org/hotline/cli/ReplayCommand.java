@@ -58,6 +58,7 @@ final class ReplayCommand implements Callable<Integer> {
         long started = System.nanoTime();
         List<Profile> months = month.load();
         HotlineConfig c = config.load();
+        c.alerts.alertmanagerUrl = ""; // a replay of a past month notifies no one
         String span = Hotline.ProfileOptions.span(months);
         c.kafka.callsTopic = "calls-" + span;
         c.kafka.ticketsTopic = "tickets-" + span;

@@ -30,6 +30,7 @@ public final class HotlineConfig {
     public ClickHouse clickhouse;
     public Job job;
     public Wallboard wallboard;
+    public Alerts alerts;
 
     public static final class Kafka {
         public String bootstrapServers;
@@ -102,6 +103,21 @@ public final class HotlineConfig {
         public String password;
         public int refreshMs;
         public int staleAfterSeconds;
+    }
+
+    /** Where alerts reach people: Prometheus Alertmanager (empty URL: nowhere but ClickHouse, Kafka and the wallboard). */
+    public static final class Alerts {
+        public String alertmanagerUrl;
+        public int resendSeconds;
+        public String wallboardUrl;
+
+        /** The wallboard's address as the notifications link to it: the configured one, or the wallboard's own. */
+        public String wallboardLink(Wallboard w) {
+            if (wallboardUrl != null && !wallboardUrl.isBlank()) {
+                return wallboardUrl;
+            }
+            return "http://" + w.host + ":" + w.port + "/";
+        }
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())

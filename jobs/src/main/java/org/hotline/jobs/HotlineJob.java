@@ -24,6 +24,7 @@ import org.hotline.events.TicketEvent;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.alerts.AlertFunctions;
 import org.hotline.jobs.alerts.AlertRules;
+import org.hotline.jobs.alerts.AlertmanagerDelivery;
 import org.hotline.jobs.calls.CallCounts;
 import org.hotline.jobs.calls.CallMinute;
 import org.hotline.jobs.tickets.Fact;
@@ -221,6 +222,7 @@ public final class HotlineJob {
     private final JobSettings settings;
     private final AlertRules rules;
     private final SerializableSupplier<Set<String>> units;
+    private AlertmanagerDelivery alertmanager = AlertmanagerDelivery.off();
 
     public HotlineJob(
             Source<Sourced<CallEvent>, ?, ?> calls,
@@ -245,6 +247,12 @@ public final class HotlineJob {
         this.sinks = sinks;
         this.settings = settings;
         this.rules = rules;
+    }
+
+    /** Posts the alerts in force to Alertmanager (without it: kept in state, posted nowhere). */
+    public HotlineJob alertmanager(AlertmanagerDelivery delivery) {
+        this.alertmanager = delivery;
+        return this;
     }
 
     /** Adds the whole topology to {@code env}; the caller executes it. */
@@ -409,7 +417,8 @@ public final class HotlineJob {
 
         // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts.
         // (a ticket's due times are not counted: only the due_soon alert reads them)
-        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.filter(f -> !f.dimension().equals(TicketLife.DUE))
+        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.filter(
+                        f -> !f.dimension().equals(TicketLife.DUE))
                 .name("counted facts")
                 .uid("ticket-counted-facts")
                 .keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
@@ -526,7 +535,8 @@ public final class HotlineJob {
                 .name("late facts")
                 .uid("ticket-facts-late");
 
-        // Alerts, in event time as the counts change: a unit's backlog, overdue tickets and tickets due soon, concentrated returns,
+        // Alerts, in event time as the counts change: a unit's backlog, overdue tickets and tickets due soon,
+        // concentrated returns,
         // bouncing tickets, emerging hotspots, the connection rate and long waits; to ClickHouse and to Kafka.
         DataStream<Alert> alerts = facts.filter(f -> f.dimension().equals(TicketLife.UNIT))
                 .name("unit facts")
@@ -574,6 +584,12 @@ public final class HotlineJob {
         alerts.sinkTo(sinks.alertEvents()).name("alerts topic").uid("alerts-topic");
         // and the latest change of each alert, which the wallboard reads (a row per alert, not per change)
         alerts.sinkTo(sinks.alertsLatest()).name("latest alerts sink").uid("alerts-latest-sink");
+        // and what is in force to the people who act on it, through Alertmanager (once its checkpoint completes)
+        alerts.process(alertmanager)
+                .name("alertmanager")
+                .uid("alerts-alertmanager")
+                .setParallelism(1)
+                .setMaxParallelism(1);
 
         // Everything not counted, with its reason: invalid, duplicate or too late.
         String lateMessage = "later than the allowed lateness of " + settings.allowedLateness() + " for its minute";

@@ -16,6 +16,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.hotline.config.HotlineConfig;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.alerts.AlertRules;
+import org.hotline.jobs.alerts.AlertmanagerAlert;
+import org.hotline.jobs.alerts.AlertmanagerClient;
+import org.hotline.jobs.alerts.AlertmanagerDelivery;
 import org.hotline.jobs.io.ClickHouseSinks;
 import org.hotline.jobs.io.KafkaSources;
 import org.hotline.jobs.io.ReferenceUnits;
@@ -73,25 +76,31 @@ public final class JobLauncher {
                 config.job.sinkBatchSize,
                 config.job.sinkFlushIntervalMs);
         Duration maxAhead = Duration.ofSeconds(config.job.maxAheadSeconds);
+        Map<String, String> groups = new HashMap<>();
+        Map<String, String> names = new HashMap<>();
+        try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
+            for (JsonNode r : sql.rows("SELECT unit_id, unit_group, name FROM " + ch.database + ".units FINAL")) {
+                groups.put(r.get("unit_id").asText(), r.get("unit_group").asText());
+                names.put(r.get("unit_id").asText(), r.get("name").asText());
+            }
+        }
+        HotlineConfig.Alerts alerts = config.alerts;
         new HotlineJob(
                         KafkaSources.calls(config.kafka, reading, maxAhead),
                         KafkaSources.tickets(config.kafka, reading, maxAhead),
                         new ReferenceUnits(config.clickhouse),
                         sinks.all(alertEvents),
                         config.job.settings(),
-                        alertRules(config))
+                        alertRules(config, groups))
+                .alertmanager(new AlertmanagerDelivery(
+                        alerts.alertmanagerUrl,
+                        Duration.ofSeconds(alerts.resendSeconds),
+                        new AlertmanagerAlert.Directory(names, groups, alerts.wallboardLink(config.wallboard))))
                 .build(env);
     }
 
     /** The configured or built-in alert rules, with each unit's group as ClickHouse's reference data has it. */
-    static AlertRules alertRules(HotlineConfig config) {
-        Map<String, String> groups = new HashMap<>();
-        HotlineConfig.ClickHouse ch = config.clickhouse;
-        try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
-            for (JsonNode r : sql.rows("SELECT unit_id, unit_group FROM " + ch.database + ".units FINAL")) {
-                groups.put(r.get("unit_id").asText(), r.get("unit_group").asText());
-            }
-        }
+    static AlertRules alertRules(HotlineConfig config, Map<String, String> groups) {
         String file = config.job.alertRules;
         return AlertRules.load(file == null || file.isBlank() ? null : Path.of(file), groups);
     }
@@ -118,6 +127,11 @@ public final class JobLauncher {
             Consumer<String> progress)
             throws Exception {
         migrate(config.clickhouse, progress);
+        String alertmanager = config.alerts.alertmanagerUrl;
+        if (alertmanager != null && !alertmanager.isBlank()) {
+            String warning = AlertmanagerClient.check(alertmanager); // a wrong address is refused here
+            progress.accept(warning != null ? "Warning: " + warning : "Alerts go to Alertmanager at " + alertmanager);
+        }
         build(env, config, reading);
         return env.executeAsync("hotline");
     }

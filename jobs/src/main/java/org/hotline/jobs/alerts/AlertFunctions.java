@@ -59,8 +59,7 @@ public final class AlertFunctions {
         }
 
         /** The same, with what the value counts named in the alert. */
-        Alert evaluate(
-                String rule, Hysteresis thresholds, double value, long time, Alert.Subject about, String detail)
+        Alert evaluate(String rule, Hysteresis thresholds, double value, long time, Alert.Subject about, String detail)
                 throws Exception {
             String stored = levels.get(rule);
             Hysteresis.Level current = stored == null ? Hysteresis.Level.NONE : Hysteresis.Level.valueOf(stored);
@@ -221,7 +220,8 @@ public final class AlertFunctions {
         static final int NAMED = 5;
 
         private static final java.time.format.DateTimeFormatter DUE_FORMAT =
-                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneId.of("Asia/Shanghai"));
+                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                        .withZone(java.time.ZoneId.of("Asia/Shanghai"));
 
         /** The open tickets' due times, as ticket and due time joined by {@link Keys}: how many times opened, net. */
         private transient MapState<String, Integer> open;
@@ -294,7 +294,9 @@ public final class AlertFunctions {
                 } else if (due >= now) {
                     count++;
                     next = Math.min(next, due + 1); // overdue then
-                    soonest.put(String.format("%020d", due) + ticket, DUE_FORMAT.format(java.time.Instant.ofEpochMilli(due)) + " " + ticket);
+                    soonest.put(
+                            String.format("%020d", due) + ticket,
+                            DUE_FORMAT.format(java.time.Instant.ofEpochMilli(due)) + " " + ticket);
                     if (soonest.size() > NAMED) {
                         soonest.pollLastEntry();
                     }
@@ -302,7 +304,8 @@ public final class AlertFunctions {
             }
             String detail = count == 0
                     ? null
-                    : String.join(", ", soonest.values()) + (count > soonest.size() ? " (+" + (count - soonest.size()) + ")" : "");
+                    : String.join(", ", soonest.values())
+                            + (count > soonest.size() ? " (+" + (count - soonest.size()) + ")" : "");
             emit(
                     evaluate(
                             "due_soon",

@@ -145,9 +145,8 @@ class AlertRulesJobTest {
         // each enters the window 24 hours before its due time: the fifth (due-4) at day + 120 minutes; due-0's
         // completion takes one away; the fifteenth then is due-15, at day + 450; each leaves as it falls overdue, and
         // below 2.5 (half the warning level) it is over: when due-14 falls overdue
-        List<Alert> dueSoon = job.alerts().stream()
-                .filter(a -> a.rule().equals("due_soon"))
-                .toList();
+        List<Alert> dueSoon =
+                job.alerts().stream().filter(a -> a.rule().equals("due_soon")).toList();
         assertThat(dueSoon)
                 .extracting(Alert::unit, Alert::state, Alert::severity, Alert::value, Alert::eventTimeMs)
                 .containsExactly(
