@@ -33,7 +33,7 @@ public final class AlertmanagerClient {
             String s = u.toString();
             return URI.create(s.endsWith("/") ? s : s + "/");
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(wrong(url, "it is not a URL (" + e.getMessage() + ")"), e);
+            throw new IllegalArgumentException(wrong(url, "it must be http(s)://host:port of an Alertmanager"), e);
         }
     }
 
