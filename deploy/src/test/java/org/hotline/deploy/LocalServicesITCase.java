@@ -60,6 +60,29 @@ class LocalServicesITCase {
     }
 
     @Test
+    void alertmanagerRunsAsOurOwnProcessAndStartsAgainWhereItWas() throws Exception {
+        LocalAlertmanager am = LocalAlertmanager.start(dir.resolve("am"), LocalAlertmanager.DEMO_CONFIG);
+        int port = am.port();
+        try {
+            HttpResponse<String> status = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(am.url() + "/api/v2/status"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(status.body()).contains("versionInfo").contains("wallboard-only");
+        } finally {
+            am.close();
+        }
+        LocalAlertmanager again = LocalAlertmanager.start(dir.resolve("am"), LocalAlertmanager.DEMO_CONFIG, port);
+        try {
+            assertThat(again.url()).isEqualTo("http://127.0.0.1:" + port);
+            assertThat(Files.isDirectory(dir.resolve("am/data"))).isTrue();
+        } finally {
+            again.close();
+        }
+    }
+
+    @Test
     void kafkaBrokerRunsInProcessAndAsAChildJvm() throws Exception {
         try (LocalKafka inProcess = LocalKafka.start(dir.resolve("k1"))) {
             roundTrip(inProcess.bootstrapServers());
