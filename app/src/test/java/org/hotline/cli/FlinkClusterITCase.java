@@ -76,8 +76,11 @@ class FlinkClusterITCase {
 
             java.util.concurrent.atomic.AtomicReference<String> taskManagerMetrics =
                     new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicReference<String> jobManagerMetrics =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             RecoveryITCase.awaitTruth(c, month, null, () -> {
                 taskManagerMetrics.set(taskManagerMetrics(cluster)); // while the job's operators are registered
+                jobManagerMetrics.set(prometheus(cluster)); // and the job's own
                 cluster.cancel(jobId);
             });
             JsonNode job = cluster.get("/jobs/" + jobId);
@@ -96,6 +99,23 @@ class FlinkClusterITCase {
                             + c.clickhouse.database + "_call_events\"[^}]*\\} [1-9]") // the reporter writes dots as _
                     .contains("flink_taskmanager_job_task_operator_clickhouse_insertMillis")
                     .contains("flink_taskmanager_job_task_operator_clickhouse_retries");
+            // the job's health rules for Prometheus (deploy/prometheus) name metrics a real cluster serves, for this
+            // job
+            String rules = Files.readString(Path.of("..", "deploy", "prometheus", "hotline-rules.yml"));
+            java.util.regex.Matcher named =
+                    java.util.regex.Pattern.compile("flink_\\w+").matcher(rules);
+            List<String> metrics = new java.util.ArrayList<>();
+            while (named.find()) {
+                metrics.add(named.group());
+            }
+            assertThat(metrics).hasSizeGreaterThanOrEqualTo(6);
+            String served = jobManagerMetrics.get() + taskManagerMetrics.get();
+            for (String metric : metrics) {
+                assertThat(served)
+                        .as("%s, named in deploy/prometheus/hotline-rules.yml", metric)
+                        .containsPattern(metric + "\\{[^}]*"
+                                + (metric.endsWith("numRunningJobs") ? "" : "job_name=\"hotline\""));
+            }
 
             // ./hotline submit: the same jar sent from here through the REST API, into a database of its own.
             HotlineConfig second = SharedServices.config("flink_cluster_submit");
