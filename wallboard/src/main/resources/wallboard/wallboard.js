@@ -72,6 +72,7 @@ function renderUnits(units) {
     cell(tr, u.name, "name");
     cell(tr, number(u.open_backlog), "open");
     cell(tr, number(u.overdue), u.overdue > 0 ? "overdue" : "");
+    cell(tr, number(u.due_within_24h), u.due_within_24h > 0 ? "due-soon" : "");
     cell(tr, age(u.oldest_open_age_s), "age");
     body.appendChild(tr);
   }

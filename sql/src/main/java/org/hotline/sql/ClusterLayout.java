@@ -30,6 +30,7 @@ public record ClusterLayout(String cluster) {
     private static final Pattern CREATE_TABLE = Pattern.compile(
             "(?s)CREATE TABLE IF NOT EXISTS (\\w+)\\.(\\w+)\\s*(\\(.*\\))\\s*ENGINE = (\\w*MergeTree)(?:\\(([^)]*)\\))?(.*)");
     private static final Pattern CREATE_VIEW = Pattern.compile("(?s)CREATE VIEW IF NOT EXISTS (\\w+)\\.(\\w+) AS(.*)");
+    private static final Pattern ADD_COLUMN = Pattern.compile("(?s)ALTER TABLE (\\w+)\\.(\\w+) (ADD COLUMN .*)");
     private static final Pattern ORDER_BY = Pattern.compile("(?s)ORDER BY\\s*(\\([^)]*\\)|\\w+)");
 
     /** One server, no cluster. */
@@ -78,6 +79,11 @@ public record ClusterLayout(String cluster) {
             return List.of("CREATE VIEW IF NOT EXISTS " + view.group(1) + "." + view.group(2) + onCluster() + " AS"
                     + view.group(3));
         }
+        // a column added to a table every server holds whole (a sharded one: addColumn)
+        Matcher add = ADD_COLUMN.matcher(statement.strip());
+        if (add.matches() && local(add.group(2)).equals(add.group(2))) {
+            return List.of("ALTER TABLE " + add.group(1) + "." + add.group(2) + onCluster() + " " + add.group(3));
+        }
         // data copied from table to table: once, through the distributed tables, which shard it by its key
         if (statement.strip().startsWith("INSERT INTO ")) {
             return List.of(statement);
@@ -88,7 +94,26 @@ public record ClusterLayout(String cluster) {
             return List.of(statement.strip() + onCluster());
         }
         throw new IllegalArgumentException("no cluster form for this statement (only CREATE DATABASE, CREATE TABLE ... "
-                + "ENGINE = *MergeTree, CREATE VIEW, DROP TABLE of a view and INSERT INTO have one): " + statement);
+                + "ENGINE = *MergeTree, ALTER TABLE ... ADD COLUMN, CREATE VIEW, DROP TABLE of a view and INSERT INTO "
+                + "have one): " + statement);
+    }
+
+    /** {@code ALTER TABLE db.table ADD COLUMN ...}: the database, the table and what is added. */
+    public static Matcher addColumn(String statement) {
+        return ADD_COLUMN.matcher(statement.strip());
+    }
+
+    /**
+     * A column added to a sharded table: to its replicated table on every server, and the distributed table over them
+     * (which 18.16 cannot alter ON CLUSTER; it holds no rows) made again with the column, with {@code distributed},
+     * its engine as it was ({@code system.tables.engine_full}).
+     */
+    public List<String> addColumn(String db, String table, String addition, String distributed) {
+        return List.of(
+                "ALTER TABLE " + db + "." + local(table) + onCluster() + " " + addition,
+                "DROP TABLE IF EXISTS " + db + "." + table + onCluster(),
+                "CREATE TABLE IF NOT EXISTS " + db + "." + table + onCluster() + " AS " + db + "." + local(table)
+                        + "\nENGINE = " + distributed);
     }
 
     private List<String> createTable(

@@ -92,6 +92,25 @@ public final class Migrator {
     }
 
     private void run(String statement) {
+        java.util.regex.Matcher add = ClusterLayout.addColumn(statement);
+        if (add.matches()) {
+            String db = add.group(1);
+            String table = add.group(2);
+            String column = add.group(3).replaceFirst("(?s)ADD COLUMN (\\w+).*", "$1");
+            // ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS: a column already there (a migration stopped halfway
+            // and run again) is not added twice
+            if (ch.count("SELECT count() FROM system.columns WHERE database = '" + db + "' AND table = '" + table
+                            + "' AND name = '" + column + "'")
+                    > 0) {
+                return;
+            }
+            if (layout.clustered() && !layout.local(table).equals(table)) {
+                String engine = ch.scalar("SELECT engine_full FROM system.tables WHERE database = '" + db
+                        + "' AND name = '" + table + "'");
+                layout.addColumn(db, table, add.group(3), engine).forEach(ch::execute);
+                return;
+            }
+        }
         for (String s : layout.rewrite(statement)) {
             ch.execute(s);
         }

@@ -78,19 +78,22 @@ class AnalystViewsITCase {
     }
 
     @Test
-    void eachUnitsBacklogIsItsRollingTotalWithItsOldestOpenTicket() {
+    void eachUnitsBacklogIsItsRollingTotalWithItsOldestOpenTicketAndThoseDueWithin24Hours() {
         ch.execute(
                 "INSERT INTO v.ticket_rolling (dimension, value, period, as_of, opened, closed, overdue_opened, overdue_closed, "
                         + "version) VALUES ('unit', 'A', 'total', now(), 5, 2, 1, 0, 1), ('unit', 'A', 'today', now(), 9, 0, 0, 0, 1), "
-                        + "('unit', 'B', 'total', now(), 3, 3, 0, 0, 1), ('unit', 'A', 'total', now(), 6, 2, 1, 0, 2)");
-        ch.execute("INSERT INTO v.unit_open_since (unit_id, oldest_open_since, version) VALUES "
-                + "('A', toDateTime('2023-09-01 08:00:00', 'Asia/Shanghai'), 1), ('B', NULL, 1)");
-        assertThat(rows(
-                        "SELECT unit_id, open_backlog, overdue, toString(oldest_open_since) AS since FROM v.unit_backlog "
-                                + "ORDER BY unit_id"))
+                        + "('unit', 'B', 'total', now(), 3, 3, 0, 0, 1), ('unit', 'A', 'total', now(), 6, 2, 1, 0, 2), "
+                        + "('all', '', 'total', toDateTime('2023-09-01 10:00:00', 'Asia/Shanghai'), 9, 5, 1, 0, 1)");
+        // "now" is the last minute with tickets (10:00): one overdue, one due exactly 24 hours on, one a second later
+        ch.execute("INSERT INTO v.unit_open_since (unit_id, oldest_open_since, open_due, version) VALUES "
+                + "('A', toDateTime('2023-09-01 08:00:00', 'Asia/Shanghai'), ['2023-09-01 09:00:00', "
+                + "'2023-09-02 10:00:00', '2023-09-02 10:00:01'], 1), ('B', NULL, [], 1)");
+        assertThat(rows("SELECT unit_id, open_backlog, overdue, due_within_24h, toString(oldest_open_since) AS since "
+                        + "FROM v.unit_backlog WHERE unit_id != '' ORDER BY unit_id"))
                 .containsExactly(
-                        "{\"unit_id\":\"A\",\"open_backlog\":\"4\",\"overdue\":\"1\",\"since\":\"2023-09-01 08:00:00\"}",
-                        "{\"unit_id\":\"B\",\"open_backlog\":\"0\",\"overdue\":\"0\",\"since\":null}");
+                        "{\"unit_id\":\"A\",\"open_backlog\":\"4\",\"overdue\":\"1\",\"due_within_24h\":1,"
+                                + "\"since\":\"2023-09-01 08:00:00\"}",
+                        "{\"unit_id\":\"B\",\"open_backlog\":\"0\",\"overdue\":\"0\",\"due_within_24h\":0,\"since\":null}");
     }
 
     @Test

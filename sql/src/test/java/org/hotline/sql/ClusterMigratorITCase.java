@@ -109,8 +109,13 @@ class ClusterMigratorITCase {
                 .containsEntry("ticket_daily_metrics_local", "ReplicatedReplacingMergeTree")
                 .containsEntry("units", "ReplicatedReplacingMergeTree")
                 .containsEntry("city_daily", "View");
+        Map<String, String> singleColumns = columns(a, "single");
+        assertThat(singleColumns.get("unit_open_since")).contains("open_due"); // a column added by a later migration
         for (ClickHouseSql server : sql) {
             assertThat(engines(server, DB)).isEqualTo(expected);
+            Map<String, String> clustered = columns(server, DB);
+            clustered.keySet().removeIf(t -> t.endsWith("_local"));
+            assertThat(clustered).as("every table's columns, as on one server").isEqualTo(singleColumns);
         }
         // Recorded once for the whole cluster: through another server there is nothing left to apply.
         assertThat(new Migrator(c, DB, ClusterLayout.of("hotline")).migrate(s -> {}))
@@ -191,6 +196,18 @@ class ClusterMigratorITCase {
 
     private static long rows(CharSequence tsv) {
         return tsv.chars().filter(ch -> ch == '\n').count();
+    }
+
+    /** Each table's columns, in order. */
+    private static Map<String, String> columns(ClickHouseSql server, String db) {
+        Map<String, String> out = new TreeMap<>();
+        for (JsonNode r : server.rows("SELECT table, name, type FROM system.columns WHERE database = '" + db + "'")) {
+            out.merge(
+                    r.get("table").asText(),
+                    r.get("name").asText() + " " + r.get("type").asText(),
+                    (x, y) -> x + ", " + y);
+        }
+        return out;
     }
 
     private static Map<String, String> engines(ClickHouseSql server, String db) {

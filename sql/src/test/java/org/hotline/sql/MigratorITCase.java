@@ -81,6 +81,22 @@ class MigratorITCase {
     }
 
     @Test
+    void aColumnAddedByAMigrationStoppedHalfwayIsNotAddedTwice() {
+        List<Migration> before =
+                Migrator.bundled().stream().filter(m -> m.version() <= 10).toList();
+        new Migrator(ch, "mig_col", before).migrate(s -> {});
+        // V11's first statement ran, then the run stopped: V11 not recorded
+        ch.execute("ALTER TABLE mig_col.unit_open_since ADD COLUMN open_due Array(DateTime('Asia/Shanghai'))");
+        assertThat(new Migrator(ch, "mig_col").migrate(s -> {}))
+                .extracting(Migration::version)
+                .contains(11);
+        assertThat(ch.count("SELECT count() FROM system.columns WHERE database = 'mig_col' "
+                        + "AND table = 'unit_open_since' AND name = 'open_due'"))
+                .isEqualTo(1);
+        assertThat(ch.count("SELECT count() FROM mig_col.unit_backlog")).isZero();
+    }
+
+    @Test
     void appliesOnlyWhatIsNewAndRefusesAChangedMigration() {
         Migration one =
                 Migration.fromFile("V1__one.sql", "CREATE TABLE IF NOT EXISTS ${db}.one (x UInt8) ENGINE = Memory;");

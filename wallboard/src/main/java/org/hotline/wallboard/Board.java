@@ -145,6 +145,7 @@ public final class Board {
                     .put("name", u.path("unit_name").asText())
                     .put("open_backlog", c(u, "open_backlog"))
                     .put("overdue", c(u, "overdue"))
+                    .put("due_within_24h", c(u, "due_within_24h"))
                     .put("oldest_open_age_s", c(u, "oldest_open_age_s"));
         }
 

@@ -83,12 +83,15 @@ class WallboardQueriesITCase {
                 "('unit', 'U1', 'today', '2024-05-10 14:29:00', 0, 0, 0, 0, 1)",
                 "('unit', 'U2', 'total', '2024-05-10 14:29:00', 3, 0, 0, 0, 1)",
                 "('unit', 'U3', 'total', '2024-05-10 14:29:00', 2, 2, 1, 1, 1)");
+        // and when their open tickets fall due: U1 two overdue, one within 24 hours of now (14:29), one after; U2
+        // one due now and one 24 hours on (both within), one a minute later
         insert(
-                "unit_open_since (unit_id, oldest_open_since, version)",
-                "('U1', '2024-05-10 10:00:00', 1)",
-                "('U1', '2024-05-08 14:29:00', 2)",
-                "('U2', '2024-05-10 12:29:00', 1)",
-                "('U3', NULL, 1)");
+                "unit_open_since (unit_id, oldest_open_since, open_due, version)",
+                "('U1', '2024-05-10 10:00:00', ['2024-05-10 15:00:00'], 1)",
+                "('U1', '2024-05-08 14:29:00', ['2024-05-09 10:00:00', '2024-05-10 12:00:00', "
+                        + "'2024-05-10 18:00:00', '2024-05-12 09:00:00'], 2)",
+                "('U2', '2024-05-10 12:29:00', ['2024-05-10 14:29:00', '2024-05-11 14:29:00', '2024-05-11 14:30:00'], 1)",
+                "('U3', NULL, [], 1)");
         insert(
                 "units (unit_id, name, unit_group, updated_at)",
                 "('U1', '市城管局', 'department', now())",
@@ -157,8 +160,8 @@ class WallboardQueriesITCase {
         assertThat(board.get("units").toString())
                 .isEqualTo(
                         "["
-                                + "{\"unit_id\":\"U1\",\"name\":\"市城管局\",\"open_backlog\":4,\"overdue\":2,\"oldest_open_age_s\":172800},"
-                                + "{\"unit_id\":\"U2\",\"name\":\"<b>岳塘区</b>\",\"open_backlog\":3,\"overdue\":0,\"oldest_open_age_s\":7200}]");
+                                + "{\"unit_id\":\"U1\",\"name\":\"市城管局\",\"open_backlog\":4,\"overdue\":2,\"due_within_24h\":1,\"oldest_open_age_s\":172800},"
+                                + "{\"unit_id\":\"U2\",\"name\":\"<b>岳塘区</b>\",\"open_backlog\":3,\"overdue\":0,\"due_within_24h\":2,\"oldest_open_age_s\":7200}]");
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.hotline.jobs.Rollup;
 import org.hotline.jobs.Sourced;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.tickets.FactKind;
+import org.hotline.jobs.tickets.OldestOpen;
 import org.hotline.jobs.tickets.TicketState;
 
 /**
@@ -84,11 +85,16 @@ public final class ClickHouseSinks {
                 .callRolling(rolling("call_rolling", HotlineJob.CALL_VALUE_COLUMNS))
                 .ticketRolling(rolling("ticket_rolling", TICKET_VALUE_COLUMNS))
                 .hotspots(hotspots())
-                .oldestOpen(sink(
-                        "unit_open_since",
-                        List.of("unit_id", "oldest_open_since", "version"),
-                        (o, r) -> r.string(o.unit()).time(o.sinceMs()).number(o.version())))
+                .oldestOpen(oldestOpen())
                 .build();
+    }
+
+    /** Each unit's oldest open ticket and its open tickets' due times. */
+    public Sink<OldestOpen.Row> oldestOpen() {
+        return sink(
+                "unit_open_since",
+                List.of("unit_id", "oldest_open_since", "open_due", "version"),
+                (o, r) -> r.string(o.unit()).time(o.sinceMs()).times(o.dueMs()).number(o.version()));
     }
 
     Sink<Alert> alerts() {

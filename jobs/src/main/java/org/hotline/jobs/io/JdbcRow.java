@@ -62,6 +62,15 @@ final class JdbcRow implements RowOut {
     }
 
     @Override
+    public RowOut times(long[] epochMs) {
+        Long[] seconds = new Long[epochMs.length];
+        for (int i = 0; i < epochMs.length; i++) {
+            seconds[i] = RowOut.epochSeconds(epochMs[i]);
+        }
+        return bind(i -> statement.setObject(i, seconds));
+    }
+
+    @Override
     public RowOut missing() {
         return bind(i -> statement.setNull(i, Types.NULL));
     }

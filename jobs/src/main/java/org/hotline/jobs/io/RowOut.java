@@ -31,6 +31,9 @@ public interface RowOut {
     /** An Array(String). */
     RowOut strings(String[] values);
 
+    /** An Array(DateTime) from epoch milliseconds, each written as whole seconds ({@link #epochSeconds}). */
+    RowOut times(long[] epochMs);
+
     /** NULL, for a Nullable column. */
     RowOut missing();
 

@@ -74,6 +74,15 @@ public final class TsvRow implements RowOut {
     }
 
     @Override
+    public TsvRow times(long[] epochMs) {
+        StringBuilder a = new StringBuilder("[");
+        for (int i = 0; i < epochMs.length; i++) {
+            a.append(i == 0 ? "" : ",").append(RowOut.epochSeconds(epochMs[i]));
+        }
+        return string(a.append(']').toString());
+    }
+
+    @Override
     public TsvRow missing() {
         separate();
         ascii("\\N");

@@ -13,29 +13,36 @@ import org.apache.flink.util.Collector;
 import org.hotline.jobs.RowVersions;
 
 /**
- * Since when each unit's oldest open ticket has been waiting, kept by the job so that the wallboard reads a row per unit
- * however many tickets history holds. Two steps: per ticket, {@link Changes} turns where it stands into the open
- * assignment it entered or left (a ticket moving from one unit to another leaves one and enters the other); per unit,
- * {@link Since} counts its open assignments by the time they began and writes the earliest, at most once per flush.
+ * Since when each unit's oldest open ticket has been waiting, and when its open tickets fall due, kept by the job so that
+ * the wallboard reads a row per unit however many tickets history holds. Two steps: per ticket, {@link Changes} turns
+ * where it stands into the open assignment it entered or left (a ticket moving from one unit to another leaves one and
+ * enters the other; an extension leaves the assignment with its old due time and enters it with the new); per unit,
+ * {@link Since} counts its open assignments by the time they began and by their due time, and writes the earliest
+ * and the due times, at most once per flush.
  */
 public final class OldestOpen {
     private OldestOpen() {}
 
-    /** A ticket's open assignment at {@code unit} since {@code sinceMs} began ({@code +1}) or ended ({@code -1}). */
-    public record Change(String unit, long sinceMs, int sign) {}
+    /**
+     * A ticket's open assignment at {@code unit} since {@code sinceMs}, due at {@code dueMs} (null: none known), began
+     * ({@code +1}) or ended ({@code -1}).
+     */
+    public record Change(String unit, long sinceMs, Long dueMs, int sign) {}
 
-    /** A unit's oldest open ticket: assigned at {@code sinceMs}, or none ({@code null}). */
-    public record Row(String unit, Long sinceMs, long version) {}
+    /** A unit's oldest open ticket: assigned at {@code sinceMs}, or none ({@code null}); its open tickets' due times, in order. */
+    public record Row(String unit, Long sinceMs, long[] dueMs, long version) {}
 
     /** Per ticket: from each state it reaches, the open assignment it left and the one it entered. */
     public static final class Changes extends KeyedProcessFunction<String, TicketState, Change> {
         private transient ValueState<String> unit;
         private transient ValueState<Long> since;
+        private transient ValueState<Long> due;
 
         @Override
         public void open(OpenContext ctx) {
             unit = getRuntimeContext().getState(new ValueStateDescriptor<>("open-unit", Types.STRING));
             since = getRuntimeContext().getState(new ValueStateDescriptor<>("open-since", Types.LONG));
+            due = getRuntimeContext().getState(new ValueStateDescriptor<>("open-due", Types.LONG));
         }
 
         @Override
@@ -43,18 +50,25 @@ public final class OldestOpen {
             boolean open = "assigned".equals(s.status()) && s.unitId() != null && s.assignedAtMs() != null;
             String was = unit.value();
             Long wasSince = since.value();
-            if (was != null && open && was.equals(s.unitId()) && wasSince.equals(s.assignedAtMs())) {
-                return; // the same assignment, still open
+            Long wasDue = due.value();
+            if (was != null
+                    && open
+                    && was.equals(s.unitId())
+                    && wasSince.equals(s.assignedAtMs())
+                    && java.util.Objects.equals(wasDue, s.dueMs())) {
+                return; // the same assignment, still open, due when it was
             }
             if (was != null) {
-                out.collect(new Change(was, wasSince, -1));
+                out.collect(new Change(was, wasSince, wasDue, -1));
                 unit.clear();
                 since.clear();
+                due.clear();
             }
             if (open) {
-                out.collect(new Change(s.unitId(), s.assignedAtMs(), +1));
+                out.collect(new Change(s.unitId(), s.assignedAtMs(), s.dueMs(), +1));
                 unit.update(s.unitId());
                 since.update(s.assignedAtMs());
+                due.update(s.dueMs());
             }
         }
     }
@@ -63,6 +77,10 @@ public final class OldestOpen {
     public static final class Since extends KeyedProcessFunction<String, Change, Row> {
         private final long flushMs;
         private transient MapState<Long, Integer> open;
+        /** The open assignments by due time, and whether they changed since the last write. */
+        private transient MapState<Long, Integer> dues;
+
+        private transient ValueState<Boolean> duesChanged;
         /** What was last written: the earliest open assignment, or {@link #NONE_OPEN}; null before the first write. */
         private transient ValueState<Long> written;
 
@@ -79,20 +97,30 @@ public final class OldestOpen {
         public void open(OpenContext ctx) {
             open = getRuntimeContext().getMapState(new MapStateDescriptor<>("open-since", Types.LONG, Types.INT));
             written = getRuntimeContext().getState(new ValueStateDescriptor<>("written-since", Types.LONG));
+            dues = getRuntimeContext().getMapState(new MapStateDescriptor<>("open-due", Types.LONG, Types.INT));
+            duesChanged = getRuntimeContext().getState(new ValueStateDescriptor<>("due-changed", Types.BOOLEAN));
             flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
             versions = new RowVersions();
         }
 
         @Override
         public void processElement(Change c, Context ctx, Collector<Row> out) throws Exception {
-            Integer n = open.get(c.sinceMs());
-            int now = (n == null ? 0 : n) + c.sign();
-            if (now == 0) {
-                open.remove(c.sinceMs());
-            } else {
-                open.put(c.sinceMs(), now);
+            add(open, c.sinceMs(), c.sign());
+            if (c.dueMs() != null) {
+                add(dues, c.dueMs(), c.sign());
+                duesChanged.update(true);
             }
             RowVersions.flushLater(ctx.timerService(), flushAt, flushMs);
+        }
+
+        private static void add(MapState<Long, Integer> counts, long key, int sign) throws Exception {
+            Integer n = counts.get(key);
+            int now = (n == null ? 0 : n) + sign;
+            if (now == 0) {
+                counts.remove(key);
+            } else {
+                counts.put(key, now);
+            }
         }
 
         @Override
@@ -112,9 +140,18 @@ public final class OldestOpen {
             }
             long shown = earliest == null ? NONE_OPEN : earliest;
             Long before = written.value();
-            if (before == null || before != shown) {
-                out.collect(new Row(ctx.getCurrentKey(), earliest, versions.next()));
+            if (before == null || before != shown || Boolean.TRUE.equals(duesChanged.value())) {
+                java.util.List<Long> due = new java.util.ArrayList<>();
+                for (java.util.Map.Entry<Long, Integer> e : dues.entries()) {
+                    for (int i = 0; i < e.getValue(); i++) {
+                        due.add(e.getKey());
+                    }
+                }
+                long[] ordered =
+                        due.stream().mapToLong(Long::longValue).sorted().toArray();
+                out.collect(new Row(ctx.getCurrentKey(), earliest, ordered, versions.next()));
                 written.update(shown);
+                duesChanged.clear();
             }
         }
     }

@@ -173,6 +173,10 @@ class AlertmanagerITCase {
                             .asText())
                     .isEqualTo("路灯");
             awaitNotified("电信", "due_soon", "firing");
+            await().atMost(Duration.ofMinutes(1))
+                    .untilAsserted(() -> assertThat(dueWithin24h(ch, db, "电信"))
+                            .as("the backlog's tickets due within 24 hours")
+                            .isEqualTo(6));
             awaitNotified("经开区", "concentrated_returns", "firing");
 
             // 2. The tickets pass their due time (due_soon gives way to backlog); a wave of one category; a bouncing
@@ -207,6 +211,10 @@ class AlertmanagerITCase {
                     .isEqualTo("bouncer");
             awaitNotified("电信", "due_soon", "resolved");
             awaitNotified("电信", "backlog", "firing");
+            await().atMost(Duration.ofMinutes(1))
+                    .untilAsserted(() -> assertThat(dueWithin24h(ch, db, "电信"))
+                            .as("overdue now")
+                            .isZero());
             awaitNotified("B", "bouncing_ticket", "firing");
             awaitNotified("", "emerging_hotspot", "firing");
 
@@ -350,6 +358,10 @@ class AlertmanagerITCase {
         Map<String, String> out = new TreeMap<>();
         alerts.forEach((k, a) -> out.put(k, a.get("startsAt").asText()));
         return out;
+    }
+
+    static long dueWithin24h(ClickHouseSql ch, String db, String unit) {
+        return ch.count("SELECT due_within_24h FROM " + db + ".unit_backlog WHERE unit_id = '" + unit + "'");
     }
 
     /** The alerts in force as the job wrote them to ClickHouse, as alertname|unit|severity. */

@@ -30,6 +30,7 @@ import org.hotline.jobs.DeadLetter;
 import org.hotline.jobs.SharedServices;
 import org.hotline.jobs.Sourced;
 import org.hotline.jobs.alerts.Alert;
+import org.hotline.jobs.tickets.OldestOpen;
 import org.hotline.sql.ClickHouseSql;
 import org.hotline.sql.Migrator;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -104,6 +105,11 @@ class ClickHouseWritersITCase {
         env.fromData(letters).sinkTo(sinks.deadLetters());
         env.fromData(tickets).sinkTo(sinks.ticketEvents());
         env.fromData(alerts).sinkTo(sinks.alerts());
+        // due times: whole seconds (the milliseconds dropped), and none
+        env.fromData(List.of(
+                        new OldestOpen.Row("U1", SEPT_1, new long[] {SEPT_1 + 3_600_000L, SEPT_1 + 7_200_999L}, 1),
+                        new OldestOpen.Row("U2", null, new long[0], 1)))
+                .sinkTo(sinks.oldestOpen());
         env.execute("writers-fields-" + writer);
 
         try (ClickHouseSql ch = sql()) {
@@ -123,6 +129,12 @@ class ClickHouseWritersITCase {
                         .isEqualTo(d.eventTimeMs());
                 assertThat(r.get("seen").asLong() * 1000).isEqualTo(d.seenAtMs());
             }
+
+            assertThat(ch.rows("SELECT unit_id, toString(arrayMap(d -> toUnixTimestamp(d), open_due)) AS due FROM " + db
+                            + ".unit_open_since FINAL ORDER BY unit_id"))
+                    .extracting(
+                            r -> r.get("unit_id").asText() + " " + r.get("due").asText())
+                    .containsExactly("U1 [" + (SEPT_1 / 1000 + 3600) + "," + (SEPT_1 / 1000 + 7200) + "]", "U2 []");
 
             List<JsonNode> stored = ch.rows("SELECT alert_key, toString(value) AS v, threshold,"
                     + " toUnixTimestamp(window_start) AS ws, window_end IS NULL AS open FROM " + db

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class OldestOpenHarnessTest {
 
     @Test
-    void everyUnitsOldestOpenTicketAtEveryFlush() throws Exception {
+    void everyUnitsOldestOpenTicketAndItsOpenTicketsDueTimesAtEveryFlush() throws Exception {
         var changes = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new OldestOpen.Changes()), TicketState::ticketId, Types.STRING);
         OldestOpen.Since since = new OldestOpen.Since(Duration.ofMillis(1000));
@@ -33,6 +34,7 @@ class OldestOpenHarnessTest {
         Random random = new Random(5);
         Map<String, TicketState> latest = new HashMap<>();
         Map<String, Long> board = new TreeMap<>();
+        Map<String, List<Long>> boardDue = new TreeMap<>();
         long clock = 0;
         for (int i = 0; i < 2000; i++) {
             String ticket = "T" + random.nextInt(60);
@@ -44,13 +46,24 @@ class OldestOpenHarnessTest {
                             ticket,
                             "completed",
                             before == null ? null : before.unitId(),
-                            before == null ? null : before.assignedAtMs());
+                            before == null ? null : before.assignedAtMs(),
+                            before == null ? null : before.dueMs());
                 case 1 ->
                     before != null && "assigned".equals(before.status())
-                            ? state(ticket, "assigned", before.unitId(), before.assignedAtMs())
-                            : state(ticket, "assigned", "U" + random.nextInt(4), at); // a step that changes nothing
-                default ->
-                    state(ticket, "assigned", "U" + random.nextInt(4), at); // dispatched (again), maybe elsewhere
+                            ? state(
+                                    ticket,
+                                    "assigned",
+                                    before.unitId(),
+                                    before.assignedAtMs(),
+                                    before.dueMs() + (random.nextBoolean() ? 0 : 3_600_000L)) // nothing, or extended
+                            : state(
+                                    ticket,
+                                    "assigned",
+                                    "U" + random.nextInt(4),
+                                    at,
+                                    at + 3_600_000L * random.nextInt(5));
+                default -> // dispatched (again), maybe elsewhere; due times may coincide
+                    state(ticket, "assigned", "U" + random.nextInt(4), at, 3_600_000L * random.nextInt(100));
             };
             latest.put(ticket, now);
             changes.processElement(new StreamRecord<>(now));
@@ -66,6 +79,9 @@ class OldestOpenHarnessTest {
                 for (Object o : units.getOutput()) {
                     if (o instanceof StreamRecord<?> r && r.getValue() instanceof OldestOpen.Row row) {
                         board.put(row.unit(), row.sinceMs());
+                        boardDue.put(
+                                row.unit(),
+                                java.util.Arrays.stream(row.dueMs()).boxed().toList());
                     }
                 }
                 units.getOutput().clear();
@@ -80,6 +96,15 @@ class OldestOpenHarnessTest {
                     }
                 });
                 assertThat(shown).as("after %d steps", i + 1).isEqualTo(truth);
+                Map<String, List<Long>> dueTruth = new TreeMap<>();
+                latest.values().stream()
+                        .filter(s -> s.status().equals("assigned"))
+                        .forEach(s -> dueTruth.computeIfAbsent(s.unitId(), u -> new java.util.ArrayList<>())
+                                .add(s.dueMs()));
+                dueTruth.values().forEach(java.util.Collections::sort);
+                Map<String, List<Long>> dueShown = new TreeMap<>(boardDue);
+                dueShown.values().removeIf(List::isEmpty);
+                assertThat(dueShown).as("due times after %d steps", i + 1).isEqualTo(dueTruth);
             }
         }
         units.processWatermark(new Watermark(Long.MAX_VALUE));
@@ -90,8 +115,8 @@ class OldestOpenHarnessTest {
         units.close();
     }
 
-    static TicketState state(String ticket, String status, String unit, Long assignedAt) {
+    static TicketState state(String ticket, String status, String unit, Long assignedAt, Long due) {
         return new TicketState(
-                ticket, status, unit, 1, "c", "r", 0L, assignedAt, null, false, null, null, false, false, 0, 1);
+                ticket, status, unit, 1, "c", "r", 0L, assignedAt, due, false, null, null, false, false, 0, 1);
     }
 }
