@@ -237,7 +237,7 @@ class WallboardQueriesITCase {
                         List.of("30|27|90|3|400"),
                         List.of("10|9|90|1|70"),
                         List.of("6|4|2|83.33|50"),
-                        List.of("市城管局|4|2|48", "<b>岳塘区</b>|3|0|2"),
+                        List.of("市城管局|4|2|1|48", "<b>岳塘区</b>|3|0|2|2"),
                         List.of("category|路灯|4|3", "category|供水|2|-3", "topic|认房不认贷|3|3"),
                         List.of(
                                 "critical|long_wait|12345|1320|1200|2024-05-10 14:21:00",
