@@ -25,6 +25,7 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.hotline.assessment.Assessment;
 import org.hotline.assessment.AssessmentCsv;
+import org.hotline.deploy.LocalAlertmanager;
 import org.hotline.jobs.SharedServices;
 import org.hotline.report.MonthReport;
 import org.hotline.simulator.MonthSimulator;
@@ -67,7 +68,13 @@ class ReplayITCase {
         }
         YearMonth month = YearMonth.parse(published.get("month").asText());
         Path config = dir.resolve("hotline.yaml");
-        Files.writeString(config, "clickhouse:\n  database: replay_it\njob:\n  checkpoint_interval_seconds: 2\n");
+        // an Alertmanager configured: a replay of a past month notifies no one
+        LocalAlertmanager alertmanager =
+                LocalAlertmanager.start(dir.resolve("alertmanager"), LocalAlertmanager.DEMO_CONFIG);
+        Files.writeString(
+                config,
+                "clickhouse:\n  database: replay_it\njob:\n  checkpoint_interval_seconds: 2\nalerts:\n  alertmanager_url: "
+                        + alertmanager.url() + "\n");
         String[] replay = {
             "replay",
             "--config",
@@ -82,7 +89,22 @@ class ReplayITCase {
             dir.toString()
         };
 
-        String said = Cli.stdout(replay);
+        String said;
+        try {
+            said = Cli.stdout(replay);
+            assertThat(java.net.http.HttpClient.newHttpClient()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(alertmanager.url() + "/api/v2/alerts"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body()
+                            .strip())
+                    .as("what Alertmanager was sent by the replay")
+                    .isEqualTo("[]");
+        } finally {
+            alertmanager.close();
+        }
         int generated = new MonthSimulator(Profile.load(profileArgument(name)), 2023)
                 .generate()
                 .size();

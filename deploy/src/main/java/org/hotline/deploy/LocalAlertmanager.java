@@ -3,9 +3,6 @@ package org.hotline.deploy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,14 +46,7 @@ public final class LocalAlertmanager implements AutoCloseable {
 
     /** The installed binary, or a clear error saying how to install it. */
     public static Path binary() {
-        for (Path p : BINARIES) {
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("prometheus-alertmanager is not installed. Install it with "
-                + "deploy/install-packages.sh prometheus-alertmanager (as root: apt-get update && apt-get install -y "
-                + "prometheus-alertmanager); ./hotline test and ./hotline demo do this for you.");
+        return Processes.installed(BINARIES, "prometheus-alertmanager");
     }
 
     /** Starts one with {@code config} (alertmanager.yml's text), keeping its data under {@code dir}, on a free port. */
@@ -93,33 +83,12 @@ public final class LocalAlertmanager implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
-                .timeout(Duration.ofSeconds(2))
-                .build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("prometheus-alertmanager exited with code " + process.exitValue()
-                        + " during start; see " + dir.resolve("alertmanager.log"));
-            }
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                close();
-                throw new IllegalStateException("interrupted while waiting for prometheus-alertmanager", e);
-            }
-            Processes.sleep(100);
-        }
-        close();
-        throw new IllegalStateException("prometheus-alertmanager did not answer within " + START_TIMEOUT + "; see "
-                + dir.resolve("alertmanager.log"));
+        Processes.awaitHttp(
+                process,
+                URI.create(url() + "/-/ready"),
+                START_TIMEOUT,
+                "prometheus-alertmanager",
+                dir.resolve("alertmanager.log"));
     }
 
     /** Its address, such as {@code http://127.0.0.1:9093}: the job's {@code alerts.alertmanager_url}. */

@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -51,14 +48,7 @@ public final class LocalClickHouse implements AutoCloseable {
 
     /** The installed server binary, or a clear error saying how to install it. */
     public static Path binary() {
-        for (Path p : BINARIES) {
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("clickhouse-server is not installed. Install it with "
-                + "deploy/install-packages.sh clickhouse-server (as root: apt-get update && apt-get install -y clickhouse-server); "
-                + "./hotline test and ./hotline demo do this for you.");
+        return Processes.installed(BINARIES, "clickhouse-server");
     }
 
     /** Starts a server keeping its data under {@code dir} (kept across starts) on free loopback ports. */
@@ -120,34 +110,13 @@ public final class LocalClickHouse implements AutoCloseable {
     }
 
     private void awaitReady() {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ping = HttpRequest.newBuilder(URI.create(httpUrl() + "/ping"))
-                .timeout(Duration.ofSeconds(2))
-                .build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("clickhouse-server exited with code " + process.exitValue()
-                        + " during start; see " + dir.resolve("log"));
-            }
-            try {
-                HttpResponse<String> r = http.send(ping, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                close();
-                throw new IllegalStateException("interrupted while waiting for clickhouse-server", e);
-            }
-            Processes.sleep(100);
+        try {
+            Processes.awaitHttp(
+                    process, URI.create(httpUrl() + "/ping"), START_TIMEOUT, "clickhouse-server", dir.resolve("log"));
+        } catch (IllegalStateException e) {
+            close(); // the data folder's lock too
+            throw e;
         }
-        close();
-        throw new IllegalStateException(
-                "clickhouse-server did not answer within " + START_TIMEOUT + "; see " + dir.resolve("log"));
     }
 
     public String httpUrl() {

@@ -24,6 +24,7 @@ import org.hotline.events.TicketEvent;
 import org.hotline.jobs.Keys;
 import org.hotline.jobs.MinuteSlices;
 import org.hotline.jobs.Sourced;
+import org.hotline.jobs.StateCounts;
 import org.hotline.jobs.calls.CallMinute;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactKind;
@@ -245,15 +246,7 @@ public final class AlertFunctions {
         @Override
         void apply(long time, List<Fact> facts, Context ctx, Collector<Alert> out) throws Exception {
             for (Fact f : facts) {
-                String ticketAndDue = Keys.rest(f.value());
-                int delta = (f.kind() == FactKind.OPENED ? 1 : -1) * f.sign();
-                Integer n = open.get(ticketAndDue);
-                int now = (n == null ? 0 : n) + delta;
-                if (now == 0) {
-                    open.remove(ticketAndDue);
-                } else {
-                    open.put(ticketAndDue, now);
-                }
+                StateCounts.add(open, Keys.rest(f.value()), (f.kind() == FactKind.OPENED ? 1 : -1) * f.sign());
             }
             evaluateAt(time, ctx, out);
         }

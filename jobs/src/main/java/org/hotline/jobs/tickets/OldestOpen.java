@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.hotline.jobs.RowVersions;
+import org.hotline.jobs.StateCounts;
 
 /**
  * Since when each unit's oldest open ticket has been waiting, and when its open tickets fall due, kept by the job so that
@@ -105,22 +106,12 @@ public final class OldestOpen {
 
         @Override
         public void processElement(Change c, Context ctx, Collector<Row> out) throws Exception {
-            add(open, c.sinceMs(), c.sign());
+            StateCounts.add(open, c.sinceMs(), c.sign());
             if (c.dueMs() != null) {
-                add(dues, c.dueMs(), c.sign());
+                StateCounts.add(dues, c.dueMs(), c.sign());
                 duesChanged.update(true);
             }
             RowVersions.flushLater(ctx.timerService(), flushAt, flushMs);
-        }
-
-        private static void add(MapState<Long, Integer> counts, long key, int sign) throws Exception {
-            Integer n = counts.get(key);
-            int now = (n == null ? 0 : n) + sign;
-            if (now == 0) {
-                counts.remove(key);
-            } else {
-                counts.put(key, now);
-            }
         }
 
         @Override
