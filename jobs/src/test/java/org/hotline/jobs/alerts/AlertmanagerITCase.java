@@ -183,7 +183,7 @@ class AlertmanagerITCase {
             // ticket
             List<TicketEvent> second = new ArrayList<>();
             for (int j = 0; j < 8; j++) {
-                second.add(new TicketEvents("wave-" + j).created(t(D + 240 + 10 * j), "房产交易"));
+                second.add(new TicketEvents("wave-" + j).createdOnTopic(t(D + 240 + 10 * j), "房产交易", "认房不认贷"));
             }
             TicketEvents bouncer = new TicketEvents("bouncer");
             second.add(bouncer.created(t(D + 200), "围墙倒塌"));
@@ -198,13 +198,14 @@ class AlertmanagerITCase {
             Set<String> afterTheSecond = Set.of(
                     "backlog|电信|warning",
                     "concentrated_returns|经开区|warning",
-                    "emerging_hotspot||warning",
+                    "emerging_hotspot|房产交易|warning",
+                    "emerging_hotspot|认房不认贷|warning",
                     "bouncing_ticket|B|critical");
             firing = awaitFiring(afterTheSecond);
-            assertThat(firing.get("emerging_hotspot||warning")
-                            .at("/labels/category")
+            assertThat(firing.get("emerging_hotspot|认房不认贷|warning")
+                            .at("/labels/topic")
                             .asText())
-                    .isEqualTo("房产交易");
+                    .isEqualTo("认房不认贷");
             assertThat(firing.get("bouncing_ticket|B|critical")
                             .at("/labels/ticket")
                             .asText())
@@ -241,7 +242,10 @@ class AlertmanagerITCase {
             send(c, third, t(D + 1440 + 120), sent);
             Thread.sleep(30_000);
             alertmanager = LocalAlertmanager.start(dir, config(), alertmanager.port());
-            Set<String> inForce = Set.of("concentrated_returns|经开区|warning", "emerging_hotspot||warning");
+            Set<String> inForce = Set.of(
+                    "concentrated_returns|经开区|warning",
+                    "emerging_hotspot|房产交易|warning",
+                    "emerging_hotspot|认房不认贷|warning");
             awaitFiring(inForce);
             assertThat(inForceIn(ch, db)).as("what ClickHouse says is in force").isEqualTo(inForce);
             awaitNotified("电信", "backlog", "resolved");
@@ -308,7 +312,7 @@ class AlertmanagerITCase {
         }
     }
 
-    /** Awaits exactly {@code expected} (alertname|unit or ticket|severity) active in Alertmanager; returns them by that. */
+    /** Awaits exactly {@code expected} ({@link #key}) active in Alertmanager; returns them by that. */
     Map<String, JsonNode> awaitFiring(Set<String> expected) {
         Map<String, JsonNode> seen = new TreeMap<>();
         await().atMost(Duration.ofMinutes(2))
@@ -319,9 +323,12 @@ class AlertmanagerITCase {
                         if (a.at("/status/state").asText().equals("active")) {
                             JsonNode l = a.get("labels");
                             seen.put(
-                                    l.get("alertname").asText() + "|"
-                                            + l.path("unit").asText() + "|"
-                                            + l.get("severity").asText(),
+                                    key(
+                                            l.get("alertname").asText(),
+                                            l.path("unit").asText(),
+                                            l.path("topic").asText(),
+                                            l.path("category").asText(),
+                                            l.get("severity").asText()),
                                     a);
                         }
                     }
@@ -364,13 +371,23 @@ class AlertmanagerITCase {
         return ch.count("SELECT due_within_24h FROM " + db + ".unit_backlog WHERE unit_id = '" + unit + "'");
     }
 
+    /** An alert as the test names it: rule|what it is about (the unit, else the topic, else the category)|severity. */
+    static String key(String rule, String unit, String topic, String category, String severity) {
+        String about = !unit.isEmpty() ? unit : !topic.isEmpty() ? topic : category;
+        return rule + "|" + about + "|" + severity;
+    }
+
     /** The alerts in force as the job wrote them to ClickHouse, as alertname|unit|severity. */
     static Set<String> inForceIn(ClickHouseSql ch, String db) {
         Set<String> out = new TreeSet<>();
-        for (JsonNode r :
-                ch.rows("SELECT rule, unit, severity FROM " + db + ".alerts_latest FINAL WHERE state != 'resolved'")) {
-            out.add(r.get("rule").asText() + "|" + r.get("unit").asText() + "|"
-                    + r.get("severity").asText());
+        for (JsonNode r : ch.rows("SELECT rule, unit, topic, category, severity FROM " + db
+                + ".alerts_latest FINAL WHERE state != 'resolved'")) {
+            out.add(key(
+                    r.get("rule").asText(),
+                    r.get("unit").asText(),
+                    r.get("topic").asText(),
+                    r.get("category").asText(),
+                    r.get("severity").asText()));
         }
         return out;
     }

@@ -57,6 +57,11 @@ public final class TicketEvents {
     }
 
     public TicketEvent created(long time, String category, String... tags) {
+        return createdOnTopic(time, category, null, tags);
+    }
+
+    /** Created in {@code category} about {@code topic} (a hotspot's subject, such as a policy in the news). */
+    public TicketEvent createdOnTopic(long time, String category, String topic, String... tags) {
         return new TicketEvent(
                 ticket + "-" + (++next),
                 1,
@@ -67,7 +72,7 @@ public final class TicketEvents {
                 Channel.PHONE,
                 RequestType.COMPLAINT,
                 category,
-                null,
+                topic,
                 "雨湖区",
                 tags,
                 null,
