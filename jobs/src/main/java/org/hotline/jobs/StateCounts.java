@@ -6,8 +6,8 @@ import org.apache.flink.api.common.state.MapState;
 public final class StateCounts {
     private StateCounts() {}
 
-    /** Adds {@code delta} to the count of {@code key}; an entry that comes to zero is removed. */
-    public static <K> void add(MapState<K, Integer> counts, K key, int delta) throws Exception {
+    /** Adds {@code delta} to the count of {@code key}; an entry that comes to zero is removed. Returns the count. */
+    public static <K> int add(MapState<K, Integer> counts, K key, int delta) throws Exception {
         Integer n = counts.get(key);
         int now = (n == null ? 0 : n) + delta;
         if (now == 0) {
@@ -15,5 +15,6 @@ public final class StateCounts {
         } else {
             counts.put(key, now);
         }
+        return now;
     }
 }

@@ -56,11 +56,17 @@ public final class AlertFunctions {
         /** Evaluates {@code rule} with {@code value}; returns the alert to send, or null. */
         Alert evaluate(String rule, Hysteresis thresholds, double value, long time, Alert.Subject about)
                 throws Exception {
-            return evaluate(rule, thresholds, value, time, about, null);
+            return evaluate(rule, thresholds, value, time, about, () -> null);
+        }
+
+        /** What an alert names of what its value counts, worked out only when an alert is sent. */
+        @FunctionalInterface
+        interface Detail {
+            String get() throws Exception;
         }
 
         /** The same, with what the value counts named in the alert. */
-        Alert evaluate(String rule, Hysteresis thresholds, double value, long time, Alert.Subject about, String detail)
+        Alert evaluate(String rule, Hysteresis thresholds, double value, long time, Alert.Subject about, Detail detail)
                 throws Exception {
             String stored = levels.get(rule);
             Hysteresis.Level current = stored == null ? Hysteresis.Level.NONE : Hysteresis.Level.valueOf(stored);
@@ -78,7 +84,7 @@ public final class AlertFunctions {
                     value,
                     thresholds.threshold(reported),
                     time,
-                    detail);
+                    detail.get());
         }
 
         static void emit(Alert a, Collector<Alert> out) {
@@ -226,6 +232,17 @@ public final class AlertFunctions {
 
         /** The open tickets' due times, as ticket and due time joined by {@link Keys}: how many times opened, net. */
         private transient MapState<String, Integer> open;
+        /**
+         * The due times of those open, in order: what a look at the window counts with two binary searches, instead
+         * of going over every open ticket at every fact and timer.
+         */
+        private transient ValueState<long[]> dues;
+        /** Each unit's window and thresholds, read once from the rules. */
+        private transient Map<String, Object[]> settings;
+        /** The time facts were last applied at (and looked at): looking again at that time finds nothing new. */
+        private transient long applied;
+        /** The latest time looked again at under a real watermark. */
+        private transient long reached;
 
         public DueSoon(AlertRules rules) {
             super(rules);
@@ -235,7 +252,10 @@ public final class AlertFunctions {
         public void open(OpenContext ctx) {
             super.open(ctx);
             open = getRuntimeContext().getMapState(new MapStateDescriptor<>("due-open", Types.STRING, Types.INT));
+            dues = getRuntimeContext().getState(new ValueStateDescriptor<>("due-times", LONGS));
+            settings = new java.util.HashMap<>();
             reached = Long.MIN_VALUE;
+            applied = Long.MIN_VALUE;
         }
 
         /** The unit a due fact is about: what the function is keyed by. */
@@ -245,10 +265,21 @@ public final class AlertFunctions {
 
         @Override
         void apply(long time, List<Fact> facts, Context ctx, Collector<Alert> out) throws Exception {
+            long[] d = dues.value() == null ? new long[0] : dues.value();
             for (Fact f : facts) {
-                StateCounts.add(open, Keys.rest(f.value()), (f.kind() == FactKind.OPENED ? 1 : -1) * f.sign());
+                String ticketAndDue = Keys.rest(f.value());
+                int delta = (f.kind() == FactKind.OPENED ? 1 : -1) * f.sign();
+                int after = StateCounts.add(open, ticketAndDue, delta);
+                int before = after - delta;
+                if (before <= 0 && after > 0) {
+                    d = insert(d, Long.parseLong(Keys.rest(ticketAndDue)));
+                } else if (before > 0 && after <= 0) {
+                    d = remove(d, Long.parseLong(Keys.rest(ticketAndDue)));
+                }
             }
-            evaluateAt(time, ctx, out);
+            dues.update(d);
+            applied = time;
+            evaluateAt(time, d, ctx, out);
         }
 
         /**
@@ -263,54 +294,97 @@ public final class AlertFunctions {
             } else if (time > reached) {
                 return;
             }
-            evaluateAt(time, ctx, out);
+            if (time != applied) {
+                evaluateAt(time, dues.value() == null ? new long[0] : dues.value(), ctx, out);
+            }
         }
 
-        /** The latest time looked again at under a real watermark. */
-        private transient long reached;
-
-        private void evaluateAt(long now, Context ctx, Collector<Alert> out) throws Exception {
+        private void evaluateAt(long now, long[] d, Context ctx, Collector<Alert> out) throws Exception {
             String unit = ctx.getCurrentKey();
-            JsonNode s = rules.settings("due_soon", unit);
-            long window = (long) (AlertRules.number(s, "window_hours") * HOUR);
-            long count = 0;
+            Object[] rule = settings.computeIfAbsent(unit, u -> {
+                JsonNode s = rules.settings("due_soon", u);
+                return new Object[] {(long) (AlertRules.number(s, "window_hours") * HOUR), AlertRules.higher(s)};
+            });
+            long window = (long) rule[0];
+            int from = firstAtOrAfter(d, now); // not overdue yet
+            int to = firstAtOrAfter(d, now + window + 1); // beyond the window
             long next = Long.MAX_VALUE;
-            java.util.TreeMap<String, String> soonest = new java.util.TreeMap<>(); // due time and ticket, in order
-            for (Map.Entry<String, Integer> e : open.entries()) {
-                if (e.getValue() <= 0) {
-                    continue;
-                }
-                String ticket = Keys.first(e.getKey());
-                long due = Long.parseLong(Keys.rest(e.getKey()));
-                if (due - window > now) {
-                    next = Math.min(next, due - window); // comes within the window then
-                } else if (due >= now) {
-                    count++;
-                    next = Math.min(next, due + 1); // overdue then
-                    soonest.put(
-                            String.format("%020d", due) + ticket,
-                            DUE_FORMAT.format(java.time.Instant.ofEpochMilli(due)) + " " + ticket);
-                    if (soonest.size() > NAMED) {
-                        soonest.pollLastEntry();
-                    }
-                }
+            if (from < to) {
+                next = d[from] + 1; // the first falls overdue then
             }
-            String detail = count == 0
-                    ? null
-                    : String.join(", ", soonest.values())
-                            + (count > soonest.size() ? " (+" + (count - soonest.size()) + ")" : "");
+            if (to < d.length) {
+                next = Math.min(next, d[to] - window); // the next comes within the window then
+            }
+            int count = to - from;
             emit(
                     evaluate(
                             "due_soon",
-                            AlertRules.higher(s),
+                            (Hysteresis) rule[1],
                             count,
                             now,
                             Alert.Subject.dueSoon(unit, now, now + window),
-                            detail),
+                            () -> soonest(now, window, count)),
                     out);
             if (next != Long.MAX_VALUE) {
                 ctx.timerService().registerEventTimeTimer(next);
             }
+        }
+
+        /** The first tickets due within the window and their due times, for the alert (only when one is sent). */
+        private String soonest(long now, long window, int count) throws Exception {
+            if (count == 0) {
+                return null;
+            }
+            java.util.TreeMap<String, String> first = new java.util.TreeMap<>(); // by due time and ticket
+            for (Map.Entry<String, Integer> e : open.entries()) {
+                long due = Long.parseLong(Keys.rest(e.getKey()));
+                if (e.getValue() > 0 && due >= now && due <= now + window) {
+                    String ticket = Keys.first(e.getKey());
+                    first.put(
+                            String.format("%020d", due) + ticket,
+                            DUE_FORMAT.format(java.time.Instant.ofEpochMilli(due)) + " " + ticket);
+                    if (first.size() > NAMED) {
+                        first.pollLastEntry();
+                    }
+                }
+            }
+            return String.join(", ", first.values())
+                    + (count > first.size() ? " (+" + (count - first.size()) + ")" : "");
+        }
+
+        /** The index of the first of the ordered {@code d} at or after {@code t} ({@code d.length}: none). */
+        static int firstAtOrAfter(long[] d, long t) {
+            int lo = 0;
+            int hi = d.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (d[mid] < t) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        static long[] insert(long[] d, long t) {
+            int at = firstAtOrAfter(d, t);
+            long[] out = new long[d.length + 1];
+            System.arraycopy(d, 0, out, 0, at);
+            out[at] = t;
+            System.arraycopy(d, at, out, at + 1, d.length - at);
+            return out;
+        }
+
+        static long[] remove(long[] d, long t) {
+            int at = firstAtOrAfter(d, t);
+            if (at == d.length || d[at] != t) {
+                return d;
+            }
+            long[] out = new long[d.length - 1];
+            System.arraycopy(d, 0, out, 0, at);
+            System.arraycopy(d, at + 1, out, at, d.length - at - 1);
+            return out;
         }
     }
 
