@@ -19,11 +19,13 @@ public final class MonthAlerts {
 
     public static ArrayNode read(ClickHouseSql ch, String db, YearMonth month) {
         ArrayNode out = JSON.createArrayNode();
-        for (JsonNode r : ch.rows("SELECT rule, unit, topic, category, ticket_id, severity, state, value, threshold, "
-                + "toUnixTimestamp(window_start) AS start_s, toUnixTimestamp(window_end) AS end_s, "
-                + "toUnixTimestamp(event_time) AS time_s "
-                + "FROM " + db + ".alerts FINAL WHERE toStartOfMonth(event_time) = toDate('" + month.atDay(1) + "') "
-                + "ORDER BY event_time, rule, alert_key, state")) {
+        for (JsonNode r :
+                ch.rows("SELECT rule, unit, topic, category, ticket_id, severity, state, detail, value, threshold, "
+                        + "toUnixTimestamp(window_start) AS start_s, toUnixTimestamp(window_end) AS end_s, "
+                        + "toUnixTimestamp(event_time) AS time_s "
+                        + "FROM " + db + ".alerts FINAL WHERE toStartOfMonth(event_time) = toDate('" + month.atDay(1)
+                        + "') "
+                        + "ORDER BY event_time, rule, alert_key, state")) {
             ObjectNode a = out.addObject();
             for (String k : TEXTS) {
                 String v = r.path(k).asText("");
@@ -43,6 +45,12 @@ public final class MonthAlerts {
                 } else {
                     a.put(k[0], TIMES.time(v.asLong() * 1000));
                 }
+            }
+            String detail = r.path("detail").asText("");
+            if (detail.isEmpty()) {
+                a.putNull("detail");
+            } else {
+                a.put("detail", detail);
             }
         }
         return out;

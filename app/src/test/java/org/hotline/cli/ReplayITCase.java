@@ -464,7 +464,8 @@ class ReplayITCase {
                             "threshold",
                             "window_start",
                             "window_end",
-                            "event_time");
+                            "event_time",
+                            "detail");
         }
         for (JsonNode incident : published.get("incidents")) {
             String expected = switch (incident.get("kind").asText()) {
@@ -478,7 +479,29 @@ class ReplayITCase {
                 default -> throw new AssertionError("unknown incident " + incident);
             };
             assertThat(firing).as("an alert for %s", incident).anyMatch(f -> f.startsWith(expected));
+            if (incident.get("kind").asText().equals("backlog")
+                    && published.get("month").asText().equals("2023-09")) {
+                // in the real month, warned before: its tickets due within a day, named, before its first backlog
+                // alert (the small profile's backlog piles up too few at a time to warn)
+                String unit = incident.get("unit").asText();
+                JsonNode warned = first(alerts, "due_soon", unit);
+                assertThat(warned).as("a due_soon warning for %s", unit).isNotNull();
+                assertThat(warned.get("event_time").asText())
+                        .isLessThan(
+                                first(alerts, "backlog", unit).get("event_time").asText());
+                assertThat(warned.get("detail").asText()).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\S+(, .*)?");
+            }
         }
+    }
+
+    /** The first alert of {@code rule} about {@code unit} (alerts come in event-time order). */
+    static JsonNode first(JsonNode alerts, String rule, String unit) {
+        for (JsonNode a : alerts) {
+            if (a.get("rule").asText().equals(rule) && a.path("unit").asText("").equals(unit)) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /** The bulletin's HTML, parsed: every section holds the published figures and the ranking. */

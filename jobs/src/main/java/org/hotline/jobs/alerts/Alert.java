@@ -5,7 +5,7 @@ package org.hotline.jobs.alerts;
  * gets worse (warning to critical), {@code resolved} when it ends. Fields that do not apply to the
  * rule are null. {@code key} identifies what the alert is about (a unit, a ticket, a topic, a line).
  * {@code detail} lists what the value counts where the rule names them (due_soon: the first tickets and their due
- * times), for the people notified; null otherwise, and not stored in ClickHouse or on the topic.
+ * times), for the people notified; null otherwise.
  */
 public record Alert(
         String rule,

@@ -26,6 +26,7 @@ public final class AlertJson {
         o.put("window_start", a.windowStartMs() == null ? null : time(a.windowStartMs()));
         o.put("window_end", a.windowEndMs() == null ? null : time(a.windowEndMs()));
         o.put("event_time", time(a.eventTimeMs()));
+        o.put("detail", a.detail());
         return o;
     }
 

@@ -118,7 +118,8 @@ public final class ClickHouseSinks {
                         "threshold",
                         "window_start",
                         "window_end",
-                        "event_time"),
+                        "event_time",
+                        "detail"),
                 (a, r) -> r.string(a.rule())
                         .string(a.key())
                         .string(orEmpty(a.unit()))
@@ -131,7 +132,8 @@ public final class ClickHouseSinks {
                         .number(a.threshold())
                         .time(a.windowStartMs())
                         .time(a.windowEndMs())
-                        .time(a.eventTimeMs()));
+                        .time(a.eventTimeMs())
+                        .string(orEmpty(a.detail())));
     }
 
     public Sink<Sourced<CallEvent>> callEvents() {

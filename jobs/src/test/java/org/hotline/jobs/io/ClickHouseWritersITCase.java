@@ -98,7 +98,7 @@ class ClickHouseWritersITCase {
                     SEPT_1,
                     null,
                     SEPT_1 + i * 1000,
-                    null));
+                    i == 0 ? "2023-09-01 08:00 T-1, \"a\"\t'b'\\ (+2)" : null));
         }
 
         StreamExecutionEnvironment env = env(1);
@@ -136,13 +136,18 @@ class ClickHouseWritersITCase {
                             r -> r.get("unit_id").asText() + " " + r.get("due").asText())
                     .containsExactly("U1 [" + (SEPT_1 / 1000 + 3600) + "," + (SEPT_1 / 1000 + 7200) + "]", "U2 []");
 
-            List<JsonNode> stored = ch.rows("SELECT alert_key, toString(value) AS v, threshold,"
+            List<JsonNode> stored = ch.rows("SELECT alert_key, toString(value) AS v, threshold, detail,"
                     + " toUnixTimestamp(window_start) AS ws, window_end IS NULL AS open FROM " + db
                     + ".alerts FINAL ORDER BY alert_key");
             assertThat(stored).hasSize(alerts.size());
             for (int i = 0; i < stored.size(); i++) {
                 JsonNode r = stored.get(i);
                 assertThat(r.get("alert_key").asText()).isEqualTo("line-" + i);
+                assertThat(r.get("detail").asText())
+                        .isEqualTo(
+                                alerts.get(i).detail() == null
+                                        ? ""
+                                        : alerts.get(i).detail());
                 // boxed: Double.equals holds NaN equal to NaN
                 Double value = Double.valueOf(
                         r.get("v").asText().replace("inf", "Infinity").replace("nan", "NaN"));
