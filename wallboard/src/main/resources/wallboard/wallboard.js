@@ -5,6 +5,7 @@
 const RULES = {
   backlog: "超期积压 · overdue backlog",
   backlog_size: "在办积压 · open backlog",
+  due_soon: "即将到期 · due soon",
   bouncing_ticket: "反复流转 · bouncing ticket",
   concentrated_returns: "集中退单 · concentrated returns",
   emerging_hotspot: "新兴热点 · emerging hotspot",
