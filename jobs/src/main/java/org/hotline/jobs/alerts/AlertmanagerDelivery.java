@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -59,10 +58,13 @@ public final class AlertmanagerDelivery extends ProcessFunction<Alert, Alert>
 
     private transient ListState<String> stored;
     /** What each checkpoint taken and not yet completed holds, to post once it completes. */
-    private transient TreeMap<Long, String> taken;
+    private transient TreeMap<Long, Payload> taken;
 
     private transient Sender sender;
-    private transient String restored;
+    private transient Payload restored;
+
+    /** A post's body (a JSON array), how many alerts it holds and how many of them are firing. */
+    record Payload(String json, int alerts, int firing) {}
 
     /** @param url Alertmanager's address, or null/empty to post nothing */
     public AlertmanagerDelivery(String url, Duration resend, AlertmanagerAlert.Directory directory) {
@@ -124,14 +126,15 @@ public final class AlertmanagerDelivery extends ProcessFunction<Alert, Alert>
             known.set("annotations", annotations);
         }
         if (!resolved) {
-            ObjectNode known = inForce.get(id(a, a.severity()));
+            String id = id(a, a.severity());
+            ObjectNode known = inForce.get(id);
             if (known == null || known.has("endsAt")) {
                 ObjectNode n = AlertmanagerAlert.JSON.createObjectNode();
-                n.put("id", id(a, a.severity()));
+                n.put("id", id);
                 n.set("labels", AlertmanagerAlert.labels(a, directory));
                 n.set("annotations", annotations);
                 n.put("startsAt", now);
-                inForce.put(id(a, a.severity()), n);
+                inForce.put(id, n);
             }
         }
     }
@@ -154,7 +157,7 @@ public final class AlertmanagerDelivery extends ProcessFunction<Alert, Alert>
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-        Map.Entry<Long, String> completed = taken.floorEntry(checkpointId);
+        Map.Entry<Long, Payload> completed = taken.floorEntry(checkpointId);
         if (completed != null && sender != null) {
             sender.offer(completed.getValue());
         }
@@ -168,9 +171,10 @@ public final class AlertmanagerDelivery extends ProcessFunction<Alert, Alert>
         }
     }
 
-    /** What is in force (and recently resolved) as Alertmanager's API takes it: a JSON array. */
-    String payload() {
+    /** What is in force (and recently resolved) as Alertmanager's API takes it. */
+    Payload payload() {
         ArrayNode all = AlertmanagerAlert.JSON.createArrayNode();
+        int firing = 0;
         for (ObjectNode a : inForce.values()) {
             ObjectNode o = all.addObject();
             o.set("labels", a.get("labels"));
@@ -178,13 +182,15 @@ public final class AlertmanagerDelivery extends ProcessFunction<Alert, Alert>
             o.put("startsAt", Instant.ofEpochMilli(a.get("startsAt").asLong()).toString());
             if (a.has("endsAt")) {
                 o.put("endsAt", Instant.ofEpochMilli(a.get("endsAt").asLong()).toString());
+            } else {
+                firing++;
             }
             JsonNode board = a.path("annotations").path("wallboard");
             if (board.isTextual()) {
                 o.put("generatorURL", board.asText());
             }
         }
-        return all.toString();
+        return new Payload(all.toString(), all.size(), firing);
     }
 
     /** Posts the latest payload when it changes and every resend interval; after a failure, again with back-off. */
@@ -197,7 +203,7 @@ public final class AlertmanagerDelivery extends ProcessFunction<Alert, Alert>
         private final Counter failures;
         private final AtomicInteger firing;
         private final Thread thread;
-        private String desired;
+        private Payload desired;
         private boolean changed;
         private boolean running = true;
 
@@ -215,7 +221,7 @@ public final class AlertmanagerDelivery extends ProcessFunction<Alert, Alert>
             thread.start();
         }
 
-        synchronized void offer(String payload) {
+        synchronized void offer(Payload payload) {
             if (!payload.equals(desired)) {
                 desired = payload;
                 changed = true;
@@ -238,7 +244,7 @@ public final class AlertmanagerDelivery extends ProcessFunction<Alert, Alert>
             long retryAt = 0;
             long backoff = 0;
             while (true) {
-                String payload;
+                Payload payload;
                 synchronized (this) {
                     while (running) {
                         long now = System.currentTimeMillis();
@@ -259,18 +265,13 @@ public final class AlertmanagerDelivery extends ProcessFunction<Alert, Alert>
                     changed = false;
                 }
                 try {
-                    JsonNode alerts = AlertmanagerAlert.JSON.readTree(payload);
-                    int active = 0;
-                    for (Iterator<JsonNode> it = alerts.elements(); it.hasNext(); ) {
-                        active += it.next().has("endsAt") ? 0 : 1;
-                    }
-                    firing.set(active);
-                    if (alerts.size() > 0) {
-                        client.post(payload);
+                    firing.set(payload.firing());
+                    if (payload.alerts() > 0) {
+                        client.post(payload.json());
                         sent.inc();
                     }
                     if (backoff > 0) {
-                        LOG.info("Alertmanager takes the alerts again ({} in force)", active);
+                        LOG.info("Alertmanager takes the alerts again ({} in force)", payload.firing());
                     }
                     backoff = 0;
                     retryAt = 0;
