@@ -28,12 +28,7 @@ public final class MonthAlerts {
                         + "ORDER BY event_time, rule, alert_key, state")) {
             ObjectNode a = out.addObject();
             for (String k : TEXTS) {
-                String v = r.path(k).asText("");
-                if (v.isEmpty()) {
-                    a.putNull(k);
-                } else {
-                    a.put(k, v);
-                }
+                text(a, r, k);
             }
             a.put("value", r.get("value").asDouble());
             a.put("threshold", r.get("threshold").asDouble());
@@ -46,13 +41,18 @@ public final class MonthAlerts {
                     a.put(k[0], TIMES.time(v.asLong() * 1000));
                 }
             }
-            String detail = r.path("detail").asText("");
-            if (detail.isEmpty()) {
-                a.putNull("detail");
-            } else {
-                a.put("detail", detail);
-            }
+            text(a, r, "detail");
         }
         return out;
+    }
+
+    /** The text column {@code k} of row {@code r} into {@code a}: null where it is empty, as on the topic. */
+    private static void text(ObjectNode a, JsonNode r, String k) {
+        String v = r.path(k).asText("");
+        if (v.isEmpty()) {
+            a.putNull(k);
+        } else {
+            a.put(k, v);
+        }
     }
 }

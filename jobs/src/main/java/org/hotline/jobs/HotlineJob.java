@@ -536,8 +536,8 @@ public final class HotlineJob {
                 .uid("ticket-facts-late");
 
         // Alerts, in event time as the counts change: a unit's backlog, overdue tickets and tickets due soon,
-        // concentrated returns,
-        // bouncing tickets, emerging hotspots, the connection rate and long waits; to ClickHouse and to Kafka.
+        // concentrated returns, bouncing tickets, emerging hotspots, the connection rate and long waits; to ClickHouse
+        // and to Kafka.
         DataStream<Alert> alerts = facts.filter(f -> f.dimension().equals(TicketLife.UNIT))
                 .name("unit facts")
                 .uid("alerts-unit-facts")

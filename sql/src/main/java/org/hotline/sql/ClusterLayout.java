@@ -30,7 +30,7 @@ public record ClusterLayout(String cluster) {
     private static final Pattern CREATE_TABLE = Pattern.compile(
             "(?s)CREATE TABLE IF NOT EXISTS (\\w+)\\.(\\w+)\\s*(\\(.*\\))\\s*ENGINE = (\\w*MergeTree)(?:\\(([^)]*)\\))?(.*)");
     private static final Pattern CREATE_VIEW = Pattern.compile("(?s)CREATE VIEW IF NOT EXISTS (\\w+)\\.(\\w+) AS(.*)");
-    private static final Pattern ADD_COLUMN = Pattern.compile("(?s)ALTER TABLE (\\w+)\\.(\\w+) (ADD COLUMN .*)");
+    private static final Pattern ADD_COLUMN = Pattern.compile("(?s)ALTER TABLE (\\w+)\\.(\\w+) (ADD COLUMN (\\w+) .*)");
     private static final Pattern ORDER_BY = Pattern.compile("(?s)ORDER BY\\s*(\\([^)]*\\)|\\w+)");
 
     /** One server, no cluster. */
@@ -98,7 +98,7 @@ public record ClusterLayout(String cluster) {
                 + "have one): " + statement);
     }
 
-    /** {@code ALTER TABLE db.table ADD COLUMN ...}: the database, the table and what is added. */
+    /** {@code ALTER TABLE db.table ADD COLUMN name ...}: the database, the table, what is added and its name. */
     public static Matcher addColumn(String statement) {
         return ADD_COLUMN.matcher(statement.strip());
     }

@@ -96,7 +96,7 @@ public final class Migrator {
         if (add.matches()) {
             String db = add.group(1);
             String table = add.group(2);
-            String column = add.group(3).replaceFirst("(?s)ADD COLUMN (\\w+).*", "$1");
+            String column = add.group(4);
             // ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS: a column already there (a migration stopped halfway
             // and run again) is not added twice
             if (ch.count("SELECT count() FROM system.columns WHERE database = '" + db + "' AND table = '" + table
@@ -104,7 +104,7 @@ public final class Migrator {
                     > 0) {
                 return;
             }
-            if (layout.clustered() && !layout.local(table).equals(table)) {
+            if (!layout.local(table).equals(table)) { // a sharded table on a cluster
                 String engine = ch.scalar("SELECT engine_full FROM system.tables WHERE database = '" + db
                         + "' AND name = '" + table + "'");
                 layout.addColumn(db, table, add.group(3), engine).forEach(ch::execute);
