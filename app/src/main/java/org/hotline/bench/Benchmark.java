@@ -36,10 +36,11 @@ import org.hotline.simulator.Profile;
 import org.hotline.sql.ClickHouseSql;
 
 /**
- * The benchmark: the same generated events (months of a profile) measured four ways on this machine,
+ * The benchmark: the same generated events (months of a profile) measured several ways on this machine,
  * one after another: a plain Kafka consumer that only reads and parses (the ceiling), ClickHouse's own
  * Kafka engine with a materialized view (what a ClickHouse user would do instead), the whole pipeline
- * from Kafka to ClickHouse, and the latency of the pipeline at a steady live rate.
+ * from Kafka to ClickHouse, the same figures' part in Flink SQL (what a Flink user would write instead,
+ * {@link SqlPeer}), and the latency of the pipeline at a steady live rate.
  */
 public final class Benchmark {
 
@@ -57,7 +58,8 @@ public final class Benchmark {
             double[] latencyMs,
             double[] wallboardMs,
             double writerNative,
-            double writerJdbc) {
+            double writerJdbc,
+            Cost cost) {
 
         /** The figures on one line; one not measured reads {@code n/a}. */
         public String machineReadable() {
@@ -65,7 +67,8 @@ public final class Benchmark {
                     "pipeline_events_per_s=%s pipeline_steady_events_per_s=%s ceiling_events_per_s=%s "
                             + "clickhouse_engine_rows_per_s=%s ratio=%s latency_p50_ms=%s latency_p99_ms=%s wallboard_read_ms_1m=%s "
                             + "wallboard_read_ms_36m=%s rows_per_event=%s writer_native_rows_per_s=%s "
-                            + "writer_jdbc_rows_per_s=%s",
+                            + "writer_jdbc_rows_per_s=%s flink_calls_cpu_us_per_event=%s "
+                            + "peer_sql_calls_cpu_us_per_event=%s flink_cpu_us_per_event=%s peer_sql_cpu_us_per_event=%s",
                     whole(pipeline),
                     whole(pipelineSteady),
                     whole(ceiling2),
@@ -77,12 +80,28 @@ public final class Benchmark {
                     whole(wallboardMs[1]),
                     Double.isNaN(rowsPerEvent) ? "n/a" : String.format("%.2f", rowsPerEvent),
                     whole(writerNative),
-                    whole(writerJdbc));
+                    whole(writerJdbc),
+                    tenths(cost.jobCalls()),
+                    tenths(cost.peerCalls()),
+                    tenths(cost.job()),
+                    tenths(cost.peer()));
+        }
+
+        private static String tenths(double figure) {
+            return Double.isNaN(figure) ? "n/a" : String.format("%.1f", figure);
         }
 
         private static String whole(double figure) {
             return Double.isNaN(figure) ? "n/a" : Long.toString(Math.round(figure));
         }
+    }
+
+    /**
+     * The job's CPU per event (µs, the benchmark's JVM) on both topics and on the calls alone, and the Flink SQL peer's
+     * ({@link SqlPeer}) on the same events and on the calls alone; NaN where not measured.
+     */
+    public record Cost(double job, double jobCalls, double peer, double peerCalls) {
+        static final Cost NONE = new Cost(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     private final HotlineConfig config;
@@ -118,7 +137,12 @@ public final class Benchmark {
         LATENCY,
         WALLBOARD,
         /** The two ClickHouse writers on the same rows ({@link WriterComparison}); needs no events in Kafka. */
-        WRITERS
+        WRITERS,
+        /**
+         * The Flink SQL peer ({@link SqlPeer}) on the same events and on the calls alone, beside the job on both and on
+         * the calls alone: CPU per event of each.
+         */
+        PEER
     }
 
     /** Rows each writer writes per round of {@link Step#WRITERS}, and the rounds. */
@@ -159,10 +183,13 @@ public final class Benchmark {
         double pipeline = Double.NaN;
         double pipelineSteady = Double.NaN;
         double rowsPerEvent = Double.NaN;
+        Cost cost = Cost.NONE;
         if (steps.contains(Step.PIPELINE)
-                || steps.contains(Step.WALLBOARD)) { // the wallboard reads what the pipeline wrote
-            double[] p = pipeline(events);
+                || steps.contains(Step.WALLBOARD) // the wallboard reads what the pipeline wrote
+                || steps.contains(Step.PEER)) { // and the peer is compared with it
+            double[] p = pipeline(config, events);
             rowsPerEvent = p[1];
+            cost = new Cost(p[3], Double.NaN, Double.NaN, Double.NaN);
             if (steps.contains(Step.PIPELINE)) {
                 pipeline = p[0];
                 pipelineSteady = p[2];
@@ -175,6 +202,10 @@ public final class Benchmark {
             }
             out.accept(String.format(
                     "  rows written to ClickHouse per event: %.2f (all tables, raw events included)", rowsPerEvent));
+        }
+
+        if (steps.contains(Step.PEER)) {
+            cost = peer(cost.job());
         }
 
         double[] latency = {Double.NaN, Double.NaN, Double.NaN};
@@ -214,7 +245,69 @@ public final class Benchmark {
                 latency,
                 wallboard,
                 writers.getOrDefault(ClickHouseSinks.Writer.NATIVE, Double.NaN),
-                writers.getOrDefault(ClickHouseSinks.Writer.JDBC, Double.NaN));
+                writers.getOrDefault(ClickHouseSinks.Writer.JDBC, Double.NaN),
+                cost);
+    }
+
+    /**
+     * After the job on both topics (whose CPU per event is {@code job}): the job on the calls alone (its own database,
+     * a tickets topic left empty), the Flink SQL peer on both topics and on the calls alone, each from its start until
+     * its last row is written, in this JVM like the job. The job runs first, so it is the one that pays for warming up
+     * the JVM. The peer's totals are compared with the job's, so that both are seen to have done the same work.
+     */
+    private Cost peer(double job) throws Exception {
+        long calls = endOffsets(config.kafka.callsTopic);
+        long events = calls + endOffsets(config.kafka.ticketsTopic);
+
+        out.accept("The job on the calls alone (the tickets' topic empty):");
+        HotlineConfig callsOnly = config.copy();
+        callsOnly.clickhouse.database = config.clickhouse.database + "_calls";
+        callsOnly.kafka.ticketsTopic = config.kafka.ticketsTopic + "-none";
+        callsOnly.kafka.groupId = config.kafka.groupId + "-calls";
+        LocalKafka.createTopics(callsOnly.kafka.bootstrapServers, Map.of(callsOnly.kafka.ticketsTopic, 2));
+        double jobCalls = pipeline(callsOnly, calls)[3];
+
+        SqlPeer peer = new SqlPeer(config, config.clickhouse.database + "_peer");
+        double peerAll = peerRun(peer, false, events, "calls and tickets");
+        long[] theirs = peer.totals();
+        long[] ours = peer.jobTotals(config.clickhouse.database);
+        StringBuilder compared = new StringBuilder("  the peer's totals against the job's:");
+        for (int i = 0; i < SqlPeer.TOTALS.size(); i++) {
+            compared.append(String.format(" %s %,d", SqlPeer.TOTALS.get(i), theirs[i]))
+                    .append(theirs[i] == ours[i] ? " (same)" : String.format(" (the job: %,d)", ours[i]));
+        }
+        out.accept(compared.toString());
+        double peerCalls =
+                peerRun(new SqlPeer(config, config.clickhouse.database + "_peer_calls"), true, calls, "calls alone");
+        out.accept(String.format(
+                "CPU per event, µs (this JVM): the job %.1f, on the calls alone %.1f; the Flink SQL peer %.1f, on the "
+                        + "calls alone %.1f",
+                job, jobCalls, peerAll, peerCalls));
+        return new Cost(job, jobCalls, peerAll, peerCalls);
+    }
+
+    /** Runs the peer over {@code events} and says its rate and each process's CPU; returns this JVM's µs per event. */
+    private double peerRun(SqlPeer peer, boolean callsOnly, long events, String what) throws Exception {
+        Map<String, Long> cpuBefore = cpuMillis();
+        long start = System.nanoTime();
+        peer.run(callsOnly);
+        double rate = events / seconds(start);
+        Map<String, Long> cpuAfter = cpuMillis();
+        out.accept(String.format(
+                "Flink SQL peer, %s, Kafka -> Flink SQL -> JDBC -> ClickHouse: %,.0f events/s", what, rate));
+        out.accept("  CPU seconds per million events:" + cpuPerMillion(cpuBefore, cpuAfter, events));
+        return microsPerEvent(cpuBefore, cpuAfter, events);
+    }
+
+    /** This JVM's ("flink") CPU between {@code before} and {@code after}, in µs per event. */
+    private static double microsPerEvent(Map<String, Long> before, Map<String, Long> after, long events) {
+        return (after.get("flink") - before.getOrDefault("flink", 0L)) * 1000.0 / events;
+    }
+
+    /** How many records {@code topic} holds. */
+    private long endOffsets(String topic) {
+        return CheckedProducer.endOffsets(config.kafka.bootstrapServers, java.util.Set.of(topic))
+                .get(topic);
     }
 
     /** The profile's months, one after the other, sent to both topics; returns how many events. */
@@ -323,9 +416,10 @@ public final class Benchmark {
     /**
      * Events per second of the whole job over the topics, from its start until every sink has written the last of them,
      * the rows it inserted into the database's tables per event (ClickHouse's part log: NaN without one), and its rate in
-     * steady state ({@link SteadyState}); says each process's CPU seconds per million events.
+     * steady state ({@link SteadyState}) and this JVM's CPU per event in µs; says each process's CPU seconds per million
+     * events.
      */
-    double[] pipeline(long events) throws Exception {
+    double[] pipeline(HotlineConfig config, long events) throws Exception {
         HotlineConfig.ClickHouse ch = config.clickhouse;
         JobLauncher.migrate(ch, s -> {});
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
@@ -361,7 +455,8 @@ public final class Benchmark {
             }
         }
         out.accept(byTable.toString());
-        out.accept("  CPU seconds per million events:" + cpuPerMillion(cpuBefore, cpuMillis(), events));
+        Map<String, Long> cpuAfter = cpuMillis();
+        out.accept("  CPU seconds per million events:" + cpuPerMillion(cpuBefore, cpuAfter, events));
         out.accept(String.format(
                 "  steady state (10 %% to 90 %% of the raw events stored): %s events/s; start-up and the end "
                         + "took the rest of the %.0f s",
@@ -374,7 +469,12 @@ public final class Benchmark {
             }
         }
         // the raw events alone are rows: none counted means the server keeps no part log, not that nothing was written
-        return new double[] {rate, inserted == 0 ? Double.NaN : (double) inserted / events, steady.rate()};
+        return new double[] {
+            rate,
+            inserted == 0 ? Double.NaN : (double) inserted / events,
+            steady.rate(),
+            microsPerEvent(cpuBefore, cpuAfter, events)
+        };
     }
 
     /** Each process's CPU seconds between {@code before} and {@code after} (milliseconds), per million of {@code count}. */

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description =
                 "Measure this machine on the same generated events: a plain Kafka consumer (the ceiling), ClickHouse's "
-                        + "Kafka engine, the whole pipeline, and its latency at a steady live rate. The last line is machine-readable.")
+                        + "Kafka engine, the whole pipeline, a Flink SQL peer, and the pipeline's latency at a steady live rate. The last line is machine-readable.")
 final class BenchCommand implements Callable<Integer> {
 
     @Mixin

@@ -152,6 +152,11 @@ public final class HotlineConfig {
         }
     }
 
+    /** A copy to change without touching this one (a second job beside the first, say). */
+    public HotlineConfig copy() {
+        return YAML.convertValue(this, HotlineConfig.class);
+    }
+
     public static HotlineConfig load(Path file) {
         String fromEnv = System.getenv("HOTLINE_CONFIG");
         Path chosen = file != null ? file : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : null;
