@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -127,6 +130,29 @@ public final class Benchmark {
         this.profile = profile;
         this.months = months;
         this.out = out;
+    }
+
+    /** Where the jobs measured keep their state. */
+    public enum StateBackend {
+        /** On the heap, each checkpoint a full snapshot: the job's default. */
+        HASHMAP,
+        /** RocksDB, each checkpoint writing only the files that changed since the last (incremental). */
+        ROCKSDB;
+
+        Configuration configuration() {
+            Configuration c = new Configuration();
+            c.set(StateBackendOptions.STATE_BACKEND, name().toLowerCase(java.util.Locale.ROOT));
+            c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, this == ROCKSDB);
+            return c;
+        }
+    }
+
+    private StateBackend stateBackend = StateBackend.HASHMAP;
+
+    /** Measures the pipeline and the peer with {@code backend} instead of the heap. */
+    public Benchmark stateBackend(StateBackend backend) {
+        this.stateBackend = backend;
+        return this;
     }
 
     /** What can be measured; a run measures all of them unless told otherwise. */
@@ -267,7 +293,7 @@ public final class Benchmark {
         LocalKafka.createTopics(callsOnly.kafka.bootstrapServers, Map.of(callsOnly.kafka.ticketsTopic, 2));
         double jobCalls = pipeline(callsOnly, calls)[3];
 
-        SqlPeer peer = new SqlPeer(config, config.clickhouse.database + "_peer");
+        SqlPeer peer = new SqlPeer(config, config.clickhouse.database + "_peer", stateBackend.configuration());
         double peerAll = peerRun(peer, false, events, "calls and tickets");
         long[] theirs = peer.totals();
         long[] ours = peer.jobTotals(config.clickhouse.database);
@@ -277,8 +303,11 @@ public final class Benchmark {
                     .append(theirs[i] == ours[i] ? " (same)" : String.format(" (the job: %,d)", ours[i]));
         }
         out.accept(compared.toString());
-        double peerCalls =
-                peerRun(new SqlPeer(config, config.clickhouse.database + "_peer_calls"), true, calls, "calls alone");
+        double peerCalls = peerRun(
+                new SqlPeer(config, config.clickhouse.database + "_peer_calls", stateBackend.configuration()),
+                true,
+                calls,
+                "calls alone");
         out.accept(String.format(
                 "CPU per event, µs (this JVM): the job %.1f, on the calls alone %.1f; the Flink SQL peer %.1f, on the "
                         + "calls alone %.1f",
@@ -434,7 +463,7 @@ public final class Benchmark {
         sampler.start();
         try {
             JobLauncher.start(
-                            StreamExecutionEnvironment.getExecutionEnvironment(),
+                            StreamExecutionEnvironment.getExecutionEnvironment(stateBackend.configuration()),
                             config,
                             KafkaSources.Reading.REPLAY,
                             s -> {})

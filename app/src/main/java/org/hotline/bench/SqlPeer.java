@@ -30,11 +30,18 @@ final class SqlPeer {
 
     private final HotlineConfig config;
     private final String database;
+    private final Configuration flink;
 
     /** The peer reads the topics of {@code config} and writes into its own {@code database}. */
     SqlPeer(HotlineConfig config, String database) {
+        this(config, database, new Configuration());
+    }
+
+    /** The same, its Flink environment made with {@code flink} (the state backend the job is measured with). */
+    SqlPeer(HotlineConfig config, String database, Configuration flink) {
         this.config = config;
         this.database = database;
+        this.flink = flink;
     }
 
     /** Makes the peer's tables (empty), then runs it over the topics until their ends: the calls alone, or both. */
@@ -59,7 +66,7 @@ final class SqlPeer {
                     + " ORDER BY (window_start, unit_id)");
         }
 
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         // as the job runs: its parallelism, its checkpoint interval, checkpoints to files
         env.setParallelism(config.job.parallelism);
         env.enableCheckpointing(config.job.checkpointIntervalSeconds * 1000L);

@@ -54,6 +54,14 @@ final class BenchCommand implements Callable<Integer> {
     java.util.List<Benchmark.Step> only = java.util.List.of(Benchmark.Step.values());
 
     @Option(
+            names = "--state-backend",
+            defaultValue = "hashmap",
+            description =
+                    "Where the measured jobs keep their state: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; "
+                            + "rocksdb with incremental checkpoints).")
+    Benchmark.StateBackend stateBackend;
+
+    @Option(
             names = "--work-dir",
             defaultValue = "var/bench",
             description =
@@ -76,6 +84,7 @@ final class BenchCommand implements Callable<Integer> {
                     Map.of(c.kafka.callsTopic, 2, c.kafka.ticketsTopic, 2, c.kafka.alertsTopic, 1));
             Benchmark.Result r = new Benchmark(
                             c, Profile.load(profile), months, System.out::println, runtime.processes())
+                    .stateBackend(stateBackend)
                     .run(latencySeconds, latencyRate, java.util.EnumSet.copyOf(only));
             System.out.println(r.machineReadable());
         }
