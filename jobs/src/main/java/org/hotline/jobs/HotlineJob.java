@@ -29,8 +29,6 @@ import org.hotline.jobs.calls.CallCounts;
 import org.hotline.jobs.calls.CallMinute;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactCounts;
-import org.hotline.jobs.tickets.FactGroup;
-import org.hotline.jobs.tickets.FactGroups;
 import org.hotline.jobs.tickets.FactKind;
 import org.hotline.jobs.tickets.LatestState;
 import org.hotline.jobs.tickets.OldestOpen;
@@ -211,8 +209,7 @@ public final class HotlineJob {
 
     private static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
     private static final OutputTag<Sourced<CallEvent>> LATE_CALLS = new OutputTag<>("late-calls", CALLS) {};
-    private static final OutputTag<FactGroup> LATE_FACTS =
-            new OutputTag<>("late-facts", TypeInformation.of(FactGroup.class)) {};
+    private static final OutputTag<Fact> LATE_FACTS = new OutputTag<>("late-facts", TypeInformation.of(Fact.class)) {};
     private static final OutputTag<Sourced<TicketEvent>> ACCEPTED_TICKETS =
             new OutputTag<>("accepted-tickets", TICKETS) {};
     private static final OutputTag<TicketState> TICKET_STATES =
@@ -418,16 +415,17 @@ public final class HotlineJob {
                 .name("ticket events sink")
                 .uid("ticket-events-sink");
 
-        // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts, which
-        // come grouped as a step made them (a fact in each of its slices; a ticket's due times are not counted: only
-        // the due_soon alert reads them).
-        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.transform(
-                        "counted facts", TypeInformation.of(FactGroup.class), new FactGroups())
-                .uid("ticket-fact-groups")
-                .keyBy(g -> MinuteSlices.minuteOf(g.timeMs()))
+        // Per minute and slice (a unit, or a city-wide slice such as a channel or a category): counts of facts.
+        // (a ticket's due times are not counted: only the due_soon alert reads them)
+        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.filter(
+                        f -> !f.dimension().equals(TicketLife.DUE))
+                .name("counted facts")
+                .uid("ticket-counted-facts")
+                .keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
                 .process(
                         new MinuteSlices<>(
                                 new FactCounts(),
+                                f -> Keys.join(f.dimension(), f.value()),
                                 FactCounts::row,
                                 TypeInformation.of(FactCounts.Acc.class),
                                 LATE_FACTS,
@@ -532,11 +530,7 @@ public final class HotlineJob {
         // Cannot happen (a late event only changes facts at or after its own time), but never drop silently.
         DataStream<DeadLetter> lateFacts = ticketMinutes
                 .getSideOutput(LATE_FACTS)
-                .flatMap((FactGroup g, Collector<DeadLetter> out) -> {
-                    for (int i = 0; i < g.size(); i++) {
-                        out.collect(lateFact(g.fact(i)));
-                    }
-                })
+                .map(HotlineJob::lateFact)
                 .returns(DeadLetter.class)
                 .name("late facts")
                 .uid("ticket-facts-late");

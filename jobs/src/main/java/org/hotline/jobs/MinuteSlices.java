@@ -42,20 +42,8 @@ public final class MinuteSlices<IN, ACC, OUT> extends LatenessJudging<Long, IN, 
         OUT row(long minuteStartMs, ACC acc, long version);
     }
 
-    /**
-     * How an element counts: in how many slices, which, and what it adds to each (one slice per element, or a group
-     * of facts that count in several).
-     */
-    public interface Counting<IN, ACC> extends Serializable {
-        int slices(IN element);
-
-        String slice(IN element, int i);
-
-        /** {@code acc} with the element's part in slice {@code i} added; {@code acc} is null for a new slice. */
-        ACC add(IN element, int i, ACC acc);
-    }
-
-    private final Counting<IN, ACC> counting;
+    private final AggregateFunction<IN, ACC, ACC> counts;
+    private final SerializableFunction<IN, String> slice;
     private final Emit<ACC, OUT> emit;
     private final TypeInformation<ACC> accType;
     private final OutputTag<IN> late;
@@ -75,44 +63,13 @@ public final class MinuteSlices<IN, ACC, OUT> extends LatenessJudging<Long, IN, 
             OutputTag<IN> late,
             Duration early,
             Duration allowedLateness) {
-        this(oneSlice(counts, slice), emit, accType, late, early, allowedLateness);
-    }
-
-    /** Counts elements that may count in several slices each. */
-    public MinuteSlices(
-            Counting<IN, ACC> counting,
-            Emit<ACC, OUT> emit,
-            TypeInformation<ACC> accType,
-            OutputTag<IN> late,
-            Duration early,
-            Duration allowedLateness) {
-        this.counting = counting;
+        this.counts = counts;
+        this.slice = slice;
         this.emit = emit;
         this.accType = accType;
         this.late = late;
         this.earlyMs = early.toMillis();
         this.latenessMs = allowedLateness.toMillis();
-    }
-
-    /** Each element in one slice, added by {@code counts}. */
-    static <IN, ACC> Counting<IN, ACC> oneSlice(
-            AggregateFunction<IN, ACC, ACC> counts, SerializableFunction<IN, String> slice) {
-        return new Counting<>() {
-            @Override
-            public int slices(IN element) {
-                return 1;
-            }
-
-            @Override
-            public String slice(IN element, int i) {
-                return slice.apply(element);
-            }
-
-            @Override
-            public ACC add(IN element, int i, ACC acc) {
-                return counts.add(element, acc == null ? counts.createAccumulator() : acc);
-            }
-        };
     }
 
     /** The key: the start of the minute {@code timeMs} falls in. */
@@ -147,11 +104,10 @@ public final class MinuteSlices<IN, ACC, OUT> extends LatenessJudging<Long, IN, 
             ctx.timerService().registerEventTimeTimer(last);
             ctx.timerService().registerEventTimeTimer(last + latenessMs);
         }
-        for (int i = 0, n = counting.slices(element); i < n; i++) {
-            String s = counting.slice(element, i);
-            slices.put(s, counting.add(element, i, slices.get(s)));
-            changed.put(s, Boolean.TRUE);
-        }
+        String s = slice.apply(element);
+        ACC acc = slices.get(s);
+        slices.put(s, counts.add(element, acc == null ? counts.createAccumulator() : acc));
+        changed.put(s, Boolean.TRUE);
         if (last <= watermark) {
             writeChanged(ctx.getCurrentKey(), out); // late, within the allowed lateness: correct the row now
         } else if (earlyMs > 0 && earlyAt.value() == null) {

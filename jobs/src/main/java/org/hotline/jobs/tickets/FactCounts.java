@@ -1,10 +1,9 @@
 package org.hotline.jobs.tickets;
 
-import org.hotline.jobs.Keys;
-import org.hotline.jobs.MinuteSlices;
+import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Sums the signed facts of one slice and minute into a count per {@link FactKind}; they come in groups. */
-public final class FactCounts implements MinuteSlices.Counting<FactGroup, FactCounts.Acc> {
+/** Sums the signed facts of one slice and minute into a count per {@link FactKind}. */
+public final class FactCounts implements AggregateFunction<Fact, FactCounts.Acc, FactCounts.Acc> {
 
     public static final class Acc {
         public String dimension;
@@ -13,21 +12,30 @@ public final class FactCounts implements MinuteSlices.Counting<FactGroup, FactCo
     }
 
     @Override
-    public int slices(FactGroup g) {
-        return g.size();
+    public Acc createAccumulator() {
+        return new Acc();
     }
 
     @Override
-    public String slice(FactGroup g, int i) {
-        return Keys.join(g.dimensions()[i], g.values()[i]);
+    public Acc add(Fact f, Acc acc) {
+        acc.dimension = f.dimension();
+        acc.value = f.value();
+        acc.counts[f.kind().ordinal()] += f.sign();
+        return acc;
     }
 
     @Override
-    public Acc add(FactGroup g, int i, Acc acc) {
-        Acc a = acc == null ? new Acc() : acc;
-        a.dimension = g.dimensions()[i];
-        a.value = g.values()[i];
-        a.counts[g.kind().ordinal()] += g.sign();
+    public Acc getResult(Acc acc) {
+        return acc;
+    }
+
+    @Override
+    public Acc merge(Acc a, Acc b) {
+        for (int i = 0; i < a.counts.length; i++) {
+            a.counts[i] += b.counts[i];
+        }
+        a.dimension = a.dimension != null ? a.dimension : b.dimension;
+        a.value = a.value != null ? a.value : b.value;
         return a;
     }
 
