@@ -143,6 +143,8 @@ public final class Benchmark {
             Configuration c = new Configuration();
             c.set(StateBackendOptions.STATE_BACKEND, name().toLowerCase(java.util.Locale.ROOT));
             c.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, this == ROCKSDB);
+            // timers on the heap, as RocksDB is usually run for speed (the job sets a timer per ticket step)
+            c.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
             return c;
         }
     }
