@@ -31,7 +31,7 @@ import org.hotline.figures.Rates;
  * from its {@code incidents} list: {@code backlog}, {@code returns}, {@code bouncing_ticket} and
  * {@code emerging_hotspot}. {@link #sequence} generates consecutive months whose tickets and callbacks
  * cross the months' ends, each month still calibrated to its own profile. What a profile must satisfy
- * is written in the README ("What makes a profile consistent"); a profile that does not is refused
+ * is written in docs/design.md ("What makes a profile consistent"); a profile that does not is refused
  * with the unit, the figures and the rule.
  */
 public final class MonthSimulator {

@@ -34,12 +34,16 @@ class AnalystViewsITCase {
         return ch.rows(sql).stream().map(JsonNode::toString).toList();
     }
 
-    /** Every query that sql/README.md and the README offer analysts runs, as written, on this server. */
+    /** Every query that sql/README.md, the README and docs/ offer analysts runs, as written, on this server. */
     @Test
     void theDocumentedQueriesRun() throws Exception {
         new Migrator(ch, "docs").migrate(s -> {});
         int ran = 0;
-        for (Path doc : List.of(Path.of("README.md"), Path.of("../README.md"))) {
+        List<Path> docs = new java.util.ArrayList<>(List.of(Path.of("README.md"), Path.of("../README.md")));
+        try (var files = Files.list(Path.of("../docs"))) {
+            files.filter(f -> f.toString().endsWith(".md")).sorted().forEach(docs::add);
+        }
+        for (Path doc : docs) {
             String text = Files.readString(doc);
             Matcher block = Pattern.compile("```sql\n(.*?)```", Pattern.DOTALL).matcher(text);
             while (block.find()) {

@@ -12,7 +12,7 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  * The JDBC writer ({@code clickhouse.writer: jdbc}): Flink's JDBC sink with ClickHouse's JDBC driver, for
  * deployments that standardise on JDBC. The same rows as the native writer ({@link ClickHouseSink}), the
  * same batching (rows, interval, and before every checkpoint) and retries; the driver sends each batch as
- * one INSERT, the values as SQL text, which makes it the slower of the two (README, "The two writers").
+ * one INSERT, the values as SQL text, which makes it the slower of the two (docs/operations.md, "The two writers").
  */
 public final class ClickHouseJdbcSink {
 

@@ -26,7 +26,7 @@ import org.hotline.jobs.tickets.TicketState;
  */
 public final class ClickHouseSinks {
 
-    /** How rows reach ClickHouse ({@code clickhouse.writer}); README, "The two writers". */
+    /** How rows reach ClickHouse ({@code clickhouse.writer}); docs/operations.md, "The two writers". */
     public enum Writer {
         /** {@link ClickHouseSink}: TabSeparated over HTTP, the default (the faster one). */
         NATIVE,
