@@ -99,7 +99,7 @@ final class InMemoryJob {
         new HotlineJob(
                         fromList(env, calls, HotlineJob.CALLS),
                         fromList(env, tickets, HotlineJob.TICKETS),
-                        HotlineJob.Sinks.builder()
+                        Sinks.builder()
                                 .callEvents(callEvents)
                                 .ticketEvents(ticketEvents)
                                 .callMinutes(callMinutes)

@@ -13,8 +13,10 @@ import org.hotline.jobs.HotlineJob;
 import org.hotline.jobs.HotspotRanks;
 import org.hotline.jobs.Rolling;
 import org.hotline.jobs.Rollup;
+import org.hotline.jobs.Sinks;
 import org.hotline.jobs.Sourced;
 import org.hotline.jobs.alerts.Alert;
+import org.hotline.jobs.calls.CallFlow;
 import org.hotline.jobs.tickets.FactKind;
 import org.hotline.jobs.tickets.OldestOpen;
 import org.hotline.jobs.tickets.TicketState;
@@ -71,8 +73,8 @@ public final class ClickHouseSinks {
     }
 
     /** Every output into ClickHouse; alerts also go to {@code alertEvents} (the Kafka topic). */
-    public HotlineJob.Sinks all(Sink<Alert> alertEvents) {
-        return HotlineJob.Sinks.builder()
+    public Sinks all(Sink<Alert> alertEvents) {
+        return Sinks.builder()
                 .callEvents(callEvents())
                 .ticketEvents(ticketEvents())
                 .callQuarters(callQuarters())
@@ -82,7 +84,7 @@ public final class ClickHouseSinks {
                 .alerts(alerts())
                 .alertEvents(alertEvents)
                 .alertsLatest(alerts("alerts_latest"))
-                .callRolling(rolling("call_rolling", HotlineJob.CALL_VALUE_COLUMNS))
+                .callRolling(rolling("call_rolling", CallFlow.VALUE_COLUMNS))
                 .ticketRolling(rolling("ticket_rolling", TICKET_VALUE_COLUMNS))
                 .hotspots(hotspots())
                 .oldestOpen(oldestOpen())
@@ -216,7 +218,7 @@ public final class ClickHouseSinks {
     Sink<Rollup.Out> callQuarters() {
         return sink(
                 "call_quarter_metrics",
-                countColumns(List.of("quarter", "line", "caller_region"), HotlineJob.CALL_VALUE_COLUMNS),
+                countColumns(List.of("quarter", "line", "caller_region"), CallFlow.VALUE_COLUMNS),
                 (q, r) -> counts(r.time(q.spanStartMs()).string(q.part(0)).string(q.part(1)), q.values(), q.version()));
     }
 
