@@ -1,0 +1,158 @@
+package org.hotline.bench;
+
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.hotline.config.HotlineConfig;
+import org.hotline.jobs.JobLauncher;
+import org.hotline.jobs.io.KafkaSources;
+import org.hotline.report.OfficeInputs;
+import org.hotline.simulator.Profile;
+import org.hotline.sql.ClickHouseSql;
+
+/** The whole job from Kafka to ClickHouse, from its start until every sink has written the last of the events. */
+final class PipelineRun {
+
+    /**
+     * Events per second over the whole run, rows inserted per event (NaN without ClickHouse's part log), events per
+     * second in steady state ({@link SteadyState}) and this JVM's CPU per event in µs.
+     */
+    record Measured(double rate, double rowsPerEvent, double steadyRate, double cpuMicrosPerEvent) {}
+
+    private final Profile profile;
+    private final Consumer<String> out;
+    private final Supplier<Map<String, Long>> cpuMillis;
+    private final Configuration flink;
+
+    PipelineRun(Profile profile, Consumer<String> out, Supplier<Map<String, Long>> cpuMillis, Configuration flink) {
+        this.profile = profile;
+        this.out = out;
+        this.cpuMillis = cpuMillis;
+        this.flink = flink;
+    }
+
+    /**
+     * Events per second of the whole job over the topics, from its start until every sink has written the last of them,
+     * the rows it inserted into the database's tables per event (ClickHouse's part log: NaN without one), and its rate in
+     * steady state ({@link SteadyState}) and this JVM's CPU per event in µs; says each process's CPU seconds per million
+     * events.
+     */
+    Measured run(HotlineConfig config, long events) throws Exception {
+        HotlineConfig.ClickHouse ch = config.clickhouse;
+        JobLauncher.migrate(ch, s -> {});
+        try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
+            OfficeInputs.load(sql, ch.database, profile);
+        }
+        Map<String, Long> tablesBefore = rowsByTable(ch);
+        Map<String, Long> cpuBefore = cpuMillis.get();
+        long start = System.nanoTime();
+        SteadyState steady = new SteadyState(ch, events);
+        Thread sampler = new Thread(steady, "bench-steady-state");
+        sampler.setDaemon(true);
+        sampler.start();
+        try {
+            JobLauncher.start(
+                            StreamExecutionEnvironment.getExecutionEnvironment(flink),
+                            config,
+                            KafkaSources.Reading.REPLAY,
+                            s -> {})
+                    .getJobExecutionResult()
+                    .get();
+        } finally {
+            sampler.interrupt();
+            sampler.join(5_000);
+        }
+        double rate = events / Benchmark.seconds(start);
+        long inserted = 0;
+        StringBuilder byTable = new StringBuilder("  rows per event by table:");
+        for (Map.Entry<String, Long> t : rowsByTable(ch).entrySet()) {
+            long written = t.getValue() - tablesBefore.getOrDefault(t.getKey(), 0L);
+            if (written > 0) {
+                byTable.append(String.format(" %s %.3f", t.getKey(), (double) written / events));
+                inserted += written;
+            }
+        }
+        out.accept(byTable.toString());
+        Map<String, Long> cpuAfter = cpuMillis.get();
+        out.accept("  CPU seconds per million events:" + Benchmark.cpuPerMillion(cpuBefore, cpuAfter, events));
+        out.accept(String.format(
+                "  steady state (10 %% to 90 %% of the raw events stored): %s events/s; start-up and the end "
+                        + "took the rest of the %.0f s",
+                Double.isNaN(steady.rate()) ? "n/a" : String.format("%,.0f", steady.rate()), Benchmark.seconds(start)));
+        try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
+            long raw = sql.count("SELECT count() FROM " + ch.database + ".call_events FINAL")
+                    + sql.count("SELECT count() FROM " + ch.database + ".ticket_events FINAL");
+            if (raw != events) {
+                throw new IllegalStateException("the pipeline wrote " + raw + " raw events of " + events);
+            }
+        }
+        // the raw events alone are rows: none counted means the server keeps no part log, not that nothing was written
+        return new Measured(
+                rate,
+                inserted == 0 ? Double.NaN : (double) inserted / events,
+                steady.rate(),
+                Benchmark.microsPerEvent(cpuBefore, cpuAfter, events));
+    }
+
+    /**
+     * The pipeline's rate in steady state: the raw events stored, counted every half second, between the moments 10 %
+     * and 90 % of them were there (start-up, the migration and the last checkpoint fall outside).
+     */
+    static final class SteadyState implements Runnable {
+        private final HotlineConfig.ClickHouse ch;
+        private final long events;
+        private volatile double rate = Double.NaN;
+
+        SteadyState(HotlineConfig.ClickHouse ch, long events) {
+            this.ch = ch;
+            this.events = events;
+        }
+
+        double rate() {
+            return rate;
+        }
+
+        @Override
+        public void run() {
+            long at10 = 0;
+            try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
+                while (!Thread.currentThread().isInterrupted()) {
+                    long stored = sql.count("SELECT count() FROM " + ch.database + ".call_events")
+                            + sql.count("SELECT count() FROM " + ch.database + ".ticket_events");
+                    long now = System.nanoTime();
+                    if (at10 == 0 && stored >= events / 10) {
+                        at10 = now;
+                    }
+                    if (at10 != 0 && stored >= events * 9 / 10) {
+                        rate = events * 0.8 / ((now - at10) / 1e9);
+                        return;
+                    }
+                    Thread.sleep(500);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                rate = Double.NaN; // not measured: the figure says n/a
+            }
+        }
+    }
+
+    /** Rows inserted into each table of the database so far, from the server's part log (new parts only), largest first. */
+    private static Map<String, Long> rowsByTable(HotlineConfig.ClickHouse ch) {
+        Map<String, Long> rows = new java.util.LinkedHashMap<>();
+        try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
+            sql.execute("SYSTEM FLUSH LOGS");
+            if (sql.count("SELECT count() FROM system.tables WHERE database = 'system' AND name = 'part_log'") == 0) {
+                return rows; // no part has been written yet
+            }
+            for (var r :
+                    sql.rows("SELECT table, sum(rows) AS n FROM system.part_log WHERE event_type = 1 AND database = '"
+                            + ch.database + "' GROUP BY table ORDER BY n DESC")) {
+                rows.put(r.get("table").asText(), r.get("n").asLong());
+            }
+        }
+        return rows;
+    }
+}
