@@ -35,22 +35,22 @@ public final class AlertFlow {
                 .name("unit facts")
                 .uid("alerts-unit-facts")
                 .keyBy(Fact::value)
-                .process(new AlertFunctions.UnitBacklog(rules))
+                .process(new UnitBacklog(rules))
                 .name("backlog alerts")
                 .uid("alerts-backlog")
                 .union(
                         facts.filter(f -> f.dimension().equals(TicketLife.DUE))
                                 .name("due facts")
                                 .uid("alerts-due-facts")
-                                .keyBy(AlertFunctions.DueSoon::unitOf)
-                                .process(new AlertFunctions.DueSoon(rules))
+                                .keyBy(DueSoon::unitOf)
+                                .process(new DueSoon(rules))
                                 .name("due soon alerts")
                                 .uid("alerts-due-soon"),
                         facts.filter(f -> f.dimension().equals(TicketLife.UNIT_CATEGORY))
                                 .name("returns facts")
                                 .uid("alerts-returns-facts")
                                 .keyBy(Fact::value)
-                                .process(new AlertFunctions.ConcentratedReturns(rules))
+                                .process(new ConcentratedReturns(rules))
                                 .name("returns alerts")
                                 .uid("alerts-returns"),
                         // keyed by ticket like the lifecycle: chained to it, the steps do not cross the network
@@ -65,11 +65,11 @@ public final class AlertFlow {
                                 .name("hotspot facts")
                                 .uid("alerts-hotspot-facts")
                                 .keyBy(f -> f.dimension() + "|" + f.value())
-                                .process(new AlertFunctions.EmergingHotspot(rules))
+                                .process(new EmergingHotspot(rules))
                                 .name("hotspot alerts")
                                 .uid("alerts-hotspots"),
                         minutes.keyBy(CallMinute::line)
-                                .process(new AlertFunctions.Calls(rules))
+                                .process(new CallLineRules(rules))
                                 .name("call alerts")
                                 .uid("alerts-calls"));
         alerts.sinkTo(sinks.alerts()).name("alerts sink").uid("alerts-sink");
