@@ -1,6 +1,7 @@
 package org.hotline.bench;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.flink.configuration.Configuration;
@@ -37,8 +38,10 @@ final class PeerComparison {
      * the JVM. The peer's totals are compared with the job's, so that both are seen to have done the same work.
      */
     Benchmark.Cost run(double job) throws Exception {
-        long calls = endOffsets(config.kafka.callsTopic);
-        long events = calls + endOffsets(config.kafka.ticketsTopic);
+        Map<String, Long> ends = CheckedProducer.endOffsets(
+                config.kafka.bootstrapServers, Set.of(config.kafka.callsTopic, config.kafka.ticketsTopic));
+        long calls = ends.get(config.kafka.callsTopic);
+        long events = calls + ends.get(config.kafka.ticketsTopic);
 
         out.accept("The job on the calls alone (the tickets' topic empty):");
         HotlineConfig callsOnly = config.copy();
@@ -78,11 +81,5 @@ final class PeerComparison {
                 "Flink SQL peer, %s, Kafka -> Flink SQL -> JDBC -> ClickHouse: %,.0f events/s", what, rate));
         out.accept("  CPU seconds per million events:" + Benchmark.cpuPerMillion(cpuBefore, cpuAfter, events));
         return Benchmark.microsPerEvent(cpuBefore, cpuAfter, events);
-    }
-
-    /** How many records {@code topic} holds. */
-    private long endOffsets(String topic) {
-        return CheckedProducer.endOffsets(config.kafka.bootstrapServers, java.util.Set.of(topic))
-                .get(topic);
     }
 }

@@ -3,9 +3,7 @@ package org.hotline.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -37,9 +35,13 @@ final class SqlPeer {
         this(config, database, new Configuration());
     }
 
-    /** The same, its Flink environment made with {@code flink} (the state backend the job is measured with). */
+    /**
+     * The same, its Flink environment made with {@code flink} (the state backend the job is measured with). Its consumer
+     * group, and so its checkpoints' folder, is named after its database.
+     */
     SqlPeer(HotlineConfig config, String database, Configuration flink) {
-        this.config = config;
+        this.config = config.copy();
+        this.config.kafka.groupId = database;
         this.database = database;
         this.flink = flink;
     }
@@ -67,18 +69,7 @@ final class SqlPeer {
         }
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
-        // as the job runs: its parallelism, its checkpoint interval, checkpoints to files
-        env.setParallelism(config.job.parallelism);
-        env.enableCheckpointing(config.job.checkpointIntervalSeconds * 1000L);
-        Configuration checkpoints = new Configuration();
-        checkpoints.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        HotlineConfig own = config.copy();
-        own.kafka.groupId = database;
-        checkpoints.set(
-                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                JobLauncher.checkpointDir(own).toUri().toString());
-        checkpoints.set(RestartStrategyOptions.RESTART_STRATEGY, "none"); // a failure ends the run with its cause
-        env.configure(checkpoints);
+        JobLauncher.runAs(env, config, true); // as the job runs: parallelism, checkpoints; a failure ends the run
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         tables.getConfig().set("table.local-time-zone", "Asia/Shanghai");
         tables.getConfig().set("table.exec.source.idle-timeout", config.job.idlenessSeconds + " s");
@@ -118,7 +109,7 @@ final class SqlPeer {
     private List<String> ddl() {
         HotlineConfig.Kafka kafka = config.kafka;
         StringBuilder kafkaOptions = new StringBuilder("'connector' = 'kafka', 'properties.bootstrap.servers' = '"
-                + kafka.bootstrapServers + "', 'properties.group.id' = '" + database
+                + kafka.bootstrapServers + "', 'properties.group.id' = '" + kafka.groupId
                 + "', 'scan.startup.mode' = 'earliest-offset', 'scan.bounded.mode' = 'latest-offset',"
                 + " 'format' = 'json', 'json.ignore-parse-errors' = 'true'");
         for (Map.Entry<String, String> p : kafka.properties.entrySet()) {

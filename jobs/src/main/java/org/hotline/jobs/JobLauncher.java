@@ -47,25 +47,7 @@ public final class JobLauncher {
             HotlineConfig config,
             KafkaSources.Reading reading,
             Sink<Alert> alertEvents) {
-        env.setParallelism(config.job.parallelism);
-        env.enableCheckpointing(config.job.checkpointIntervalSeconds * 1000L);
-        // Checkpoints go to files (a month of ticket state is more than the JobManager's memory takes), and the
-        // last one is kept when the job is cancelled, so that it can be resumed from there.
-        Configuration checkpoints = new Configuration();
-        checkpoints.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        checkpoints.set(
-                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
-                checkpointDir(config).toUri().toString());
-        checkpoints.set(
-                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
-                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        if (reading.bounded()) {
-            // A replay that fails stops with its cause instead of restarting (once because a restored bounded Kafka
-            // source never ended, FLINK-31006; EndingKafkaSource ends it now): run it again, or resume it with
-            // `run --until-end`.
-            checkpoints.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        }
-        env.configure(checkpoints);
+        runAs(env, config, reading.bounded());
         HotlineConfig.ClickHouse ch = config.clickhouse;
         ClickHouseSinks sinks = new ClickHouseSinks(
                 ch.writer(),
@@ -97,6 +79,32 @@ public final class JobLauncher {
                         Duration.ofSeconds(alerts.resendSeconds),
                         new AlertmanagerAlert.Directory(names, groups, alerts.wallboardLink(config.wallboard))))
                 .build(env);
+    }
+
+    /**
+     * The configuration's parallelism and checkpoints on {@code env}; a {@code bounded} run stops at its first failure.
+     * Any job of the configuration runs so (the benchmark's peer too, with a consumer group of its own).
+     */
+    public static void runAs(StreamExecutionEnvironment env, HotlineConfig config, boolean bounded) {
+        env.setParallelism(config.job.parallelism);
+        env.enableCheckpointing(config.job.checkpointIntervalSeconds * 1000L);
+        // Checkpoints go to files (a month of ticket state is more than the JobManager's memory takes), and the
+        // last one is kept when the job is cancelled, so that it can be resumed from there.
+        Configuration checkpoints = new Configuration();
+        checkpoints.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        checkpoints.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                checkpointDir(config).toUri().toString());
+        checkpoints.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (bounded) {
+            // A replay that fails stops with its cause instead of restarting (once because a restored bounded Kafka
+            // source never ended, FLINK-31006; EndingKafkaSource ends it now): run it again, or resume it with
+            // `run --until-end`.
+            checkpoints.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        }
+        env.configure(checkpoints);
     }
 
     /** The configured or built-in alert rules, with each unit's group as ClickHouse's reference data has it. */
