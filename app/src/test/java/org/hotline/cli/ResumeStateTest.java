@@ -14,6 +14,7 @@ import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.OperatorState;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.apache.flink.runtime.jobgraph.OperatorID;
+import org.hotline.jobs.FigureLayout;
 import org.hotline.jobs.HotlineJob;
 import org.hotline.jobs.RunCommand;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,22 @@ class ResumeStateTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("holds no state for oldest-open, ticket-rolling")
                 .hasMessageContaining("--fresh");
+    }
+
+    @Test
+    void aCheckpointOfARunThatCountedOtherFiguresIsRefusedNamingThem() throws Exception {
+        Set<String> all = new HashSet<>(HotlineJob.KEEPS_HISTORY);
+        Path chk = checkpoint(all);
+        // the run before this build: its ticket figures without completed_contacted
+        String before = FigureLayout.current().replace(",completed_contacted", "");
+        Files.writeString(chk.getParent().resolve("figures"), before);
+        assertThatThrownBy(() -> RunCommand.Restore.requireState(chk))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("this build adds tickets.completed_contacted")
+                .hasMessageContaining("--fresh");
+
+        FigureLayout.record(chk.getParent()); // recorded by a run of this build
+        assertThatCode(() -> RunCommand.Restore.requireState(chk)).doesNotThrowAnyException();
     }
 
     @Test

@@ -141,6 +141,8 @@ public final class JobLauncher {
             progress.accept(warning != null ? "Warning: " + warning : "Alerts go to Alertmanager at " + alertmanager);
         }
         build(env, config, reading);
-        return env.executeAsync("hotline");
+        JobClient job = env.executeAsync("hotline");
+        FigureLayout.record(checkpointDir(config).resolve(job.getJobID().toString()));
+        return job;
     }
 }

@@ -135,13 +135,22 @@ public final class RunCommand implements Callable<Integer> {
         }
 
         /**
-         * Refuses a checkpoint or savepoint (a local folder; others are not read here) without the state of every
-         * operator that keeps what came before: one added to the job since it was taken would start empty and its
-         * figures count only from now on, with no error ever showing it.
+         * Refuses a checkpoint or savepoint (a local folder; others are not read here) taken by a run that counted other
+         * figures ({@link FigureLayout}), or without the state of every operator that keeps what came before: one added
+         * to the job since it was taken would start empty and its figures count only from now on, with no error ever
+         * showing it.
          */
         public static void requireState(Path folder) {
             if (folder == null || !Files.exists(folder.resolve("_metadata"))) {
                 return;
+            }
+            String changed = FigureLayout.changedSince(folder);
+            if (changed != null) {
+                throw new IllegalStateException(String.format(
+                        "%s was taken by a run counting other figures (%s): its state cannot be resumed, and a "
+                                + "figure added would have nothing before now. Use --fresh to rebuild every figure from "
+                                + "the start of the topics.",
+                        folder, changed));
             }
             java.util.Set<String> missing = Checkpoints.missing(folder, HotlineJob.KEEPS_HISTORY);
             if (!missing.isEmpty()) {
