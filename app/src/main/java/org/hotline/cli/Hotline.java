@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
             SubmitCommand.class,
             BenchCommand.class,
             ReplayCommand.class,
+            RebuildCommand.class,
             ReportCommand.class,
             AlertsCommand.class,
             AssessCommand.class,

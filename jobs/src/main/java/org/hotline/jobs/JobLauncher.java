@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -14,6 +15,8 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.hotline.config.HotlineConfig;
+import org.hotline.events.CallEvent;
+import org.hotline.events.TicketEvent;
 import org.hotline.jobs.alerts.Alert;
 import org.hotline.jobs.alerts.AlertRules;
 import org.hotline.jobs.alerts.AlertmanagerAlert;
@@ -47,7 +50,25 @@ public final class JobLauncher {
             HotlineConfig config,
             KafkaSources.Reading reading,
             Sink<Alert> alertEvents) {
-        runAs(env, config, reading.bounded());
+        Duration maxAhead = Duration.ofSeconds(config.job.maxAheadSeconds);
+        build(
+                env,
+                config,
+                KafkaSources.calls(config.kafka, reading, maxAhead),
+                KafkaSources.tickets(config.kafka, reading, maxAhead),
+                reading.bounded(),
+                alertEvents);
+    }
+
+    /** The job over the sources given (Kafka's, or the events a database stores: {@code rebuild}). */
+    public static void build(
+            StreamExecutionEnvironment env,
+            HotlineConfig config,
+            Source<Sourced<CallEvent>, ?, ?> calls,
+            Source<Sourced<TicketEvent>, ?, ?> tickets,
+            boolean bounded,
+            Sink<Alert> alertEvents) {
+        runAs(env, config, bounded);
         HotlineConfig.ClickHouse ch = config.clickhouse;
         ClickHouseSinks sinks = new ClickHouseSinks(
                 ch.writer(),
@@ -57,7 +78,6 @@ public final class JobLauncher {
                 ch.password,
                 config.job.sinkBatchSize,
                 config.job.sinkFlushIntervalMs);
-        Duration maxAhead = Duration.ofSeconds(config.job.maxAheadSeconds);
         Map<String, String> groups = new HashMap<>();
         Map<String, String> names = new HashMap<>();
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
@@ -68,8 +88,8 @@ public final class JobLauncher {
         }
         HotlineConfig.Alerts alerts = config.alerts;
         new HotlineJob(
-                        KafkaSources.calls(config.kafka, reading, maxAhead),
-                        KafkaSources.tickets(config.kafka, reading, maxAhead),
+                        calls,
+                        tickets,
                         new ReferenceUnits(config.clickhouse),
                         sinks.all(alertEvents),
                         config.job.settings(),
@@ -141,7 +161,13 @@ public final class JobLauncher {
             progress.accept(warning != null ? "Warning: " + warning : "Alerts go to Alertmanager at " + alertmanager);
         }
         build(env, config, reading);
-        JobClient job = env.executeAsync("hotline");
+        return execute(env, config, "hotline");
+    }
+
+    /** Starts the job built on {@code env}, recording beside its checkpoints the figures it counts. */
+    public static JobClient execute(StreamExecutionEnvironment env, HotlineConfig config, String name)
+            throws Exception {
+        JobClient job = env.executeAsync(name);
         FigureLayout.record(checkpointDir(config).resolve(job.getJobID().toString()));
         return job;
     }

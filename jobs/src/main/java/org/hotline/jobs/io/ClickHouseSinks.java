@@ -151,7 +151,8 @@ public final class ClickHouseSinks {
                         "agent_id",
                         "wait_seconds",
                         "talk_seconds",
-                        "schema_version"),
+                        "schema_version",
+                        "event_time_ms"),
                 (s, r) -> {
                     CallEvent e = s.event();
                     r.string(e.eventId())
@@ -163,7 +164,8 @@ public final class ClickHouseSinks {
                             .string(orEmpty(e.agentId()))
                             .nullableNumber(e.waitSeconds())
                             .nullableNumber(e.talkSeconds())
-                            .number(e.schemaVersion());
+                            .number(e.schemaVersion())
+                            .number(e.eventTimeMs());
                 });
     }
 
@@ -189,7 +191,10 @@ public final class ClickHouseSinks {
                         "reason",
                         "callback_source",
                         "satisfied",
-                        "schema_version"),
+                        "schema_version",
+                        "event_time_ms",
+                        "due_time_ms",
+                        "new_due_time_ms"),
                 (s, r) -> {
                     TicketEvent e = s.event();
                     r.string(e.eventId())
@@ -210,7 +215,10 @@ public final class ClickHouseSinks {
                             .string(orEmpty(e.reason()))
                             .string(wire(e.callbackSource()))
                             .flag(e.satisfied())
-                            .number(e.schemaVersion());
+                            .number(e.schemaVersion())
+                            .number(e.eventTimeMs())
+                            .nullableNumber(e.dueTimeMs())
+                            .nullableNumber(e.newDueTimeMs());
                 });
     }
 
@@ -335,7 +343,8 @@ public final class ClickHouseSinks {
                         "field",
                         "message",
                         "event_time",
-                        "seen_at"),
+                        "seen_at",
+                        "event_time_ms"),
                 (d, r) -> r.string(d.topic())
                         .number(d.partition())
                         .number(d.offset())
@@ -344,7 +353,8 @@ public final class ClickHouseSinks {
                         .string(orEmpty(d.field()))
                         .string(orEmpty(d.message()))
                         .time(d.eventTimeMs())
-                        .time(d.seenAtMs()));
+                        .time(d.seenAtMs())
+                        .nullableNumber(d.eventTimeMs()));
     }
 
     private <T> Sink<T> sink(String table, List<String> columns, ClickHouseSink.Row<T> row) {
