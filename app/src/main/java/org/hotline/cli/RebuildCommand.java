@@ -59,6 +59,13 @@ final class RebuildCommand implements Callable<Integer> {
     @Option(names = "--fresh", description = "Start again instead of resuming an unfinished rebuild into DATABASE.")
     boolean fresh;
 
+    @Option(
+            names = "--pace",
+            paramLabel = "N",
+            description = "Read at most N events a second from each of the two tables (default: as fast as it goes), "
+                    + "to spare a ClickHouse that serves others.")
+    double pace;
+
     /** What the rebuild reads: it must be the same when a rebuild resumes. */
     record Plan(String from, String months, StoredEvents.Plan calls, StoredEvents.Plan tickets) {}
 
@@ -113,8 +120,8 @@ final class RebuildCommand implements Callable<Integer> {
             JobLauncher.build(
                     env,
                     c,
-                    StoredEvents.calls(src, plan.calls(), from + ".call_events", HotlineJob.CALLS),
-                    StoredEvents.tickets(src, plan.tickets(), from + ".ticket_events", HotlineJob.TICKETS),
+                    StoredEvents.calls(src, plan.calls(), from + ".call_events", pace, HotlineJob.CALLS),
+                    StoredEvents.tickets(src, plan.tickets(), from + ".ticket_events", pace, HotlineJob.TICKETS),
                     true,
                     new DiscardingSink<>());
             long total = plan.calls().total() + plan.tickets().total();

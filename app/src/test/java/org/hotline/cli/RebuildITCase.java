@@ -1,13 +1,17 @@
 package org.hotline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -59,10 +63,85 @@ class RebuildITCase {
         replayDeleteTopicsRebuild(months, "2024-03-to-2024-04", "rebuild_two", "2024-03:2024-04");
     }
 
+    /**
+     * A rebuild killed with {@code kill -9} half way (paced, so that it is still reading when its first checkpoint
+     * completes), then run again with the same options: it resumes from its checkpoint, says so, and ends with every
+     * table the replay's.
+     */
+    @Test
+    void aRebuildKilledHalfWayResumesAndEndsTheSame() throws Exception {
+        Path config = dir.resolve("hotline.yaml");
+        Files.writeString(
+                config,
+                "job:\n  checkpoint_interval_seconds: 1\n  checkpoint_dir: " + dir.resolve("checkpoints") + "\n");
+        String profile = Path.of(RebuildITCase.class
+                        .getResource("/profiles/small-2024-03")
+                        .toURI())
+                .toString();
+        replay(profile, "2024-03", "rebuild_kill", config);
+        List<String> rebuild = rebuildArguments(config, "rebuild_kill", null);
+
+        Path log = dir.resolve("first-rebuild.log");
+        List<String> paced = new ArrayList<>(rebuild);
+        paced.addAll(List.of("--pace", "500"));
+        Process first = asProcess(paced, log);
+        try {
+            Path checkpoints = dir.resolve("checkpoints").resolve("rebuild-rebuild_kill_rebuilt");
+            await().atMost(Duration.ofMinutes(2)).until(() -> hasCompletedCheckpoint(checkpoints));
+        } finally {
+            first.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no last checkpoint
+        }
+        assertThat(Files.readString(log))
+                .as("the first rebuild, killed")
+                .contains("Rebuilding")
+                .doesNotContain("Rebuilt");
+
+        String said = Cli.stdout(rebuild.toArray(String[]::new));
+        assertThat(said)
+                .contains("Resuming from")
+                .contains("(resumed)")
+                .contains("Rebuilt")
+                .contains(" 0 refused");
+        assertSameTables("rebuild_kill", "rebuild_kill_rebuilt");
+    }
+
+    private static boolean hasCompletedCheckpoint(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(dir, 3)) {
+            return files.anyMatch(p -> p.getFileName().toString().equals("_metadata"));
+        }
+    }
+
+    /** {@code hotline ARGS} in a JVM of its own, as the launcher starts it. */
+    private Process asProcess(List<String> args, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + Path.of("..", "deploy", "jvm.options").toAbsolutePath(),
+                "-Xmx1g",
+                "-Djava.io.tmpdir=" + Files.createDirectories(dir.resolve("tmp")),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Hotline.class.getName()));
+        command.addAll(args);
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
     void replayDeleteTopicsRebuild(String profile, String span, String db, String months) throws Exception {
         Path config = dir.resolve("hotline.yaml");
         Files.writeString(config, "job:\n  checkpoint_interval_seconds: 2\n");
-        String url = SharedServices.clickhouse().httpUrl();
+        replay(profile, span, db, config);
+        String said = Cli.stdout(rebuildArguments(config, db, months).toArray(String[]::new));
+        assertThat(said).contains("Rebuilding").contains("Rebuilt").contains(" 0 refused");
+        assertSameTables(db, db + "_rebuilt");
+    }
+
+    /** The profile replayed into {@code db}, then the replay's topics deleted: only ClickHouse holds the events. */
+    void replay(String profile, String span, String db, Path config) throws Exception {
         Cli.stdout(
                 "replay",
                 "--config",
@@ -72,7 +151,7 @@ class RebuildITCase {
                 "--database",
                 db,
                 "--clickhouse-url",
-                url,
+                SharedServices.clickhouse().httpUrl(),
                 "--bootstrap-servers",
                 SharedServices.kafka().bootstrapServers(),
                 "--work-dir",
@@ -82,7 +161,9 @@ class RebuildITCase {
             admin.deleteTopics(topics).all().get();
             assertThat(admin.listTopics().names().get()).doesNotContainAnyElementsOf(topics);
         }
+    }
 
+    List<String> rebuildArguments(Path config, String db, String months) {
         List<String> rebuild = new ArrayList<>(List.of(
                 "rebuild",
                 "--config",
@@ -92,16 +173,18 @@ class RebuildITCase {
                 "--database",
                 db + "_rebuilt",
                 "--clickhouse-url",
-                url,
+                SharedServices.clickhouse().httpUrl(),
                 "--work-dir",
                 dir.toString()));
         if (months != null) {
             rebuild.addAll(List.of("--months", months));
         }
-        String said = Cli.stdout(rebuild.toArray(String[]::new));
-        assertThat(said).contains("Rebuilding").contains("Rebuilt").contains(" 0 refused");
+        return rebuild;
+    }
 
-        try (ClickHouseSql ch = new ClickHouseSql(url, "default", "")) {
+    /** Every table of {@code db} the job or the tools write, row for row in {@code rebuiltDb}. */
+    static void assertSameTables(String db, String rebuiltDb) {
+        try (ClickHouseSql ch = new ClickHouseSql(SharedServices.clickhouse().httpUrl(), "default", "")) {
             List<String> tables = ch
                     .rows("SELECT name FROM system.tables WHERE database = '" + db
                             + "' AND engine LIKE '%MergeTree' AND name != 'schema_migrations' ORDER BY name")
@@ -122,7 +205,7 @@ class RebuildITCase {
                         + (table.equals("unit_open_since") ? NONE_OPEN : "") + " ORDER BY "
                         + String.join(", ", columns);
                 List<JsonNode> replayed = ch.rows(String.format(select, db));
-                List<JsonNode> rebuilt = ch.rows(String.format(select, db + "_rebuilt"));
+                List<JsonNode> rebuilt = ch.rows(String.format(select, rebuiltDb));
                 assertThat(rebuilt).as("%s, rebuilt", table).hasSameSizeAs(replayed);
                 for (int i = 0; i < replayed.size(); i++) {
                     assertThat(rebuilt.get(i)).as("%s, row %d", table, i).isEqualTo(replayed.get(i));

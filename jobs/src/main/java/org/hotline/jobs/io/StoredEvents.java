@@ -13,6 +13,8 @@ import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.hotline.events.CallEvent;
@@ -75,17 +77,25 @@ public final class StoredEvents {
                         + ") GROUP BY day ORDER BY day");
     }
 
-    /** The calls of a plan, as the job's calls source; {@code topic} names where they came from in dead letters. */
+    /**
+     * The calls of a plan, as the job's calls source; {@code topic} names where they came from in dead letters, {@code
+     * perSecond} paces it (0: as fast as it goes).
+     */
     public static Source<Sourced<CallEvent>, ?, ?> calls(
-            Connection c, Plan plan, String topic, TypeInformation<Sourced<CallEvent>> type) {
-        return new DataGeneratorSource<>(new DayByDay<>(c, plan, topic, StoredEvents::callsOfDay), plan.total(), type);
+            Connection c, Plan plan, String topic, double perSecond, TypeInformation<Sourced<CallEvent>> type) {
+        return new DataGeneratorSource<>(
+                new DayByDay<>(c, plan, topic, StoredEvents::callsOfDay), plan.total(), pace(perSecond), type);
     }
 
     /** The ticket steps of a plan, as the job's tickets source. */
     public static Source<Sourced<TicketEvent>, ?, ?> tickets(
-            Connection c, Plan plan, String topic, TypeInformation<Sourced<TicketEvent>> type) {
+            Connection c, Plan plan, String topic, double perSecond, TypeInformation<Sourced<TicketEvent>> type) {
         return new DataGeneratorSource<>(
-                new DayByDay<>(c, plan, topic, StoredEvents::ticketsOfDay), plan.total(), type);
+                new DayByDay<>(c, plan, topic, StoredEvents::ticketsOfDay), plan.total(), pace(perSecond), type);
+    }
+
+    private static RateLimiterStrategy<NumberSequenceSource.NumberSequenceSplit> pace(double perSecond) {
+        return perSecond > 0 ? RateLimiterStrategy.perSecond(perSecond) : RateLimiterStrategy.noOp();
     }
 
     /** Where the events are read from. */
