@@ -71,13 +71,14 @@ public final class JobLauncher {
         runAs(env, config, bounded);
         HotlineConfig.ClickHouse ch = config.clickhouse;
         ClickHouseSinks sinks = new ClickHouseSinks(
-                ch.writer(),
-                ch.url,
-                ch.database,
-                ch.user,
-                ch.password,
-                config.job.sinkBatchSize,
-                config.job.sinkFlushIntervalMs);
+                        ch.writer(),
+                        ch.url,
+                        ch.database,
+                        ch.user,
+                        ch.password,
+                        config.job.sinkBatchSize,
+                        config.job.sinkFlushIntervalMs)
+                .onCluster(ch.layout());
         Map<String, String> groups = new HashMap<>();
         Map<String, String> names = new HashMap<>();
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {

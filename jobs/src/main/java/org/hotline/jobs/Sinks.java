@@ -29,7 +29,8 @@ public record Sinks(
         Sink<Rolling.Row> ticketRolling,
         Sink<HotspotRanks.Rank> hotspots,
         Sink<OldestOpen.Row> oldestOpen,
-        Sink<Alert> alertsLatest) {
+        Sink<Alert> alertsLatest,
+        Sink<Rejudged> rejudged) {
 
     public static Builder builder() {
         return new Builder();
@@ -52,6 +53,13 @@ public record Sinks(
         private Sink<HotspotRanks.Rank> hotspots;
         private Sink<OldestOpen.Row> oldestOpen;
         private Sink<Alert> alertsLatest;
+        private Sink<Rejudged> rejudged;
+
+        /** The ticket steps judged again after a late step, each to be moved to the table its judgement now says. */
+        public Builder rejudged(Sink<Rejudged> sink) {
+            this.rejudged = sink;
+            return this;
+        }
 
         public Builder callEvents(Sink<Sourced<CallEvent>> sink) {
             this.callEvents = sink;
@@ -142,6 +150,7 @@ public record Sinks(
             require(hotspots, "hotspots");
             require(oldestOpen, "oldestOpen");
             require(alertsLatest, "alertsLatest");
+            require(rejudged, "rejudged");
             return new Sinks(
                     callEvents,
                     ticketEvents,
@@ -157,7 +166,8 @@ public record Sinks(
                     ticketRolling,
                     hotspots,
                     oldestOpen,
-                    alertsLatest);
+                    alertsLatest,
+                    rejudged);
         }
 
         private static void require(Object sink, String name) {

@@ -35,6 +35,7 @@ final class InMemoryJob {
     final CollectingSink<Rollup.Out> ticketDays = new CollectingSink<>();
     final CollectingSink<TicketState> ticketStates = new CollectingSink<>();
     final CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
+    final CollectingSink<Rejudged> rejudged = new CollectingSink<>();
     final CollectingSink<Alert> alerts = new CollectingSink<>();
     final CollectingSink<Rolling.Row> callRolling = new CollectingSink<>();
     final CollectingSink<Rolling.Row> ticketRolling = new CollectingSink<>();
@@ -115,6 +116,7 @@ final class InMemoryJob {
                                 .ticketRolling(ticketRolling)
                                 .hotspots(hotspots)
                                 .oldestOpen(oldestOpen)
+                                .rejudged(rejudged)
                                 .build(),
                         settings,
                         AlertRules.load(null, Map.of()))

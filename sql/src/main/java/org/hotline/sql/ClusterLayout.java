@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * change. The small reference tables listed in {@link #EVERYWHERE} instead keep their name and are
  * replicated whole to every server, so that joins with them stay local to each shard.
  */
-public record ClusterLayout(String cluster) {
+public record ClusterLayout(String cluster) implements java.io.Serializable {
 
     /** Tables that every server holds whole: reference data joined with the sharded facts, and the migrations' record. */
     public static final Set<String> EVERYWHERE =

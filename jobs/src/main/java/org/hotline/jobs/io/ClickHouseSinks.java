@@ -11,6 +11,7 @@ import org.hotline.events.Wire;
 import org.hotline.jobs.DeadLetter;
 import org.hotline.jobs.HotlineJob;
 import org.hotline.jobs.HotspotRanks;
+import org.hotline.jobs.Rejudged;
 import org.hotline.jobs.Rolling;
 import org.hotline.jobs.Rollup;
 import org.hotline.jobs.Sinks;
@@ -20,6 +21,7 @@ import org.hotline.jobs.calls.CallFlow;
 import org.hotline.jobs.tickets.FactKind;
 import org.hotline.jobs.tickets.OldestOpen;
 import org.hotline.jobs.tickets.TicketState;
+import org.hotline.sql.ClusterLayout;
 
 /**
  * The job's sinks into ClickHouse, one {@link ClickHouseSink} per table: batched (thousands of rows
@@ -54,6 +56,14 @@ public final class ClickHouseSinks {
     private final String password;
     private final int batchSize;
     private final long flushIntervalMs;
+    /** The tables' layout: a correction deletes from {@code t_local} on every server of a cluster. */
+    private ClusterLayout layout = ClusterLayout.SINGLE;
+
+    /** On a cluster: where corrections delete ({@link #rejudged}). */
+    public ClickHouseSinks onCluster(ClusterLayout layout) {
+        this.layout = layout;
+        return this;
+    }
 
     public ClickHouseSinks(
             Writer writer,
@@ -88,6 +98,7 @@ public final class ClickHouseSinks {
                 .ticketRolling(rolling("ticket_rolling", TICKET_VALUE_COLUMNS))
                 .hotspots(hotspots())
                 .oldestOpen(oldestOpen())
+                .rejudged(rejudged())
                 .build();
     }
 
@@ -169,57 +180,60 @@ public final class ClickHouseSinks {
                 });
     }
 
+    /** {@code ticket_events}: a step counted, one row. */
+    static final String TICKET_EVENTS = "ticket_events";
+
+    static final List<String> TICKET_EVENT_COLUMNS = List.of(
+            "event_id",
+            "event_type",
+            "event_time",
+            "ticket_id",
+            "call_id",
+            "channel",
+            "request_type",
+            "category",
+            "topic",
+            "region",
+            "tags",
+            "desk",
+            "unit_id",
+            "due_time",
+            "new_due_time",
+            "reason",
+            "callback_source",
+            "satisfied",
+            "schema_version",
+            "event_time_ms",
+            "due_time_ms",
+            "new_due_time_ms");
+    static final ClickHouseSink.Row<Sourced<TicketEvent>> TICKET_EVENT_ROW = (s, r) -> {
+        TicketEvent e = s.event();
+        r.string(e.eventId())
+                .string(e.type().wire())
+                .time(e.eventTimeMs())
+                .string(e.ticketId())
+                .string(orEmpty(e.callId()))
+                .string(wire(e.channel()))
+                .string(wire(e.requestType()))
+                .string(orEmpty(e.category()))
+                .string(orEmpty(e.topic()))
+                .string(orEmpty(e.region()))
+                .strings(e.tags())
+                .string(wire(e.desk()))
+                .string(orEmpty(e.unitId()))
+                .time(e.dueTimeMs())
+                .time(e.newDueTimeMs())
+                .string(orEmpty(e.reason()))
+                .string(wire(e.callbackSource()))
+                .flag(e.satisfied())
+                .number(e.schemaVersion())
+                .number(e.eventTimeMs())
+                .nullableNumber(e.dueTimeMs())
+                .nullableNumber(e.newDueTimeMs());
+    };
+
     Sink<Sourced<TicketEvent>> ticketEvents() {
-        return sink(
-                "ticket_events",
-                List.of(
-                        "event_id",
-                        "event_type",
-                        "event_time",
-                        "ticket_id",
-                        "call_id",
-                        "channel",
-                        "request_type",
-                        "category",
-                        "topic",
-                        "region",
-                        "tags",
-                        "desk",
-                        "unit_id",
-                        "due_time",
-                        "new_due_time",
-                        "reason",
-                        "callback_source",
-                        "satisfied",
-                        "schema_version",
-                        "event_time_ms",
-                        "due_time_ms",
-                        "new_due_time_ms"),
-                (s, r) -> {
-                    TicketEvent e = s.event();
-                    r.string(e.eventId())
-                            .string(e.type().wire())
-                            .time(e.eventTimeMs())
-                            .string(e.ticketId())
-                            .string(orEmpty(e.callId()))
-                            .string(wire(e.channel()))
-                            .string(wire(e.requestType()))
-                            .string(orEmpty(e.category()))
-                            .string(orEmpty(e.topic()))
-                            .string(orEmpty(e.region()))
-                            .strings(e.tags())
-                            .string(wire(e.desk()))
-                            .string(orEmpty(e.unitId()))
-                            .time(e.dueTimeMs())
-                            .time(e.newDueTimeMs())
-                            .string(orEmpty(e.reason()))
-                            .string(wire(e.callbackSource()))
-                            .flag(e.satisfied())
-                            .number(e.schemaVersion())
-                            .number(e.eventTimeMs())
-                            .nullableNumber(e.dueTimeMs())
-                            .nullableNumber(e.newDueTimeMs());
-                });
+        return sink(TICKET_EVENTS, TICKET_EVENT_COLUMNS, TICKET_EVENT_ROW);
     }
 
     /** Calls per quarter hour: the slice is the line and the caller region. */
@@ -331,30 +345,38 @@ public final class ClickHouseSinks {
                         .number(h.version()));
     }
 
+    /** {@code dead_letters}: a record not counted, with its reason. */
+    static final String DEAD_LETTERS = "dead_letters";
+
+    static final List<String> DEAD_LETTER_COLUMNS = List.of(
+            "topic",
+            "kafka_partition",
+            "kafka_offset",
+            "payload",
+            "reason",
+            "field",
+            "message",
+            "event_time",
+            "seen_at",
+            "event_time_ms");
+    static final ClickHouseSink.Row<DeadLetter> DEAD_LETTER_ROW = (d, r) -> r.string(d.topic())
+            .number(d.partition())
+            .number(d.offset())
+            .string(d.payload())
+            .string(d.reason())
+            .string(orEmpty(d.field()))
+            .string(orEmpty(d.message()))
+            .time(d.eventTimeMs())
+            .time(d.seenAtMs())
+            .nullableNumber(d.eventTimeMs());
+
     Sink<DeadLetter> deadLetters() {
-        return sink(
-                "dead_letters",
-                List.of(
-                        "topic",
-                        "kafka_partition",
-                        "kafka_offset",
-                        "payload",
-                        "reason",
-                        "field",
-                        "message",
-                        "event_time",
-                        "seen_at",
-                        "event_time_ms"),
-                (d, r) -> r.string(d.topic())
-                        .number(d.partition())
-                        .number(d.offset())
-                        .string(d.payload())
-                        .string(d.reason())
-                        .string(orEmpty(d.field()))
-                        .string(orEmpty(d.message()))
-                        .time(d.eventTimeMs())
-                        .time(d.seenAtMs())
-                        .nullableNumber(d.eventTimeMs()));
+        return sink(DEAD_LETTERS, DEAD_LETTER_COLUMNS, DEAD_LETTER_ROW);
+    }
+
+    /** The ticket steps judged again after a late step: each moved to the table its judgement now says. */
+    Sink<Rejudged> rejudged() {
+        return new RejudgedSink(url, user, password, db, layout);
     }
 
     private <T> Sink<T> sink(String table, List<String> columns, ClickHouseSink.Row<T> row) {

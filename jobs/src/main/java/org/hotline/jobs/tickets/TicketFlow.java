@@ -11,6 +11,7 @@ import org.hotline.events.TicketEvent;
 import org.hotline.jobs.DeadLetter;
 import org.hotline.jobs.HotlineJob;
 import org.hotline.jobs.JobSettings;
+import org.hotline.jobs.Rejudged;
 import org.hotline.jobs.Sinks;
 import org.hotline.jobs.Sourced;
 
@@ -23,6 +24,8 @@ public final class TicketFlow {
 
     private static final OutputTag<Sourced<TicketEvent>> ACCEPTED_TICKETS =
             new OutputTag<>("accepted-tickets", HotlineJob.TICKETS) {};
+    private static final OutputTag<Rejudged> REJUDGED =
+            new OutputTag<>("rejudged-tickets", TypeInformation.of(Rejudged.class)) {};
     private static final OutputTag<TicketState> TICKET_STATES =
             new OutputTag<>("ticket-states", TicketLifecycle.STATE_TYPE) {};
 
@@ -63,6 +66,7 @@ public final class TicketFlow {
                                 HotlineJob.DEAD_LETTERS,
                                 TICKET_STATES,
                                 ACCEPTED_TICKETS,
+                                REJUDGED,
                                 settings.allowedLateness(),
                                 settings.ticketRetention(),
                                 HotlineJob.CANONICAL,
@@ -94,6 +98,12 @@ public final class TicketFlow {
         // Raw accepted steps, for analysts' drill-down.
         DataStream<Sourced<TicketEvent>> accepted = facts.getSideOutput(ACCEPTED_TICKETS);
         accepted.sinkTo(sinks.ticketEvents()).name("ticket events sink").uid("ticket-events-sink");
+        // Steps whose judgement a late step changed, moved between the raw steps and the dead letters once the
+        // checkpoint holding the change completes (by then both hold what was sent before it).
+        facts.getSideOutput(REJUDGED)
+                .sinkTo(sinks.rejudged())
+                .name("rejudged steps sink")
+                .uid("rejudged-steps-sink");
         return new Streams(
                 facts,
                 accepted,

@@ -21,6 +21,7 @@ import org.hotline.events.EventWriter;
 import org.hotline.events.Reason;
 import org.hotline.events.TicketEvent;
 import org.hotline.jobs.DeadLetter;
+import org.hotline.jobs.Rejudged;
 import org.hotline.jobs.Sourced;
 
 /**
@@ -46,6 +47,7 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
     private final OutputTag<DeadLetter> deadLetters;
     private final OutputTag<TicketState> states;
     private final OutputTag<Sourced<TicketEvent>> accepted;
+    private final OutputTag<Rejudged> rejudged;
     private final Duration allowedLateness;
     private final Duration retention;
     private static final java.util.Set<String> OPEN = java.util.Set.of("new", "with_office", "assigned");
@@ -92,6 +94,22 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
         public Long digest;
         /** The steps passed on as accepted or refused so far, each once (summed up or not). */
         public String[] handled = new String[0];
+        /**
+         * Of the steps handled and not yet summed up, those refused (the others were accepted): a late step may still
+         * change their judgement, and then they are passed on again. Null in a checkpoint taken before it was kept.
+         */
+        public String[] refused = new String[0];
+
+        boolean refused(String eventId) {
+            if (refused != null) {
+                for (String id : refused) {
+                    if (id.equals(eventId)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
 
         boolean handled(String eventId) {
             for (String id : handled) {
@@ -152,6 +170,7 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
             OutputTag<DeadLetter> deadLetters,
             OutputTag<TicketState> states,
             OutputTag<Sourced<TicketEvent>> accepted,
+            OutputTag<Rejudged> rejudged,
             Duration allowedLateness,
             Duration retention,
             EventWriter canonical,
@@ -159,6 +178,7 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
         this.deadLetters = deadLetters;
         this.states = states;
         this.accepted = accepted;
+        this.rejudged = rejudged;
         this.allowedLateness = allowedLateness;
         this.retention = retention;
         this.canonical = canonical;
@@ -338,12 +358,14 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
                 }
             }
         }
-        // Each event once: accepted ones on to the raw events, steps the ticket's life refuses to the dead letters.
+        // Each event once: accepted ones on to the raw events, steps the ticket's life refuses to the dead letters. A
+        // step judged before whose judgement the late step changed is passed on again, to be moved to the other table.
         List<String> handledNow = new ArrayList<>(m.handled.length + applicable.size());
         handledNow.addAll(Arrays.asList(m.handled));
+        List<String> refusedNow = new ArrayList<>();
         for (Step s : m.steps) {
             String id = s.event.eventId();
-            if (s.event.eventTimeMs() > watermark || m.handled(id)) {
+            if (s.event.eventTimeMs() > watermark) {
                 continue;
             }
             String refusal = null;
@@ -351,6 +373,15 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
                 if (invalid.event().eventId().equals(id)) {
                     refusal = invalid.message();
                 }
+            }
+            if (refusal != null) {
+                refusedNow.add(id);
+            }
+            if (m.handled(id)) {
+                if (m.refused(id) != (refusal != null)) {
+                    ctx.output(rejudged, new Rejudged(s.sourced(), canonical.write(s.event), refusal));
+                }
+                continue;
             }
             if (refusal == null) {
                 ctx.output(accepted, s.sourced());
@@ -367,6 +398,7 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
             handledNow.add(id);
         }
         m.handled = handledNow.toArray(String[]::new);
+        m.refused = refusedNow.toArray(String[]::new);
         if (result.folded() != null) {
             // the steps summed up are dropped; the facts emitted are counted from the summary on
             m.summary = result.folded();

@@ -34,6 +34,7 @@ import org.hotline.events.TicketEvent;
 import org.hotline.jobs.DeadLetter;
 import org.hotline.jobs.Harnesses;
 import org.hotline.jobs.HotlineJob;
+import org.hotline.jobs.Rejudged;
 import org.hotline.jobs.Sourced;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +50,7 @@ class TicketLifecycleHarnessTest {
     static final OutputTag<DeadLetter> DEAD = new OutputTag<>("dead-letters") {};
     static final OutputTag<TicketState> STATES = new OutputTag<>("states", TicketLifecycle.STATE_TYPE) {};
     static final OutputTag<Sourced<TicketEvent>> ACCEPTED = new OutputTag<>("accepted", HotlineJob.TICKETS) {};
+    static final OutputTag<Rejudged> REJUDGED = new OutputTag<>("rejudged", TypeInformation.of(Rejudged.class)) {};
     static final Duration LATENESS = Duration.ofHours(1);
     static final Duration RETENTION = Duration.ofDays(90);
 
@@ -66,6 +68,7 @@ class TicketLifecycleHarnessTest {
                 DEAD,
                 STATES,
                 ACCEPTED,
+                REJUDGED,
                 LATENESS,
                 RETENTION,
                 new EventWriter(ZoneId.of("Asia/Shanghai")),
@@ -153,6 +156,58 @@ class TicketLifecycleHarnessTest {
         harness.processWatermark(t(60) + RETENTION.toMillis());
         assertThat(harness.numKeyedStateEntries()).as("forgotten").isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    /** The steps passed on again, as "event id: counted" or "event id: refused". */
+    List<String> rejudged() {
+        var out = harness.getSideOutput(REJUDGED);
+        return out == null
+                ? List.of()
+                : out.stream()
+                        .map(r -> r.getValue().step().event().eventId() + ": "
+                                + (r.getValue().counted() ? "counted" : "refused"))
+                        .toList();
+    }
+
+    @Test
+    void aLateDispatchMakesARefusedCompletionCountedAndItIsPassedOnAgain() throws Exception {
+        TicketEvents k = new TicketEvents("k3");
+        TicketEvent created = k.created(t(0), "路灯");
+        send(created);
+        TicketEvent completed = k.completed("U1", t(50));
+        send(completed);
+        harness.processWatermark(t(60)); // completed by a unit that does not hold it: refused
+        assertThat(harness.getSideOutput(DEAD))
+                .extracting(r -> r.getValue().reason())
+                .containsExactly("invalid_step");
+        assertThat(rejudged()).isEmpty();
+
+        TicketEvent dispatched = k.dispatched("U1", t(10), t(40));
+        send(dispatched); // it was dispatched before, and that arrives late
+        assertThat(rejudged()).containsExactly(completed.eventId() + ": counted");
+        assertThat(unitFacts()).containsEntry("U1 completed", 1);
+        assertThat(harness.getSideOutput(ACCEPTED))
+                .extracting(r -> r.getValue().event().eventId())
+                .as("accepted on their first judgement only")
+                .containsExactly(created.eventId(), dispatched.eventId());
+    }
+
+    @Test
+    void aLateRedispatchMakesACountedCompletionRefusedAndItIsPassedOnAgain() throws Exception {
+        TicketEvents k = new TicketEvents("k4");
+        send(k.created(t(0), "路灯"));
+        send(k.dispatched("U1", t(10), t(200)));
+        TicketEvent completed = k.completed("U1", t(50));
+        send(completed);
+        harness.processWatermark(t(60));
+        assertThat(unitFacts()).containsEntry("U1 completed", 1);
+        assertThat(rejudged()).isEmpty();
+
+        send(k.dispatched("U2", t(20), t(200))); // redispatched to U2 before U1 completed it, arriving late
+        assertThat(rejudged()).containsExactly(completed.eventId() + ": refused");
+        assertThat(unitFacts()).doesNotContainKey("U1 completed");
+        harness.processWatermark(t(120)); // nothing more to change: passed on once
+        assertThat(rejudged()).containsExactly(completed.eventId() + ": refused");
     }
 
     @Test
