@@ -146,7 +146,13 @@ final class RebuildCommand implements Callable<Integer> {
                                 + "%,d ticket steps (counted or refused)",
                         plan.calls().total(), plan.tickets().total(), database, judged[0], judged[1] + judged[2]));
             }
-            LocalRuntime.deleteRecursively(JobLauncher.checkpointDir(c)); // done: a next rebuild starts anew
+            try { // done: a next rebuild starts anew
+                LocalRuntime.deleteRecursively(JobLauncher.checkpointDir(c));
+            } catch (java.io.IOException e) {
+                System.err.println("Warning: the rebuild is complete, but its checkpoints in "
+                        + JobLauncher.checkpointDir(c) + " could not be removed (" + e + "); a next rebuild into "
+                        + database + " needs --fresh");
+            }
         }
         return 0;
     }

@@ -19,13 +19,23 @@ final class Cli {
         return cli.execute(args);
     }
 
-    /** What a command that must succeed prints on standard output. */
+    /** What a command that must succeed prints on standard output; when it fails, what it said is in the failure. */
     static String stdout(String... args) {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            assertThat(Hotline.commandLine().execute(args)).isZero();
+            CommandLine cli = Hotline.commandLine();
+            cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+            int exit = cli.execute(args);
+            assertThat(exit)
+                    .as(
+                            "exit code of %s; it said:%n%s%n%s",
+                            String.join(" ", args),
+                            captured.toString(StandardCharsets.UTF_8),
+                            err.toString(StandardCharsets.UTF_8))
+                    .isZero();
         } finally {
             System.setOut(original);
         }
