@@ -99,7 +99,7 @@ final class RebuildCommand implements Callable<Integer> {
             YearMonth[] range = range(ch);
             Plan plan = new Plan(
                     from,
-                    range[0] + ":" + range[1],
+                    range[0].equals(range[1]) ? range[0].toString() : range[0] + ":" + range[1],
                     StoredEvents.callPlan(ch, from, range[0], range[1]),
                     StoredEvents.ticketPlan(ch, from, range[0], range[1]));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -247,14 +247,14 @@ final class RebuildCommand implements Callable<Integer> {
                     "month",
                     ch.scalar("SELECT toString(toYYYYMM(max(event_time))) FROM " + database + ".call_events"));
             long stored = Math.min(Long.parseLong(at.get("stored").trim()), total);
-            String month = at.get("month").trim();
+            String month = stored == 0 ? "starting" : at.get("month").trim();
             System.out.printf(
-                    "  %3d s: about %,d of %,d events rebuilt (%d %%), now in %s%n",
+                    "  %3d s: about %,d of %,d events rebuilt (%d %%), %s%n",
                     (System.nanoTime() - since) / 1_000_000_000L,
                     stored,
                     total,
                     total == 0 ? 100 : stored * 100 / total,
-                    month.length() == 6 ? month.substring(0, 4) + "-" + month.substring(4) : month);
+                    month.length() == 6 ? "now in " + month.substring(0, 4) + "-" + month.substring(4) : month);
         } catch (RuntimeException e) {
             System.out.println("  (progress unavailable: " + e.getMessage() + ")");
         }
