@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -220,16 +219,12 @@ final class RebuildCommand implements Callable<Integer> {
         ch.execute("INSERT INTO " + database + ".dead_letters SELECT * FROM " + from + ".dead_letters FINAL WHERE "
                 + "reason NOT IN ('" + String.join("', '", StoredEvents.JUDGED_REFUSALS)
                 + "') AND (event_time IS NULL OR "
-                + "toYYYYMM(event_time) BETWEEN " + yyyymm(range[0]) + " AND " + yyyymm(range[1]) + ")");
-    }
-
-    private static int yyyymm(YearMonth m) {
-        return m.getYear() * 100 + m.getMonthValue();
+                + StoredEvents.inMonths(range[0], range[1]) + ")");
     }
 
     /** The rebuilt months' call events, ticket steps counted and ticket steps refused (each once). */
     private long[] judged(ClickHouseSql ch, YearMonth[] range) {
-        String in = " FINAL WHERE toYYYYMM(event_time) BETWEEN " + yyyymm(range[0]) + " AND " + yyyymm(range[1]);
+        String in = " FINAL WHERE " + StoredEvents.inMonths(range[0], range[1]);
         return new long[] {
             ch.count("SELECT count() FROM " + database + ".call_events" + in),
             ch.count("SELECT count() FROM " + database + ".ticket_events" + in),
@@ -240,14 +235,14 @@ final class RebuildCommand implements Callable<Integer> {
 
     private void progress(ClickHouseSql ch, long total, long since) {
         try {
-            Map<String, String> at = Map.of(
-                    "stored",
-                    ch.scalar("SELECT toString((SELECT count() FROM " + database + ".call_events) + (SELECT count() "
-                            + "FROM " + database + ".ticket_events))"),
-                    "month",
-                    ch.scalar("SELECT toString(toYYYYMM(max(event_time))) FROM " + database + ".call_events"));
-            long stored = Math.min(Long.parseLong(at.get("stored").trim()), total);
-            String month = stored == 0 ? "starting" : at.get("month").trim();
+            long stored = Math.min(
+                    ch.count("SELECT count() FROM " + database + ".call_events")
+                            + ch.count("SELECT count() FROM " + database + ".ticket_events"),
+                    total);
+            String month = stored == 0
+                    ? "starting"
+                    : ch.scalar("SELECT toString(toYYYYMM(max(event_time))) FROM " + database + ".call_events")
+                            .trim();
             System.out.printf(
                     "  %3d s: about %,d of %,d events rebuilt (%d %%), %s%n",
                     (System.nanoTime() - since) / 1_000_000_000L,

@@ -19,17 +19,17 @@ public final class OfficeInputs {
         for (Profile.UnitFigures u : profile.units()) {
             units.append(units.isEmpty() ? "" : ", ")
                     .append("(")
-                    .append(quote(u.unit()))
+                    .append(ClickHouseSql.literal(u.unit()))
                     .append(", ")
-                    .append(quote(u.unit()))
+                    .append(ClickHouseSql.literal(u.unit()))
                     .append(", ")
-                    .append(quote(u.group()))
+                    .append(ClickHouseSql.literal(u.group()))
                     .append(", now())");
             inputs.append(inputs.isEmpty() ? "" : ", ")
                     .append("(")
                     .append(month)
                     .append(", ")
-                    .append(quote(u.unit()))
+                    .append(ClickHouseSql.literal(u.unit()))
                     .append(", ")
                     .append(u.knowledgeBase().toPlainString())
                     .append(", ")
@@ -51,7 +51,8 @@ public final class OfficeInputs {
                     + ".published_months (month, city, calls_answered, connection_rate_pct, tickets_valid, "
                     + "tickets_dispatched, callback_satisfaction_pct, updated_at) VALUES (toDate('" + previous.atDay(1)
                     + "'), "
-                    + quote(profile.city()) + ", " + p.path("calls_answered").asLong() + ", "
+                    + ClickHouseSql.literal(profile.city()) + ", "
+                    + p.path("calls_answered").asLong() + ", "
                     + p.path("connection_rate_pct").decimalValue().toPlainString() + ", "
                     + p.path("tickets_valid").asLong() + ", "
                     + p.path("tickets_dispatched").asLong() + ", "
@@ -83,7 +84,7 @@ public final class OfficeInputs {
                     .append("(toDate('")
                     .append(month.atDay(1))
                     .append("'), ")
-                    .append(quote(required(row, "unit", line)))
+                    .append(ClickHouseSql.literal(required(row, "unit", line)))
                     .append(", ")
                     .append(number(row, "knowledge_base", line))
                     .append(", ")
@@ -91,7 +92,7 @@ public final class OfficeInputs {
                     .append(", ")
                     .append(number(row, "bonus", line))
                     .append(", ")
-                    .append(quote(row.getOrDefault("bonus_reason", "")))
+                    .append(ClickHouseSql.literal(row.getOrDefault("bonus_reason", "")))
                     .append(", now())");
         }
         if (!values.isEmpty()) {
@@ -117,9 +118,5 @@ public final class OfficeInputs {
         } catch (NumberFormatException e) {
             throw new AssessmentCsv.BadInput(line, column, "'" + v + "' is not a number");
         }
-    }
-
-    static String quote(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 }

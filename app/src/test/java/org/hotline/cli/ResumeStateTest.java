@@ -60,7 +60,7 @@ class ResumeStateTest {
         Set<String> all = new HashSet<>(HotlineJob.KEEPS_HISTORY);
         Path chk = checkpoint(all);
         // the run before this build: its ticket figures without completed_contacted
-        String before = FigureLayout.current().replace(",completed_contacted", "");
+        String before = FigureLayout.current().replace("tickets.completed_contacted\n", "");
         Files.writeString(chk.getParent().resolve("figures"), before);
         assertThatThrownBy(() -> RunCommand.Restore.requireState(chk))
                 .isInstanceOf(IllegalStateException.class)

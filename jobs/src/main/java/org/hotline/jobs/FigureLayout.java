@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.hotline.jobs.calls.CallFlow;
 import org.hotline.jobs.tickets.FactKind;
@@ -22,13 +21,19 @@ public final class FigureLayout {
 
     private FigureLayout() {}
 
-    /** This build's layout: the ticket figures (one per {@link FactKind}), then the call figures. */
+    /** This build's figures, in the order of their arrays: the ticket figures (one per {@link FactKind}), then the calls'. */
+    static List<String> columns() {
+        List<String> out = new ArrayList<>();
+        for (FactKind k : FactKind.values()) {
+            out.add("tickets." + k.column());
+        }
+        CallFlow.VALUE_COLUMNS.forEach(c -> out.add("calls." + c));
+        return out;
+    }
+
+    /** This build's layout as recorded: one figure a line. */
     public static String current() {
-        return "tickets: "
-                + String.join(
-                        ",",
-                        Arrays.stream(FactKind.values()).map(FactKind::column).toList())
-                + "\ncalls: " + String.join(",", CallFlow.VALUE_COLUMNS) + "\n";
+        return String.join("\n", columns()) + "\n";
     }
 
     /** Records this build's layout for the run whose checkpoints go to {@code jobFolder}. */
@@ -50,17 +55,16 @@ public final class FigureLayout {
         if (!Files.isRegularFile(file)) {
             return null;
         }
-        String then;
+        List<String> was;
         try {
-            then = Files.readString(file, StandardCharsets.UTF_8);
+            was = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + file, e);
         }
-        if (then.equals(current())) {
+        List<String> now = columns();
+        if (was.equals(now)) {
             return null;
         }
-        List<String> was = columns(then);
-        List<String> now = columns(current());
         List<String> added = new ArrayList<>(now);
         added.removeAll(was);
         List<String> gone = new ArrayList<>(was);
@@ -73,19 +77,5 @@ public final class FigureLayout {
             words.add("no longer counts " + String.join(", ", gone));
         }
         return words.isEmpty() ? "this build counts the same figures in another order" : String.join(" and ", words);
-    }
-
-    private static List<String> columns(String layout) {
-        List<String> out = new ArrayList<>();
-        for (String line : layout.split("\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0) {
-                String part = line.substring(0, colon).trim();
-                for (String c : line.substring(colon + 1).trim().split(",")) {
-                    out.add(part + "." + c);
-                }
-            }
-        }
-        return out;
     }
 }

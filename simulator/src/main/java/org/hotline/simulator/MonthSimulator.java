@@ -167,7 +167,6 @@ public final class MonthSimulator {
         List<Ticket> all = new TicketAttributes(profile, clock).create(n, answeredCalls, regions);
         Dispatching.Dispatch dispatch = new Dispatching(profile, clock, carryIn.open(), next != null).choose(all, open);
         new CallbackPlan(profile, clock.random, carryIn.callbacks()).place(all, dispatch.units(), dispatch.byUnit());
-        carryOut = new Carry(next == null ? List.of() : dispatch.left(), Map.of());
         TicketLives lives = new TicketLives(clock, tickets);
         for (Ticket t : carryIn.open()) {
             lives.write(t);
@@ -175,8 +174,7 @@ public final class MonthSimulator {
         for (Ticket t : all) {
             lives.write(t);
         }
-        if (next != null) {
-            carryOut = new Carry(carryOut.open(), lives.spillCallbacks(next, dispatch.byUnit()));
-        }
+        carryOut =
+                next == null ? Carry.NONE : new Carry(dispatch.left(), lives.spillCallbacks(next, dispatch.byUnit()));
     }
 }

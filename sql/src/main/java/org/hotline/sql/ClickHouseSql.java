@@ -34,6 +34,11 @@ public final class ClickHouseSql implements AutoCloseable {
         return name;
     }
 
+    /** A string as a ClickHouse literal: quoted, its backslashes and quotes escaped. */
+    public static String literal(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
     private final Client client;
 
     public ClickHouseSql(String httpUrl, String user, String password) {

@@ -1,5 +1,7 @@
 package org.hotline.jobs.io;
 
+import static org.hotline.sql.ClickHouseSql.literal;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -125,7 +127,7 @@ public final class RejudgedSink implements Sink<Rejudged>, SupportsCommitter<Lis
             // each step once, where its last judgement puts it
             Map<String, Move> last = new LinkedHashMap<>();
             Map<String, TicketEvent> events = new LinkedHashMap<>();
-            for (Move m : moves) {
+            for (Move m : moves) { // the step itself, for its row and its key
                 ParseResult<TicketEvent> parsed =
                         EventParser.parseTicket(m.payload().getBytes(StandardCharsets.UTF_8));
                 if (parsed.event() == null) {
@@ -141,26 +143,17 @@ public final class RejudgedSink implements Sink<Rejudged>, SupportsCommitter<Lis
             List<String> outOfDeadLetters = new ArrayList<>();
             TsvRow deadLetters = new TsvRow();
             TsvRow counted = new TsvRow();
-            long now = System.currentTimeMillis();
             last.forEach((key, m) -> {
                 TicketEvent e = events.get(key);
                 Sourced<TicketEvent> step = new Sourced<>(m.topic(), m.partition(), m.offset(), e, null, null);
                 if (m.refusal() != null) {
-                    outOfEvents.add("(" + quote(e.ticketId()) + ", " + quote(e.eventId()) + ")");
-                    DeadLetter d = new DeadLetter(
-                            m.topic(),
-                            m.partition(),
-                            m.offset(),
-                            m.payload(),
-                            Reason.INVALID_STEP.code(),
-                            null,
-                            m.refusal(),
-                            e.eventTimeMs(),
-                            now);
+                    outOfEvents.add("(" + literal(e.ticketId()) + ", " + literal(e.eventId()) + ")");
+                    DeadLetter d =
+                            DeadLetter.rejected(step, m.payload(), e.eventTimeMs(), Reason.INVALID_STEP, m.refusal());
                     ClickHouseSinks.DEAD_LETTER_ROW.write(d, deadLetters);
                     deadLetters.end();
                 } else {
-                    outOfDeadLetters.add("(" + quote(m.topic()) + ", " + m.partition() + ", " + m.offset() + ")");
+                    outOfDeadLetters.add("(" + literal(m.topic()) + ", " + m.partition() + ", " + m.offset() + ")");
                     ClickHouseSinks.TICKET_EVENT_ROW.write(step, counted);
                     counted.end();
                 }
@@ -214,11 +207,6 @@ public final class RejudgedSink implements Sink<Rejudged>, SupportsCommitter<Lis
         public void close() {
             ch.close();
         }
-    }
-
-    /** A string as a ClickHouse literal. */
-    static String quote(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     /** The moves of a checkpoint, as it keeps them until they are made. */

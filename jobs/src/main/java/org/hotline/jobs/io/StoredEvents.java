@@ -101,7 +101,8 @@ public final class StoredEvents {
     /** Where the events are read from. */
     public record Connection(String url, String user, String password, String database) implements Serializable {}
 
-    private static String inMonths(YearMonth from, YearMonth to) {
+    /** The condition on {@code event_time} that holds in the months {@code from} to {@code to}, inclusive. */
+    public static String inMonths(YearMonth from, YearMonth to) {
         return "toYYYYMM(event_time) BETWEEN " + (from.getYear() * 100 + from.getMonthValue()) + " AND "
                 + (to.getYear() * 100 + to.getMonthValue());
     }
@@ -153,6 +154,9 @@ public final class StoredEvents {
 
         @Override
         public Sourced<T> map(Long n) {
+            if (loaded != null && n >= loadedFrom && n - loadedFrom < loaded.size()) {
+                return loaded.get((int) (n - loadedFrom)); // most often: the day read for the event before
+            }
             long first = 0;
             for (int d = 0; d < plan.days().size(); d++) {
                 Day day = plan.days().get(d);

@@ -101,23 +101,20 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
         public String[] refused = new String[0];
 
         boolean refused(String eventId) {
-            if (refused != null) {
-                for (String id : refused) {
-                    if (id.equals(eventId)) {
-                        return true;
-                    }
+            return refused != null && contains(refused, eventId);
+        }
+
+        private static boolean contains(String[] ids, String eventId) {
+            for (String id : ids) {
+                if (id.equals(eventId)) {
+                    return true;
                 }
             }
             return false;
         }
 
         boolean handled(String eventId) {
-            for (String id : handled) {
-                if (id.equals(eventId)) {
-                    return true;
-                }
-            }
-            return false;
+            return contains(handled, eventId);
         }
 
         /** Takes a step in, after the summary. */
