@@ -26,12 +26,15 @@ public final class TicketCountFlow {
 
     static final int HOTSPOTS_RANKED = 10;
 
-    /** Adds the counting operators after the facts counted; returns the facts that came too late to count (none should). */
+    /** Adds the counting operators after {@code facts}; returns the facts that came too late to count (none should). */
     public static DataStream<DeadLetter> add(DataStream<Fact> facts, Sinks sinks, JobSettings settings) {
-        // Per minute and slice: counts of the facts counted (a ticket's due times are not: only the due_soon alert
-        // reads
+        // Per minute and slice: counts of facts (a ticket's due times are not counted: only the due_soon alert reads
         // them).
-        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
+        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.filter(
+                        f -> !f.dimension().equals(TicketLife.DUE))
+                .name("counted facts")
+                .uid("ticket-counted-facts")
+                .keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
                 .process(
                         new MinuteSlices<>(
                                 new FactCounts(),

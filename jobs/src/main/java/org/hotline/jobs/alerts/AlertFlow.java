@@ -2,14 +2,14 @@ package org.hotline.jobs.alerts;
 
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
-import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.hotline.events.TicketEvent;
 import org.hotline.jobs.HotlineJob;
 import org.hotline.jobs.Sinks;
 import org.hotline.jobs.Sourced;
 import org.hotline.jobs.calls.CallMinute;
 import org.hotline.jobs.tickets.Fact;
-import org.hotline.jobs.tickets.FactReaders;
+import org.hotline.jobs.tickets.FactKind;
+import org.hotline.jobs.tickets.TicketLife;
 
 /**
  * The alerts' part of the job: every rule, in event time as the counts change, to ClickHouse, to Kafka and to
@@ -19,11 +19,11 @@ public final class AlertFlow {
     private AlertFlow() {}
 
     /**
-     * Adds the rules over the tickets' {@code facts} (the readers' outputs of {@link FactReaders}) and {@code accepted} steps (both partitioned by ticket, as the
+     * Adds the rules over the tickets' {@code facts} and {@code accepted} steps (both partitioned by ticket, as the
      * lifecycle emits them) and the calls' {@code minutes}, and where their alerts go.
      */
     public static void add(
-            SingleOutputStreamOperator<Fact> facts,
+            DataStream<Fact> facts,
             DataStream<Sourced<TicketEvent>> accepted,
             DataStream<CallMinute> minutes,
             Sinks sinks,
@@ -31,18 +31,24 @@ public final class AlertFlow {
             AlertmanagerDelivery alertmanager) {
         // A unit's backlog, overdue tickets and tickets due soon, concentrated returns, bouncing tickets, emerging
         // hotspots, the connection rate and long waits.
-        DataStream<Alert> alerts = facts.getSideOutput(FactReaders.UNIT)
+        DataStream<Alert> alerts = facts.filter(f -> f.dimension().equals(TicketLife.UNIT))
+                .name("unit facts")
+                .uid("alerts-unit-facts")
                 .keyBy(Fact::value)
                 .process(new UnitBacklog(rules))
                 .name("backlog alerts")
                 .uid("alerts-backlog")
                 .union(
-                        facts.getSideOutput(FactReaders.DUE)
+                        facts.filter(f -> f.dimension().equals(TicketLife.DUE))
+                                .name("due facts")
+                                .uid("alerts-due-facts")
                                 .keyBy(DueSoon::unitOf)
                                 .process(new DueSoon(rules))
                                 .name("due soon alerts")
                                 .uid("alerts-due-soon"),
-                        facts.getSideOutput(FactReaders.RETURNS)
+                        facts.filter(f -> f.dimension().equals(TicketLife.UNIT_CATEGORY))
+                                .name("returns facts")
+                                .uid("alerts-returns-facts")
                                 .keyBy(Fact::value)
                                 .process(new ConcentratedReturns(rules))
                                 .name("returns alerts")
@@ -53,7 +59,11 @@ public final class AlertFlow {
                                 .process(new AlertFunctions.BouncingTicket(rules, HotlineJob.TICKETS))
                                 .name("bouncing alerts")
                                 .uid("alerts-bouncing"),
-                        facts.getSideOutput(FactReaders.HOTSPOTS)
+                        facts.filter(f -> f.kind() == FactKind.CREATED
+                                        && (f.dimension().equals("category")
+                                                || f.dimension().equals("topic")))
+                                .name("hotspot facts")
+                                .uid("alerts-hotspot-facts")
                                 .keyBy(f -> f.dimension() + "|" + f.value())
                                 .process(new EmergingHotspot(rules))
                                 .name("hotspot alerts")

@@ -30,14 +30,11 @@ public final class TicketFlow {
             new OutputTag<>("ticket-states", TicketLifecycle.STATE_TYPE) {};
 
     /**
-     * What the rest of the job reads: the facts counted, with each alert rule's facts on the outputs {@link FactReaders}
-     * names (all partitioned by ticket), the steps accepted (likewise: what is keyed by ticket after them is chained to
-     * the lifecycle) and what was not counted.
+     * What the rest of the job reads: the facts (partitioned by ticket), the steps accepted (likewise: what is keyed by
+     * ticket after them is chained to the lifecycle) and what was not counted.
      */
     public record Streams(
-            SingleOutputStreamOperator<Fact> facts,
-            DataStream<Sourced<TicketEvent>> accepted,
-            DataStream<DeadLetter> deadLetters) {}
+            DataStream<Fact> facts, DataStream<Sourced<TicketEvent>> accepted, DataStream<DeadLetter> deadLetters) {}
 
     /** Adds the tickets' operators after {@code validTickets} (parsed); {@code units}: the units known, read again. */
     public static Streams add(
@@ -107,12 +104,8 @@ public final class TicketFlow {
                 .sinkTo(sinks.rejudged())
                 .name("rejudged steps sink")
                 .uid("rejudged-steps-sink");
-        // Each fact to the operators that read it: the counts, and the alert rules that use it.
-        SingleOutputStreamOperator<Fact> readers = facts.process(new FactReaders(), FactReaders.TYPE)
-                .name("fact readers")
-                .uid("ticket-fact-readers");
         return new Streams(
-                readers,
+                facts,
                 accepted,
                 knownUnits.getSideOutput(HotlineJob.DEAD_LETTERS).union(facts.getSideOutput(HotlineJob.DEAD_LETTERS)));
     }
