@@ -15,6 +15,13 @@ public final class Keys {
         return String.valueOf(a) + SEPARATOR + b;
     }
 
+    /** {@code a} (a time, epoch ms) and {@code b} as one key, as {@link #join(Object, Object)} makes it, without boxing. */
+    public static String join(long a, Object b) {
+        return a + SEPARATOR_STRING + b;
+    }
+
+    private static final String SEPARATOR_STRING = String.valueOf(SEPARATOR);
+
     /** The part before the first separator. */
     public static String first(String key) {
         return key.substring(0, key.indexOf(SEPARATOR));

@@ -2,7 +2,6 @@ package org.hotline.jobs;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,6 +54,7 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
      * {@code value}: the city, a unit, a line) and its slot, the minute and slice it is the full count of (a later row
      * of the same slot replaces it).
      */
+    @org.apache.flink.api.common.typeinfo.TypeInfo(org.hotline.jobs.serial.RowSerializers.RollingIn.Factory.class)
     public record In(String dimension, String value, String slot, long minute, long[] values) {
 
         /** The key of its scope. */
@@ -345,16 +345,10 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     }
 
     private long dayOf(long ms) {
-        return Instant.ofEpochMilli(ms)
-                .atZone(zone)
-                .toLocalDate()
-                .atStartOfDay(zone)
-                .toInstant()
-                .toEpochMilli();
+        return CityCalendar.of(zone).dayStart(ms);
     }
 
     private long monthOf(long ms) {
-        ZonedDateTime t = Instant.ofEpochMilli(ms).atZone(zone);
-        return t.toLocalDate().withDayOfMonth(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        return CityCalendar.of(zone).monthStart(ms);
     }
 }

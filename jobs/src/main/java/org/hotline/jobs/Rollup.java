@@ -1,7 +1,6 @@
 package org.hotline.jobs;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -37,32 +36,20 @@ public final class Rollup extends KeyedProcessFunction<String, Rollup.In, Rollup
         public long start(long ms, ZoneId zone) {
             return switch (this) {
                 case QUARTER_HOUR -> ms - Math.floorMod(ms, 15 * MinuteSlices.MINUTE);
-                case DAY ->
-                    Instant.ofEpochMilli(ms)
-                            .atZone(zone)
-                            .toLocalDate()
-                            .atStartOfDay(zone)
-                            .toInstant()
-                            .toEpochMilli();
+                case DAY -> CityCalendar.of(zone).dayStart(ms);
             };
         }
 
         public long end(long start, ZoneId zone) {
             return switch (this) {
                 case QUARTER_HOUR -> start + 15 * MinuteSlices.MINUTE;
-                case DAY ->
-                    Instant.ofEpochMilli(start)
-                            .atZone(zone)
-                            .toLocalDate()
-                            .plusDays(1)
-                            .atStartOfDay(zone)
-                            .toInstant()
-                            .toEpochMilli();
+                case DAY -> CityCalendar.of(zone).dayEnd(start);
             };
         }
     }
 
     /** A minute row of {@code slice} (e.g. a dimension and its value, {@link Keys#join joined}), in the span starting at {@code spanStartMs}. */
+    @org.apache.flink.api.common.typeinfo.TypeInfo(org.hotline.jobs.serial.RowSerializers.RollupIn.Factory.class)
     public record In(long spanStartMs, String slice, long minute, long[] values) {
 
         public String key() {

@@ -1,7 +1,6 @@
 package org.hotline.jobs.serial;
 
 import java.io.IOException;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
@@ -21,22 +20,44 @@ import org.hotline.events.TicketEventType;
 import org.hotline.jobs.Sourced;
 
 /**
- * A record as read from Kafka ({@link Sourced}) with its call or ticket event: where it came from, the event's fields
- * in their order, and for a record that failed to parse its payload and reason.
+ * A record as read from Kafka ({@link Sourced}) with its call or ticket event: where it came from, which kind of event
+ * it holds and its fields in their order, and for a record that failed to parse its payload and reason.
  */
-public abstract class SourcedSerializer<T> extends CompactSerializer<Sourced<T>> {
-    abstract void writeEvent(T event, DataOutputView out) throws IOException;
-
-    abstract T readEvent(DataInputView in) throws IOException;
+@SuppressWarnings({"rawtypes", "unchecked"})
+public final class SourcedSerializer extends CompactSerializer<Sourced> {
+    private static final int NONE = 0;
+    private static final int CALL = 1;
+    private static final int TICKET = 2;
 
     @Override
-    public final void serialize(Sourced<T> s, DataOutputView out) throws IOException {
+    protected String format() {
+        return "sourced "
+                + enumFormat(
+                        CallEventType.class,
+                        TicketEventType.class,
+                        Channel.class,
+                        RequestType.class,
+                        Desk.class,
+                        CallbackSource.class,
+                        Reason.class);
+    }
+
+    @Override
+    public void serialize(Sourced s, DataOutputView out) throws IOException {
         writeString(s.topic(), out);
         out.writeInt(s.partition());
         out.writeLong(s.offset());
-        out.writeBoolean(s.event() != null);
-        if (s.event() != null) {
-            writeEvent(s.event(), out);
+        if (s.event() instanceof CallEvent c) {
+            out.writeByte(CALL);
+            Calls.write(c, out);
+        } else if (s.event() instanceof TicketEvent t) {
+            out.writeByte(TICKET);
+            Tickets.write(t, out);
+        } else if (s.event() == null) {
+            out.writeByte(NONE);
+        } else {
+            throw new IllegalArgumentException(
+                    "no serializer for events of " + s.event().getClass());
         }
         writeString(s.payload(), out);
         ParseError e = s.error();
@@ -49,28 +70,23 @@ public abstract class SourcedSerializer<T> extends CompactSerializer<Sourced<T>>
     }
 
     @Override
-    public final Sourced<T> deserialize(DataInputView in) throws IOException {
+    public Sourced deserialize(DataInputView in) throws IOException {
         String topic = readString(in);
         int partition = in.readInt();
         long offset = in.readLong();
-        T event = in.readBoolean() ? readEvent(in) : null;
+        int kind = in.readByte();
+        Object event = kind == CALL ? Calls.read(in) : kind == TICKET ? Tickets.read(in) : null;
         String payload = readString(in);
         ParseError error =
                 in.readBoolean() ? new ParseError(readEnum(Reason.values(), in), readString(in), readString(in)) : null;
-        return new Sourced<>(topic, partition, offset, event, payload, error);
+        return new Sourced(topic, partition, offset, event, payload, error);
     }
 
-    /** Sourced call events. */
-    public static final class Calls extends SourcedSerializer<CallEvent> {
+    /** A call event's fields. */
+    static final class Calls {
         private static final CallEventType[] TYPES = CallEventType.values();
 
-        @Override
-        protected String format() {
-            return "calls " + enumFormat(CallEventType.class, Reason.class);
-        }
-
-        @Override
-        void writeEvent(CallEvent e, DataOutputView out) throws IOException {
+        static void write(CallEvent e, DataOutputView out) throws IOException {
             writeString(e.eventId(), out);
             out.writeInt(e.schemaVersion());
             writeEnum(e.type(), out);
@@ -83,8 +99,7 @@ public abstract class SourcedSerializer<T> extends CompactSerializer<Sourced<T>>
             writeNullableInt(e.talkSeconds(), out);
         }
 
-        @Override
-        CallEvent readEvent(DataInputView in) throws IOException {
+        static CallEvent read(DataInputView in) throws IOException {
             return new CallEvent(
                     readString(in),
                     in.readInt(),
@@ -99,28 +114,15 @@ public abstract class SourcedSerializer<T> extends CompactSerializer<Sourced<T>>
         }
     }
 
-    /** Sourced ticket events. */
-    public static final class Tickets extends SourcedSerializer<TicketEvent> {
+    /** A ticket event's fields. */
+    static final class Tickets {
         private static final TicketEventType[] TYPES = TicketEventType.values();
         private static final Channel[] CHANNELS = Channel.values();
         private static final RequestType[] REQUEST_TYPES = RequestType.values();
         private static final Desk[] DESKS = Desk.values();
         private static final CallbackSource[] CALLBACK_SOURCES = CallbackSource.values();
 
-        @Override
-        protected String format() {
-            return "tickets "
-                    + enumFormat(
-                            TicketEventType.class,
-                            Channel.class,
-                            RequestType.class,
-                            Desk.class,
-                            CallbackSource.class,
-                            Reason.class);
-        }
-
-        @Override
-        void writeEvent(TicketEvent e, DataOutputView out) throws IOException {
+        static void write(TicketEvent e, DataOutputView out) throws IOException {
             writeString(e.eventId(), out);
             out.writeInt(e.schemaVersion());
             writeEnum(e.type(), out);
@@ -148,8 +150,7 @@ public abstract class SourcedSerializer<T> extends CompactSerializer<Sourced<T>>
             out.writeByte(e.satisfied() == null ? 0 : e.satisfied() ? 2 : 1);
         }
 
-        @Override
-        TicketEvent readEvent(DataInputView in) throws IOException {
+        static TicketEvent read(DataInputView in) throws IOException {
             String eventId = readString(in);
             int schemaVersion = in.readInt();
             TicketEventType type = readEnum(TYPES, in);
@@ -196,21 +197,11 @@ public abstract class SourcedSerializer<T> extends CompactSerializer<Sourced<T>>
         }
     }
 
-    /** Named on {@link Sourced}: a stream or state of sourced call or ticket events uses the serializer of its kind. */
-    public static final class Factory extends TypeInfoFactory<Sourced<?>> {
+    /** Named on {@link Sourced}: every stream and state of sourced events uses this serializer. */
+    public static final class Factory extends TypeInfoFactory<Sourced> {
         @Override
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        public TypeInformation<Sourced<?>> createTypeInfo(Type t, Map<String, TypeInformation<?>> generics) {
-            Type event = t instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : null;
-            SourcedSerializer<?> s;
-            if (event == CallEvent.class) {
-                s = new Calls();
-            } else if (event == TicketEvent.class) {
-                s = new Tickets();
-            } else {
-                throw new IllegalArgumentException("no serializer for records of " + t);
-            }
-            return new Info(Sourced.class, s, generics);
+        public TypeInformation<Sourced> createTypeInfo(Type t, Map<String, TypeInformation<?>> generics) {
+            return new Info<>(Sourced.class, new SourcedSerializer(), generics);
         }
     }
 }
