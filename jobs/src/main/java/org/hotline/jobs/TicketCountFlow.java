@@ -54,16 +54,17 @@ public final class TicketCountFlow {
                     .uid("ticket-minutes-sink");
         }
         // History for analysts: per day and slice.
-        ticketMinutes
-                .map(m -> new Rollup.In(
-                        Rollup.Span.DAY.start(m.minuteStartMs(), HotlineJob.CITY_ZONE),
-                        Keys.join(m.dimension(), m.value()),
-                        m.minuteStartMs(),
-                        m.counts()))
-                .returns(Rollup.In.class)
-                .name("ticket days")
-                .uid("ticket-day-in")
-                .keyBy(Rollup.In::key)
+        Exchanges.byKey(
+                        ticketMinutes
+                                .map(m -> new Rollup.In(
+                                        Rollup.Span.DAY.start(m.minuteStartMs(), HotlineJob.CITY_ZONE),
+                                        Keys.join(m.dimension(), m.value()),
+                                        m.minuteStartMs(),
+                                        m.counts()))
+                                .returns(Rollup.In.class)
+                                .name("ticket days")
+                                .uid("ticket-day-in"),
+                        Rollup.In::key)
                 .process(
                         new Rollup(
                                 Rollup.Span.DAY,
@@ -78,16 +79,22 @@ public final class TicketCountFlow {
                 .name("ticket days sink")
                 .uid("ticket-days-sink");
         // Rolling ticket figures city-wide and per unit (all time: the backlog) for the wallboard.
-        ticketMinutes
-                .filter(m -> m.dimension().equals("all") || m.dimension().equals(TicketLife.UNIT))
-                .name("city and unit minutes")
-                .uid("ticket-rolling-scopes")
-                .map(m -> new Rolling.In(
-                        m.dimension(), m.value(), Rolling.slot(m.minuteStartMs(), ""), m.minuteStartMs(), m.counts()))
-                .returns(Rolling.In.class)
-                .name("ticket scopes")
-                .uid("ticket-rolling-in")
-                .keyBy(Rolling.In::scope)
+        Exchanges.byKey(
+                        ticketMinutes
+                                .filter(m -> m.dimension().equals("all")
+                                        || m.dimension().equals(TicketLife.UNIT))
+                                .name("city and unit minutes")
+                                .uid("ticket-rolling-scopes")
+                                .map(m -> new Rolling.In(
+                                        m.dimension(),
+                                        m.value(),
+                                        Rolling.slot(m.minuteStartMs(), ""),
+                                        m.minuteStartMs(),
+                                        m.counts()))
+                                .returns(Rolling.In.class)
+                                .name("ticket scopes")
+                                .uid("ticket-rolling-in"),
+                        Rolling.In::scope)
                 .process(
                         new Rolling(
                                 new boolean[FactKind.values().length],
@@ -103,18 +110,21 @@ public final class TicketCountFlow {
         // Hotspots: per category and topic the new tickets of the last hour, today and the month, each with the window
         // before, ranked in Flink. One subtask: the counts are few, and with the city's rows beside them "now" is the
         // city's last minute with tickets, as the analysts' views have it.
-        ticketMinutes
-                .filter(m -> HOTSPOT_DIMENSIONS.contains(m.dimension()))
-                .name("hotspot minutes")
-                .uid("hotspot-scopes")
-                .map(m -> new Rolling.In(
-                        m.dimension(), m.value(), Rolling.slot(m.minuteStartMs(), ""), m.minuteStartMs(), new long[] {
-                            m.counts()[FactKind.CREATED.ordinal()]
-                        }))
-                .returns(Rolling.In.class)
-                .name("hotspot counts")
-                .uid("hotspot-rolling-in")
-                .keyBy(Rolling.In::scope)
+        Exchanges.byKey(
+                        ticketMinutes
+                                .filter(m -> HOTSPOT_DIMENSIONS.contains(m.dimension()))
+                                .name("hotspot minutes")
+                                .uid("hotspot-scopes")
+                                .map(m -> new Rolling.In(
+                                        m.dimension(),
+                                        m.value(),
+                                        Rolling.slot(m.minuteStartMs(), ""),
+                                        m.minuteStartMs(),
+                                        new long[] {m.counts()[FactKind.CREATED.ordinal()]}))
+                                .returns(Rolling.In.class)
+                                .name("hotspot counts")
+                                .uid("hotspot-rolling-in"),
+                        Rolling.In::scope)
                 .process(
                         new Rolling(
                                 Rolling.HOTSPOT_PERIODS,

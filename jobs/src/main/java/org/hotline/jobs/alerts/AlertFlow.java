@@ -3,6 +3,7 @@ package org.hotline.jobs.alerts;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.hotline.events.TicketEvent;
+import org.hotline.jobs.Exchanges;
 import org.hotline.jobs.HotlineJob;
 import org.hotline.jobs.Sinks;
 import org.hotline.jobs.Sourced;
@@ -68,7 +69,7 @@ public final class AlertFlow {
                                 .process(new EmergingHotspot(rules))
                                 .name("hotspot alerts")
                                 .uid("alerts-hotspots"),
-                        minutes.keyBy(CallMinute::line)
+                        Exchanges.byKey(minutes, CallMinute::line)
                                 .process(new CallLineRules(rules))
                                 .name("call alerts")
                                 .uid("alerts-calls"));

@@ -11,6 +11,7 @@ import org.hotline.events.CallEventType;
 import org.hotline.events.Reason;
 import org.hotline.jobs.DeadLetter;
 import org.hotline.jobs.DeduplicateSteps;
+import org.hotline.jobs.Exchanges;
 import org.hotline.jobs.HotlineJob;
 import org.hotline.jobs.JobSettings;
 import org.hotline.jobs.Keys;
@@ -54,8 +55,10 @@ public final class CallFlow {
 
         // Per minute, line and caller region: counts, updated every few seconds while the minute is in progress
         // and again for late events within the allowed lateness.
-        SingleOutputStreamOperator<CallMinute> minutes = uniqueCalls
-                .keyBy(s -> MinuteSlices.minuteOf(s.event().eventTimeMs()))
+        SingleOutputStreamOperator<CallMinute> minutes = Exchanges.byKey(
+                        uniqueCalls,
+                        (Sourced<CallEvent> s) ->
+                                MinuteSlices.minuteOf(s.event().eventTimeMs()))
                 .process(
                         new MinuteSlices<>(
                                 new CallCounts(),
@@ -72,15 +75,16 @@ public final class CallFlow {
             minutes.sinkTo(sinks.callMinutes()).name("call minutes sink").uid("call-minutes-sink");
         }
         // History for analysts: per quarter hour, line and caller region.
-        minutes.map(m -> new Rollup.In(
-                        Rollup.Span.QUARTER_HOUR.start(m.minuteStartMs(), HotlineJob.CITY_ZONE),
-                        Keys.join(m.line(), m.callerRegion()),
-                        m.minuteStartMs(),
-                        values(m)))
-                .returns(Rollup.In.class)
-                .name("call quarter hours")
-                .uid("call-quarter-in")
-                .keyBy(Rollup.In::key)
+        Exchanges.byKey(
+                        minutes.map(m -> new Rollup.In(
+                                        Rollup.Span.QUARTER_HOUR.start(m.minuteStartMs(), HotlineJob.CITY_ZONE),
+                                        Keys.join(m.line(), m.callerRegion()),
+                                        m.minuteStartMs(),
+                                        values(m)))
+                                .returns(Rollup.In.class)
+                                .name("call quarter hours")
+                                .uid("call-quarter-in"),
+                        Rollup.In::key)
                 .process(
                         new Rollup(
                                 Rollup.Span.QUARTER_HOUR,
@@ -96,11 +100,12 @@ public final class CallFlow {
                 .uid("call-quarters-sink");
         // Rolling call figures city-wide and per line (last 15 minutes, hour, today, month, all time) for the
         // wallboard.
-        minutes.flatMap(CallFlow::scopes)
-                .returns(Rolling.In.class)
-                .name("call scopes")
-                .uid("call-rolling-scopes")
-                .keyBy(Rolling.In::scope)
+        Exchanges.byKey(
+                        minutes.flatMap(CallFlow::scopes)
+                                .returns(Rolling.In.class)
+                                .name("call scopes")
+                                .uid("call-rolling-scopes"),
+                        Rolling.In::scope)
                 .process(
                         new Rolling(MAXIMA, HotlineJob.CITY_ZONE, settings.earlyUpdates(), settings.allowedLateness()),
                         TypeInformation.of(Rolling.Row.class))
