@@ -30,11 +30,11 @@ public final class TicketCountFlow {
     public static DataStream<DeadLetter> add(DataStream<Fact> facts, Sinks sinks, JobSettings settings) {
         // Per minute and slice: counts of facts (a ticket's due times are not counted: only the due_soon alert reads
         // them).
-        SingleOutputStreamOperator<TicketMinute> ticketMinutes = Exchanges.byKey(
-                        facts.filter(f -> !f.dimension().equals(TicketLife.DUE))
-                                .name("counted facts")
-                                .uid("ticket-counted-facts"),
-                        (Fact f) -> MinuteSlices.minuteOf(f.timeMs()))
+        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.filter(
+                        f -> !f.dimension().equals(TicketLife.DUE))
+                .name("counted facts")
+                .uid("ticket-counted-facts")
+                .keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
                 .process(
                         new MinuteSlices<>(
                                 new FactCounts(),

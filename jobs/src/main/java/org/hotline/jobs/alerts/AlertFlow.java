@@ -32,28 +32,25 @@ public final class AlertFlow {
             AlertmanagerDelivery alertmanager) {
         // A unit's backlog, overdue tickets and tickets due soon, concentrated returns, bouncing tickets, emerging
         // hotspots, the connection rate and long waits.
-        DataStream<Alert> alerts = Exchanges.byKey(
-                        facts.filter(f -> f.dimension().equals(TicketLife.UNIT))
-                                .name("unit facts")
-                                .uid("alerts-unit-facts"),
-                        Fact::value)
+        DataStream<Alert> alerts = facts.filter(f -> f.dimension().equals(TicketLife.UNIT))
+                .name("unit facts")
+                .uid("alerts-unit-facts")
+                .keyBy(Fact::value)
                 .process(new UnitBacklog(rules))
                 .name("backlog alerts")
                 .uid("alerts-backlog")
                 .union(
-                        Exchanges.byKey(
-                                        facts.filter(f -> f.dimension().equals(TicketLife.DUE))
-                                                .name("due facts")
-                                                .uid("alerts-due-facts"),
-                                        DueSoon::unitOf)
+                        facts.filter(f -> f.dimension().equals(TicketLife.DUE))
+                                .name("due facts")
+                                .uid("alerts-due-facts")
+                                .keyBy(DueSoon::unitOf)
                                 .process(new DueSoon(rules))
                                 .name("due soon alerts")
                                 .uid("alerts-due-soon"),
-                        Exchanges.byKey(
-                                        facts.filter(f -> f.dimension().equals(TicketLife.UNIT_CATEGORY))
-                                                .name("returns facts")
-                                                .uid("alerts-returns-facts"),
-                                        Fact::value)
+                        facts.filter(f -> f.dimension().equals(TicketLife.UNIT_CATEGORY))
+                                .name("returns facts")
+                                .uid("alerts-returns-facts")
+                                .keyBy(Fact::value)
                                 .process(new ConcentratedReturns(rules))
                                 .name("returns alerts")
                                 .uid("alerts-returns"),
@@ -63,13 +60,12 @@ public final class AlertFlow {
                                 .process(new AlertFunctions.BouncingTicket(rules, HotlineJob.TICKETS))
                                 .name("bouncing alerts")
                                 .uid("alerts-bouncing"),
-                        Exchanges.byKey(
-                                        facts.filter(f -> f.kind() == FactKind.CREATED
-                                                        && (f.dimension().equals("category")
-                                                                || f.dimension().equals("topic")))
-                                                .name("hotspot facts")
-                                                .uid("alerts-hotspot-facts"),
-                                        (Fact f) -> f.dimension() + "|" + f.value())
+                        facts.filter(f -> f.kind() == FactKind.CREATED
+                                        && (f.dimension().equals("category")
+                                                || f.dimension().equals("topic")))
+                                .name("hotspot facts")
+                                .uid("alerts-hotspot-facts")
+                                .keyBy(f -> f.dimension() + "|" + f.value())
                                 .process(new EmergingHotspot(rules))
                                 .name("hotspot alerts")
                                 .uid("alerts-hotspots"),
