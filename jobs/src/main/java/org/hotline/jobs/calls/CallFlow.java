@@ -37,8 +37,8 @@ public final class CallFlow {
     public static Streams add(DataStream<Sourced<CallEvent>> validCalls, Sinks sinks, JobSettings settings) {
         // Each step of a call counts once: a repeated step is a duplicate, kept aside (a ticket's life does the same
         // for its steps).
-        SingleOutputStreamOperator<Sourced<CallEvent>> uniqueCalls = Exchanges.byKey(
-                        validCalls, (Sourced<CallEvent> s) -> s.event().callId())
+        SingleOutputStreamOperator<Sourced<CallEvent>> uniqueCalls = validCalls
+                .keyBy(s -> s.event().callId())
                 .process(
                         new DeduplicateSteps<CallEvent, CallEventType>(
                                         CallEvent::type,

@@ -9,7 +9,6 @@ import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.function.SerializableSupplier;
 import org.hotline.events.TicketEvent;
 import org.hotline.jobs.DeadLetter;
-import org.hotline.jobs.Exchanges;
 import org.hotline.jobs.HotlineJob;
 import org.hotline.jobs.JobSettings;
 import org.hotline.jobs.Rejudged;
@@ -47,8 +46,8 @@ public final class TicketFlow {
         // (repeated, too late, or not allowed at that point of its life).
         // A step naming a unit the reference data does not know yet waits for it (read again while the job runs),
         // with the ticket's later steps; still unknown after half the allowed lateness, it is kept aside.
-        SingleOutputStreamOperator<Sourced<TicketEvent>> knownUnits = Exchanges.byKey(
-                        validTickets, (Sourced<TicketEvent> s) -> s.event().ticketId())
+        SingleOutputStreamOperator<Sourced<TicketEvent>> knownUnits = validTickets
+                .keyBy(s -> s.event().ticketId())
                 .process(
                         new UnitGate(
                                 units,
