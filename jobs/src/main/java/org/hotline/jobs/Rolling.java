@@ -2,7 +2,6 @@ package org.hotline.jobs;
 
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +62,24 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         }
     }
 
+    /**
+     * What a scope keeps: the latest row of each slot, the sums per minute (the last hours) and per day (this month and
+     * the one before), the total, its own latest minute, the pending flush, the figures last written (every period's one
+     * after another: a row is written again only when they change) and the now they were worked out for (cleared by a
+     * new row).
+     */
+    @org.apache.flink.api.common.typeinfo.TypeInfo(org.hotline.jobs.serial.ScopeSerializer.Factory.class)
+    public static final class Scope {
+        public final Map<String, long[]> slots = new java.util.HashMap<>();
+        public final Map<Long, long[]> minutes = new java.util.HashMap<>();
+        public final Map<Long, long[]> days = new java.util.HashMap<>();
+        public long[] total;
+        public Long now;
+        public Long flushAt;
+        public long[] written;
+        public Long lookedAt;
+    }
+
     /** One period's figures of one scope, as of the start of the minute {@code asOfMs}. */
     public record Row(String dimension, String value, String period, long asOfMs, long[] values, long version) {}
 
@@ -75,16 +92,18 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     private final long flushMs;
     private final long latenessMs;
 
-    private transient MapState<String, long[]> slots;
-    private transient MapState<Long, long[]> slotMinute;
-    private transient MapState<Long, long[]> days;
-    private transient ValueState<long[]> total;
-    private transient ValueState<Long> scopeNow;
-    private transient ValueState<Long> flushAt;
-    /** The figures last written, every period's one after another: a row is written again only when they change. */
-    private transient ValueState<long[]> written;
-    /** The now the figures were last worked out for; cleared by a new row. */
-    private transient ValueState<Long> lookedAt;
+    /** Each scope in one state entry: one lookup per row and per flush. */
+    private transient ValueState<Scope> scope;
+    /** The layout before (a state per part), moved into the one entry when a scope is next touched. */
+    private transient MapState<String, long[]> slotsBefore;
+
+    private transient MapState<Long, long[]> minutesBefore;
+    private transient MapState<Long, long[]> daysBefore;
+    private transient ValueState<long[]> totalBefore;
+    private transient ValueState<Long> nowBefore;
+    private transient ValueState<Long> flushAtBefore;
+    private transient ValueState<long[]> writtenBefore;
+    private transient ValueState<Long> lookedAtBefore;
 
     private transient long subtaskNow;
     /** {@code subtaskNow} in checkpoints: after a restart "now" does not fall back to each scope's own latest minute. */
@@ -116,14 +135,17 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
 
     @Override
     public void open(OpenContext ctx) {
-        slots = getRuntimeContext().getMapState(new MapStateDescriptor<>("slots", Types.STRING, LONGS));
-        slotMinute = getRuntimeContext().getMapState(new MapStateDescriptor<>("minutes", Types.LONG, LONGS));
-        days = getRuntimeContext().getMapState(new MapStateDescriptor<>("days", Types.LONG, LONGS));
-        total = getRuntimeContext().getState(new ValueStateDescriptor<>("total", LONGS));
-        scopeNow = getRuntimeContext().getState(new ValueStateDescriptor<>("now", Types.LONG));
-        flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
-        written = getRuntimeContext().getState(new ValueStateDescriptor<>("written", LONGS));
-        lookedAt = getRuntimeContext().getState(new ValueStateDescriptor<>("looked-at", Types.LONG));
+        scope = getRuntimeContext()
+                .getState(new ValueStateDescriptor<>(
+                        "scope", org.apache.flink.api.common.typeinfo.TypeInformation.of(Scope.class)));
+        slotsBefore = getRuntimeContext().getMapState(new MapStateDescriptor<>("slots", Types.STRING, LONGS));
+        minutesBefore = getRuntimeContext().getMapState(new MapStateDescriptor<>("minutes", Types.LONG, LONGS));
+        daysBefore = getRuntimeContext().getMapState(new MapStateDescriptor<>("days", Types.LONG, LONGS));
+        totalBefore = getRuntimeContext().getState(new ValueStateDescriptor<>("total", LONGS));
+        nowBefore = getRuntimeContext().getState(new ValueStateDescriptor<>("now", Types.LONG));
+        flushAtBefore = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
+        writtenBefore = getRuntimeContext().getState(new ValueStateDescriptor<>("written", LONGS));
+        lookedAtBefore = getRuntimeContext().getState(new ValueStateDescriptor<>("looked-at", Types.LONG));
         versions = new RowVersions();
     }
 
@@ -143,27 +165,65 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
 
     @Override
     public void processElement(In row, Context ctx, Collector<Row> out) throws Exception {
+        Scope sc = load();
         long minute = row.minute();
         long[] now = row.values();
         String slot = row.slot();
-        long[] before = slots.get(slot);
+        long[] before = sc.slots.get(slot);
         // what the row adds: the difference to the row it replaces (sums), or its greatest (maxima)
         long[] delta = new long[now.length];
         for (int i = 0; i < now.length; i++) {
             delta[i] = max[i] ? now[i] : now[i] - (before == null ? 0 : before[i]);
         }
-        slots.put(slot, now.clone());
-        slotMinute.put(minute, add(slotMinute.get(minute), delta));
+        sc.slots.put(slot, now.clone());
+        sc.minutes.put(minute, add(sc.minutes.get(minute), delta));
         long day = dayOf(minute);
-        days.put(day, add(days.get(day), delta));
-        total.update(add(total.value(), delta));
-        Long seen = scopeNow.value();
-        if (seen == null || minute > seen) {
-            scopeNow.update(minute);
+        sc.days.put(day, add(sc.days.get(day), delta));
+        sc.total = add(sc.total, delta);
+        if (sc.now == null || minute > sc.now) {
+            sc.now = minute;
         }
         subtaskNow = Math.max(subtaskNow, minute);
-        lookedAt.clear();
-        RowVersions.flushLater(ctx.timerService(), flushAt, flushMs);
+        sc.lookedAt = null;
+        sc.flushAt = RowVersions.flushLaterAt(ctx.timerService(), sc.flushAt, flushMs);
+        scope.update(sc);
+    }
+
+    /** The scope's entry (a new one for a scope not seen), its parts moved in from the layout before if need be. */
+    private Scope load() throws Exception {
+        Scope sc = scope.value();
+        if (sc != null) {
+            return sc;
+        }
+        sc = new Scope();
+        if (totalBefore.value() != null) {
+            for (Map.Entry<String, long[]> e : slotsBefore.entries()) {
+                sc.slots.put(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<Long, long[]> e : minutesBefore.entries()) {
+                sc.minutes.put(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<Long, long[]> e : daysBefore.entries()) {
+                sc.days.put(e.getKey(), e.getValue());
+            }
+            sc.total = totalBefore.value();
+            sc.now = nowBefore.value();
+            sc.flushAt = flushAtBefore.value();
+            sc.written = writtenBefore.value();
+            sc.lookedAt = lookedAtBefore.value();
+            for (org.apache.flink.api.common.state.State before : List.of(
+                    slotsBefore,
+                    minutesBefore,
+                    daysBefore,
+                    totalBefore,
+                    nowBefore,
+                    flushAtBefore,
+                    writtenBefore,
+                    lookedAtBefore)) {
+                before.clear();
+            }
+        }
+        return sc;
     }
 
     @Override
@@ -171,45 +231,44 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             // Every flush while the scope's windows hold anything: "now" moves with the other scopes' rows, and its
             // windows with it; a row is written only when its figures changed.
-            flushAt.clear();
-            Long own = scopeNow.value();
-            Long looked = lookedAt.value();
+            Scope sc = load();
+            sc.flushAt = null;
+            Long own = sc.now;
+            Long looked = sc.lookedAt;
             if (own != null && looked != null && Math.max(own, subtaskNow) == looked) {
-                scheduleFlush(ctx); // no new row here, and now has not moved: nothing can have changed
-            } else if (write(ctx.getCurrentKey(), out, false, ctx.timerService().currentWatermark())) {
-                scheduleFlush(ctx);
+                // no new row here, and now has not moved: nothing can have changed
+                sc.flushAt = RowVersions.scheduleFlushAt(ctx.timerService(), null, flushMs);
+            } else if (write(
+                    sc, ctx.getCurrentKey(), out, false, ctx.timerService().currentWatermark())) {
+                sc.flushAt = RowVersions.scheduleFlushAt(ctx.timerService(), null, flushMs);
             }
+            scope.update(sc);
         } else if (timestamp == RowVersions.END_OF_INPUT) {
-            write(
-                    ctx.getCurrentKey(),
-                    out,
-                    true,
-                    Long.MAX_VALUE); // the input ended: every scope written once more, as it stands
+            Scope sc = load();
+            // the input ended: every scope written once more, as it stands
+            write(sc, ctx.getCurrentKey(), out, true, Long.MAX_VALUE);
+            scope.update(sc);
         }
-    }
-
-    private void scheduleFlush(Context ctx) throws Exception {
-        RowVersions.scheduleFlush(ctx.timerService(), flushAt, flushMs);
     }
 
     /**
      * The scope's rows as of now (all of them, or only those changed since last written), then what no window needs any
      * more is forgotten. Says whether a window still holds anything, so that it moves at later flushes.
      */
-    private boolean write(String key, Collector<Row> out, boolean all, long watermark) throws Exception {
-        Long own = scopeNow.value();
+    private boolean write(Scope sc, String key, Collector<Row> out, boolean all, long watermark) {
+        Long own = sc.now;
         if (own == null) {
             return false;
         }
         long now = Math.max(own, subtaskNow);
         String dimension = Keys.first(key);
         String value = Keys.rest(key);
-        int n = total.value().length;
-        long[] shown = written.value();
+        int n = sc.total.length;
+        long[] shown = sc.written;
         long[] figures = new long[periods.size() * n];
         boolean moving = false;
         for (int p = 0; p < periods.size(); p++) {
-            long[] f = figures(periods.get(p), now);
+            long[] f = figures(sc, periods.get(p), now);
             System.arraycopy(f, 0, figures, p * n, n);
             boolean changed = shown == null || !Arrays.equals(shown, p * n, p * n + n, f, 0, n);
             if (all || changed) {
@@ -221,15 +280,15 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
                 }
             }
         }
-        written.update(figures);
-        lookedAt.update(now);
-        forget(now, watermark);
+        sc.written = figures;
+        sc.lookedAt = now;
+        forget(sc, now, watermark);
         return moving;
     }
 
     /** One period's figures as of {@code now}: its minutes (the last hours, yesterday) or its days. */
-    private long[] figures(String period, long now) throws Exception {
-        long[] out = new long[total.value().length];
+    private long[] figures(Scope sc, String period, long now) {
+        long[] out = new long[sc.total.length];
         long today = dayOf(now);
         long month = monthOf(now);
         switch (period) {
@@ -245,14 +304,14 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
                     case "yesterday" -> Math.min(now - DAY, today - 1);
                     default -> now;
                 };
-                for (Map.Entry<Long, long[]> e : slotMinute.entries()) {
+                for (Map.Entry<Long, long[]> e : sc.minutes.entrySet()) {
                     if (e.getKey() > from && e.getKey() <= to) {
                         combine(out, e.getValue());
                     }
                 }
             }
             case "today" -> {
-                long[] day = days.get(today);
+                long[] day = sc.days.get(today);
                 if (day != null) {
                     combine(out, day);
                 }
@@ -271,13 +330,13 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
                                                 .toInstant()
                                                 .toEpochMilli()
                                         - 1);
-                for (Map.Entry<Long, long[]> e : days.entries()) {
+                for (Map.Entry<Long, long[]> e : sc.days.entrySet()) {
                     if (e.getKey() >= from && e.getKey() <= to) {
                         combine(out, e.getValue());
                     }
                 }
             }
-            case "total" -> combine(out, total.value());
+            case "total" -> combine(out, sc.total);
             default -> throw new IllegalArgumentException("unknown period " + period);
         }
         return out;
@@ -287,40 +346,22 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
      * Minutes out of every window; slots also final (no row can come for them any more: their minute is past the allowed
      * lateness by the watermark, which a partition read behind the others holds back); days before the previous month.
      */
-    private void forget(long now, long watermark) throws Exception {
+    private void forget(Scope sc, long now, long watermark) {
         long lastHours = now - (periods.contains("prev_1h") ? 120 : 60) * MINUTE;
         long until = periods.contains("yesterday") ? Math.min(lastHours, dayOf(dayOf(now) - 1)) : lastHours;
         long previousMonth = monthOf(monthOf(now) - 1);
-        removeKeys(
-                slots,
-                slot -> slotMinuteOf(slot) < until && MinuteSlices.closed(slotMinuteOf(slot), latenessMs, watermark));
-        removeKeys(slotMinute, minute -> minute < until);
-        removeKeys(days, day -> day < previousMonth);
-    }
-
-    /** Removes the entries whose key {@code drop} says, once the keys are read (the state is not changed while read). */
-    private static <K> void removeKeys(MapState<K, ?> map, java.util.function.Predicate<K> drop) throws Exception {
-        List<K> gone = new ArrayList<>();
-        for (K key : map.keys()) {
-            if (drop.test(key)) {
-                gone.add(key);
-            }
-        }
-        for (K key : gone) {
-            map.remove(key);
-        }
+        sc.slots
+                .keySet()
+                .removeIf(slot ->
+                        slotMinuteOf(slot) < until && MinuteSlices.closed(slotMinuteOf(slot), latenessMs, watermark));
+        sc.minutes.keySet().removeIf(minute -> minute < until);
+        sc.days.keySet().removeIf(day -> day < previousMonth);
     }
 
     /** The current scope's slots and minutes held (for tests: what {@link #forget} leaves). */
     int minutesHeld() throws Exception {
-        int n = 0;
-        for (String ignored : slots.keys()) {
-            n++;
-        }
-        for (Long ignored : slotMinute.keys()) {
-            n++;
-        }
-        return n;
+        Scope sc = scope.value();
+        return sc == null ? 0 : sc.slots.size() + sc.minutes.size();
     }
 
     /** A slot names its minute first: the minute's start (ms) and the slice, {@link Keys#join joined}. */

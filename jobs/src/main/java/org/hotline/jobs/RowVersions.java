@@ -36,6 +36,25 @@ public final class RowVersions {
         scheduleFlush(timers, flushAt, flushMs);
     }
 
+    /** As {@link #flushLater(TimerService, ValueState, long)}, for a flush kept in a field: returns where it is now. */
+    public static Long flushLaterAt(TimerService timers, Long flushAt, long flushMs) {
+        if (flushMs > 0 && flushAt != null) {
+            return flushAt;
+        }
+        timers.registerEventTimeTimer(END_OF_INPUT);
+        return scheduleFlushAt(timers, flushAt, flushMs);
+    }
+
+    /** As {@link #scheduleFlush(TimerService, ValueState, long)}, for a flush kept in a field: returns where it is now. */
+    public static Long scheduleFlushAt(TimerService timers, Long flushAt, long flushMs) {
+        if (flushMs <= 0 || flushAt != null) {
+            return flushAt;
+        }
+        long at = timers.currentProcessingTime() / flushMs * flushMs + flushMs;
+        timers.registerProcessingTimeTimer(at);
+        return at;
+    }
+
     /** A processing-time timer at the next multiple of {@code flushMs}, unless one is pending ({@code flushAt}) or 0. */
     public static void scheduleFlush(TimerService timers, ValueState<Long> flushAt, long flushMs) throws IOException {
         if (flushMs <= 0 || flushAt.value() != null) {

@@ -188,6 +188,85 @@ class RollingHarnessTest {
     }
 
     @Test
+    void aCheckpointOfTheLayoutBeforeIsMovedIntoTheScopesOneEntry() throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new LayoutBefore()), Rolling.In::scope, Types.STRING);
+        harness.open();
+        row("U1", "a", t(1, 9, 0), 5, 30);
+        row("U1", "a", t(2, 9, 55), 2, 10);
+        row("U1", "b", t(2, 9, 58), 1, 70);
+        row("U2", "a", t(2, 9, 59), 4, 4);
+        var snapshot = harness.snapshot(1, processingTime);
+        harness.close();
+
+        rolling = new Rolling(MAX, ZONE, Duration.ofMillis(FLUSH_MS), Duration.ofHours(1));
+        harness = Harnesses.restored(
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(rolling), Rolling.In::scope, Types.STRING),
+                snapshot);
+        harness.setProcessingTime(processingTime);
+        row("U1", "a", t(2, 10, 0), 3, 20); // U1 touched again: its parts moved into the one entry
+        row("U2", "a", t(2, 9, 59), 6, 6); // U2's slot replaced: the row it replaces came from the layout before
+        flush();
+        assertThat(shown("U1")).usingRecursiveComparison().isEqualTo(truth("U1", t(2, 10, 0)));
+        assertThat(shown("U2")).usingRecursiveComparison().isEqualTo(truth("U2", t(2, 10, 0)));
+        assertThat(board.get("U1 total").values()).containsExactly(11, 70);
+        assertThat(board.get("U2 total").values()).containsExactly(6, 6);
+    }
+
+    /** What the layout before kept for each row, a state per part (no flushes: only the state matters here). */
+    static final class LayoutBefore
+            extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, Rolling.In, Rolling.Row> {
+        private static final org.apache.flink.api.common.typeinfo.TypeInformation<long[]> LONGS =
+                org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO;
+        private transient org.apache.flink.api.common.state.MapState<String, long[]> slots;
+        private transient org.apache.flink.api.common.state.MapState<Long, long[]> minutes;
+        private transient org.apache.flink.api.common.state.MapState<Long, long[]> days;
+        private transient org.apache.flink.api.common.state.ValueState<long[]> total;
+        private transient org.apache.flink.api.common.state.ValueState<Long> now;
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+            var c = getRuntimeContext();
+            slots = c.getMapState(
+                    new org.apache.flink.api.common.state.MapStateDescriptor<>("slots", Types.STRING, LONGS));
+            minutes = c.getMapState(
+                    new org.apache.flink.api.common.state.MapStateDescriptor<>("minutes", Types.LONG, LONGS));
+            days = c.getMapState(new org.apache.flink.api.common.state.MapStateDescriptor<>("days", Types.LONG, LONGS));
+            total = c.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("total", LONGS));
+            now = c.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("now", Types.LONG));
+        }
+
+        @Override
+        public void processElement(Rolling.In in, Context ctx, org.apache.flink.util.Collector<Rolling.Row> out)
+                throws Exception {
+            long[] before = slots.get(in.slot());
+            long[] delta = new long[2];
+            delta[0] = in.values()[0] - (before == null ? 0 : before[0]);
+            delta[1] = in.values()[1];
+            slots.put(in.slot(), in.values().clone());
+            minutes.put(in.minute(), add(minutes.get(in.minute()), delta));
+            long day = java.time.Instant.ofEpochMilli(in.minute())
+                    .atZone(ZONE)
+                    .toLocalDate()
+                    .atStartOfDay(ZONE)
+                    .toInstant()
+                    .toEpochMilli();
+            days.put(day, add(days.get(day), delta));
+            total.update(add(total.value(), delta));
+            now.update(now.value() == null ? in.minute() : Math.max(now.value(), in.minute()));
+        }
+
+        private static long[] add(long[] to, long[] delta) {
+            long[] out = to == null ? new long[2] : to.clone();
+            out[0] += delta[0];
+            out[1] = Math.max(out[1], delta[1]);
+            return out;
+        }
+    }
+
+    @Test
     void randomRowsAgreeWithTheTruthAtEveryFlushAndTheEndOfTheInputWritesEveryScope() throws Exception {
         Random random = new Random(7);
         long minute = t(30, 20, 0); // across a day's and a month's end

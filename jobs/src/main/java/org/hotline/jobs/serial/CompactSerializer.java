@@ -28,8 +28,8 @@ public abstract class CompactSerializer<T> extends TypeSerializerSingleton<T> {
     protected abstract String format();
 
     @Override
-    public final boolean isImmutableType() {
-        return true; // records, never changed after they are made
+    public boolean isImmutableType() {
+        return true; // records, never changed after they are made (a state kept and changed in place says otherwise)
     }
 
     @Override
@@ -38,13 +38,13 @@ public abstract class CompactSerializer<T> extends TypeSerializerSingleton<T> {
     }
 
     @Override
-    public final T copy(T from) {
+    public T copy(T from) {
         return from;
     }
 
     @Override
     public final T copy(T from, T reuse) {
-        return from;
+        return copy(from);
     }
 
     @Override
@@ -85,6 +85,27 @@ public abstract class CompactSerializer<T> extends TypeSerializerSingleton<T> {
     protected static <E extends Enum<E>> E readEnum(E[] values, DataInputView in) throws IOException {
         int b = in.readByte();
         return b == 0 ? null : values[b - 1];
+    }
+
+    protected static void writeLongs(long[] values, DataOutputView out) throws IOException {
+        out.writeInt(values == null ? -1 : values.length);
+        if (values != null) {
+            for (long v : values) {
+                out.writeLong(v);
+            }
+        }
+    }
+
+    protected static long[] readLongs(DataInputView in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        long[] values = new long[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = in.readLong();
+        }
+        return values;
     }
 
     protected static void writeNullableLong(Long v, DataOutputView out) throws IOException {

@@ -18,21 +18,6 @@ import org.hotline.jobs.calls.CallMinute;
 public final class RowSerializers {
     private RowSerializers() {}
 
-    static void writeLongs(long[] values, DataOutputView out) throws IOException {
-        out.writeInt(values.length);
-        for (long v : values) {
-            out.writeLong(v);
-        }
-    }
-
-    static long[] readLongs(DataInputView in) throws IOException {
-        long[] values = new long[in.readInt()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = in.readLong();
-        }
-        return values;
-    }
-
     /** A minute row on its way to its span ({@link Rollup.In}). */
     public static final class RollupIn extends CompactSerializer<Rollup.In> {
         @Override
