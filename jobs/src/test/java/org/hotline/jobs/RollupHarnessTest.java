@@ -66,6 +66,71 @@ class RollupHarnessTest {
     }
 
     @Test
+    void aCheckpointOfTheLayoutBeforeIsMovedIntoTheSpansOneEntry() throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new LayoutBefore()), Rollup.In::key, Types.STRING);
+        harness.open();
+        minute(DAY_1, 9, 0, 2, 30);
+        minute(DAY_1, 9, 1, 1, 10);
+        var snapshot = harness.snapshot(1, 1);
+        harness.close();
+
+        harness = Harnesses.restored(
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new Rollup(
+                                Rollup.Span.DAY,
+                                new boolean[] {false, true},
+                                CITY,
+                                Duration.ofMillis(FLUSH_MS),
+                                Duration.ofMillis(LATENESS_MS))),
+                        Rollup.In::key,
+                        Types.STRING),
+                snapshot);
+        harness.setProcessingTime(1);
+        minute(DAY_1, 9, 1, 4, 40); // replaces 9:01, a minute the layout before kept
+        harness.processWatermark(DAY_2 - 1); // the day's end: written
+        assertThat(written()).containsExactly("0:6,40 unit/U1");
+    }
+
+    /** What the layout before kept for each row, a state per part (its timers and flushes left out). */
+    static final class LayoutBefore
+            extends org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, Rollup.In, Rollup.Out> {
+        private static final org.apache.flink.api.common.typeinfo.TypeInformation<long[]> LONGS =
+                org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO;
+        private transient org.apache.flink.api.common.state.MapState<Long, long[]> minutes;
+        private transient org.apache.flink.api.common.state.ValueState<long[]> sum;
+        private transient org.apache.flink.api.common.state.ValueState<Boolean> unwritten;
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+            var c = getRuntimeContext();
+            minutes = c.getMapState(
+                    new org.apache.flink.api.common.state.MapStateDescriptor<>("minutes", Types.LONG, LONGS));
+            sum = c.getState(new org.apache.flink.api.common.state.ValueStateDescriptor<>("sum", LONGS));
+            unwritten = c.getState(
+                    new org.apache.flink.api.common.state.ValueStateDescriptor<>("unwritten", Types.BOOLEAN));
+        }
+
+        @Override
+        public void processElement(Rollup.In in, Context ctx, org.apache.flink.util.Collector<Rollup.Out> out)
+                throws Exception {
+            long[] total = sum.value() == null ? new long[2] : sum.value();
+            if (sum.value() == null) { // the span's timers, as the layout before set them
+                long end = Rollup.Span.DAY.end(in.spanStartMs(), CITY) - 1;
+                ctx.timerService().registerEventTimeTimer(end);
+                ctx.timerService().registerEventTimeTimer(end + LATENESS_MS);
+            }
+            long[] before = minutes.get(in.minute());
+            total[0] += in.values()[0] - (before == null ? 0 : before[0]);
+            total[1] = Math.max(total[1], in.values()[1]);
+            minutes.put(in.minute(), in.values().clone());
+            sum.update(total);
+            unwritten.update(Boolean.TRUE);
+        }
+    }
+
+    @Test
     void theDaysRowIsTheSumOfItsMinutesLatestRowsWrittenAtAFlushAndAtItsEnd() throws Exception {
         minute(DAY_1, 9, 0, 2, 30);
         minute(DAY_1, 9, 1, 1, 10);
