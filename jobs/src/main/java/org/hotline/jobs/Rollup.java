@@ -66,18 +66,6 @@ public final class Rollup extends KeyedProcessFunction<String, Rollup.In, Rollup
         }
     }
 
-    /**
-     * What a span keeps: the latest row of each of its minutes, their sum, whether the sum changed since it was
-     * written, and the pending flush.
-     */
-    @org.apache.flink.api.common.typeinfo.TypeInfo(org.hotline.jobs.serial.SpanSerializer.Factory.class)
-    public static final class SpanSums {
-        public final java.util.Map<Long, long[]> minutes = new java.util.HashMap<>();
-        public long[] sum;
-        public boolean unwritten;
-        public Long flushAt;
-    }
-
     private static final TypeInformation<long[]> LONGS = PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO;
 
     private final Span span;
@@ -86,14 +74,10 @@ public final class Rollup extends KeyedProcessFunction<String, Rollup.In, Rollup
     private final long flushMs;
     private final long latenessMs;
 
-    /** Each span in one state entry: one lookup per row. */
-    private transient ValueState<SpanSums> spans;
-    /** The layout before (a state per part), moved into the one entry when a span is next touched. */
-    private transient MapState<Long, long[]> minutesBefore;
-
-    private transient ValueState<long[]> sumBefore;
-    private transient ValueState<Boolean> unwrittenBefore;
-    private transient ValueState<Long> flushAtBefore;
+    private transient MapState<Long, long[]> minutes;
+    private transient ValueState<long[]> sum;
+    private transient ValueState<Boolean> unwritten;
+    private transient ValueState<Long> flushAt;
     private transient RowVersions versions;
 
     /**
@@ -110,96 +94,66 @@ public final class Rollup extends KeyedProcessFunction<String, Rollup.In, Rollup
 
     @Override
     public void open(OpenContext ctx) {
-        spans = getRuntimeContext().getState(new ValueStateDescriptor<>("span", TypeInformation.of(SpanSums.class)));
-        minutesBefore = getRuntimeContext().getMapState(new MapStateDescriptor<>("minutes", Types.LONG, LONGS));
-        sumBefore = getRuntimeContext().getState(new ValueStateDescriptor<>("sum", LONGS));
-        unwrittenBefore = getRuntimeContext().getState(new ValueStateDescriptor<>("unwritten", Types.BOOLEAN));
-        flushAtBefore = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
+        minutes = getRuntimeContext().getMapState(new MapStateDescriptor<>("minutes", Types.LONG, LONGS));
+        sum = getRuntimeContext().getState(new ValueStateDescriptor<>("sum", LONGS));
+        unwritten = getRuntimeContext().getState(new ValueStateDescriptor<>("unwritten", Types.BOOLEAN));
+        flushAt = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-at", Types.LONG));
         versions = new RowVersions();
     }
 
     @Override
     public void processElement(In row, Context ctx, Collector<Out> out) throws Exception {
-        SpanSums sums = load();
+        long[] total = sum.value();
         long last = span.end(row.spanStartMs(), zone) - 1;
-        if (sums == null) {
+        if (total == null) {
             // the span's first row: written when the watermark passes its end, forgotten when it is final
-            sums = new SpanSums();
-            sums.sum = new long[row.values().length];
+            total = new long[row.values().length];
             ctx.timerService().registerEventTimeTimer(last);
             ctx.timerService().registerEventTimeTimer(last + latenessMs);
         }
-        long[] total = sums.sum;
+        long[] before = minutes.get(row.minute());
         long[] now = row.values();
-        long[] before = sums.minutes.put(row.minute(), now.clone());
         for (int i = 0; i < now.length; i++) {
             total[i] = max[i] ? Math.max(total[i], now[i]) : total[i] + now[i] - (before == null ? 0 : before[i]);
         }
-        sums.unwritten = true;
+        minutes.put(row.minute(), now.clone());
+        sum.update(total);
+        unwritten.update(Boolean.TRUE);
         if (flushMs > 0) {
-            // in progress, or a late correction
-            sums.flushAt = RowVersions.scheduleFlushAt(ctx.timerService(), sums.flushAt, flushMs);
+            RowVersions.scheduleFlush(ctx.timerService(), flushAt, flushMs); // in progress, or a late correction
         } else if (last <= ctx.timerService().currentWatermark()) {
-            write(sums, ctx, out); // a late correction, with no flushes: at once
+            write(ctx, out); // a late correction, with no flushes: at once
         }
-        spans.update(sums);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Out> out) throws Exception {
-        SpanSums sums = load();
-        if (sums == null) {
-            return;
-        }
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            sums.flushAt = null;
-            write(sums, ctx, out);
-            spans.update(sums);
+            flushAt.clear();
+            write(ctx, out);
             return;
         }
         // the span's end, or its last moment for late rows (at the end of the input the watermark passes both)
-        write(sums, ctx, out);
+        write(ctx, out);
         if (timestamp == span.end(spanOf(ctx.getCurrentKey()), zone) - 1 + latenessMs) {
-            if (sums.flushAt != null) {
-                ctx.timerService().deleteProcessingTimeTimer(sums.flushAt);
+            Long pending = flushAt.value();
+            if (pending != null) {
+                ctx.timerService().deleteProcessingTimeTimer(pending);
             }
-            spans.clear();
-        } else {
-            spans.update(sums);
+            minutes.clear();
+            sum.clear();
+            unwritten.clear();
+            flushAt.clear();
         }
     }
 
-    /** The span's entry (null for a span not seen), its parts moved in from the layout before if need be. */
-    private SpanSums load() throws Exception {
-        SpanSums sums = spans.value();
-        if (sums != null) {
-            return sums;
-        }
-        long[] sumBefore = this.sumBefore.value();
-        if (sumBefore == null) {
-            return null;
-        }
-        sums = new SpanSums();
-        for (java.util.Map.Entry<Long, long[]> e : minutesBefore.entries()) {
-            sums.minutes.put(e.getKey(), e.getValue());
-        }
-        sums.sum = sumBefore;
-        sums.unwritten = unwrittenBefore.value() != null;
-        sums.flushAt = flushAtBefore.value();
-        minutesBefore.clear();
-        this.sumBefore.clear();
-        unwrittenBefore.clear();
-        flushAtBefore.clear();
-        return sums;
-    }
-
-    private void write(SpanSums sums, Context ctx, Collector<Out> out) {
-        if (!sums.unwritten) {
+    private void write(Context ctx, Collector<Out> out) throws Exception {
+        if (unwritten.value() == null) {
             return;
         }
         String key = ctx.getCurrentKey();
-        out.collect(new Out(spanOf(key), Keys.rest(key), sums.sum.clone(), versions.next()));
-        sums.unwritten = false;
+        out.collect(new Out(spanOf(key), Keys.rest(key), sum.value().clone(), versions.next()));
+        unwritten.clear();
     }
 
     private static long spanOf(String key) {
@@ -208,7 +162,10 @@ public final class Rollup extends KeyedProcessFunction<String, Rollup.In, Rollup
 
     /** Entries the current key holds (for tests: a final span holds none). */
     int minutesHeld() throws Exception {
-        SpanSums sums = spans.value();
-        return sums == null ? 0 : sums.minutes.size() + 1;
+        int n = 0;
+        for (Long ignored : minutes.keys()) {
+            n++;
+        }
+        return n + (sum.value() == null ? 0 : 1);
     }
 }
