@@ -27,25 +27,23 @@ public final class RowVersions {
      */
     public static final long END_OF_INPUT = Long.MAX_VALUE - 1;
 
-    /** A flush at the next multiple of {@code flushMs} (see {@link #scheduleFlush}) and the last one at {@link #END_OF_INPUT}. */
-    public static void flushLater(TimerService timers, ValueState<Long> flushAt, long flushMs) throws IOException {
-        if (flushMs > 0 && flushAt.value() != null) {
-            return; // both are set: the end of the input's was set with the pending flush (and is only deleted with it)
-        }
-        timers.registerEventTimeTimer(END_OF_INPUT);
-        scheduleFlush(timers, flushAt, flushMs);
-    }
-
-    /** As {@link #flushLater(TimerService, ValueState, long)}, for a flush kept in a field: returns where it is now. */
+    /**
+     * A flush at the next multiple of {@code flushMs} (see {@link #scheduleFlushAt}) and the last one at
+     * {@link #END_OF_INPUT}, for a pending flush kept at {@code flushAt} (null: none): returns where it is now.
+     */
     public static Long flushLaterAt(TimerService timers, Long flushAt, long flushMs) {
         if (flushMs > 0 && flushAt != null) {
-            return flushAt;
+            return flushAt; // both are set: the end of the input's was set with the pending flush (and is only deleted
+            // with it)
         }
         timers.registerEventTimeTimer(END_OF_INPUT);
         return scheduleFlushAt(timers, flushAt, flushMs);
     }
 
-    /** As {@link #scheduleFlush(TimerService, ValueState, long)}, for a flush kept in a field: returns where it is now. */
+    /**
+     * A processing-time timer at the next multiple of {@code flushMs}, unless one is pending ({@code flushAt}, null:
+     * none) or {@code flushMs} is 0: returns where the pending flush is now.
+     */
     public static Long scheduleFlushAt(TimerService timers, Long flushAt, long flushMs) {
         if (flushMs <= 0 || flushAt != null) {
             return flushAt;
@@ -55,13 +53,21 @@ public final class RowVersions {
         return at;
     }
 
-    /** A processing-time timer at the next multiple of {@code flushMs}, unless one is pending ({@code flushAt}) or 0. */
+    /** {@link #flushLaterAt}, for a pending flush kept in a state of its own. */
+    public static void flushLater(TimerService timers, ValueState<Long> flushAt, long flushMs) throws IOException {
+        Long was = flushAt.value();
+        keep(flushAt, was, flushLaterAt(timers, was, flushMs));
+    }
+
+    /** {@link #scheduleFlushAt}, for a pending flush kept in a state of its own. */
     public static void scheduleFlush(TimerService timers, ValueState<Long> flushAt, long flushMs) throws IOException {
-        if (flushMs <= 0 || flushAt.value() != null) {
-            return;
+        Long was = flushAt.value();
+        keep(flushAt, was, scheduleFlushAt(timers, was, flushMs));
+    }
+
+    private static void keep(ValueState<Long> flushAt, Long was, Long now) throws IOException {
+        if (now != null && !now.equals(was)) {
+            flushAt.update(now);
         }
-        long at = timers.currentProcessingTime() / flushMs * flushMs + flushMs;
-        timers.registerProcessingTimeTimer(at);
-        flushAt.update(at);
     }
 }
