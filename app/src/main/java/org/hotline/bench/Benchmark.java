@@ -53,7 +53,8 @@ public final class Benchmark {
                             + "clickhouse_engine_rows_per_s=%s ratio=%s latency_p50_ms=%s latency_p99_ms=%s wallboard_read_ms_1m=%s "
                             + "wallboard_read_ms_36m=%s rows_per_event=%s writer_native_rows_per_s=%s "
                             + "writer_jdbc_rows_per_s=%s flink_calls_cpu_us_per_event=%s "
-                            + "peer_sql_calls_cpu_us_per_event=%s flink_cpu_us_per_event=%s peer_sql_cpu_us_per_event=%s",
+                            + "peer_sql_calls_cpu_us_per_event=%s flink_steady_cpu_us_per_event=%s flink_cpu_us_per_event=%s "
+                            + "peer_sql_cpu_us_per_event=%s",
                     whole(pipeline),
                     whole(pipelineSteady),
                     whole(ceiling2),
@@ -68,6 +69,7 @@ public final class Benchmark {
                     whole(writerJdbc),
                     tenths(cost.jobCalls()),
                     tenths(cost.peerCalls()),
+                    tenths(cost.jobSteady()),
                     tenths(cost.job()),
                     tenths(cost.peer()));
         }
@@ -82,11 +84,12 @@ public final class Benchmark {
     }
 
     /**
-     * The job's CPU per event (µs, the benchmark's JVM) on both topics and on the calls alone, and the Flink SQL peer's
-     * ({@link SqlPeer}) on the same events and on the calls alone; NaN where not measured.
+     * The job's CPU per event (µs, the benchmark's JVM) on both topics (over the whole run and in steady state) and on
+     * the calls alone, and the Flink SQL peer's ({@link SqlPeer}) on the same events and on the calls alone; NaN where
+     * not measured.
      */
-    public record Cost(double job, double jobCalls, double peer, double peerCalls) {
-        static final Cost NONE = new Cost(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    public record Cost(double job, double jobSteady, double jobCalls, double peer, double peerCalls) {
+        static final Cost NONE = new Cost(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     private final HotlineConfig config;
@@ -199,7 +202,7 @@ public final class Benchmark {
                 || steps.contains(Step.PEER)) { // and the peer is compared with it
             PipelineRun.Measured p = pipelineRun().run(config, events);
             rowsPerEvent = p.rowsPerEvent();
-            cost = new Cost(p.cpuMicrosPerEvent(), Double.NaN, Double.NaN, Double.NaN);
+            cost = new Cost(p.cpuMicrosPerEvent(), p.steadyCpuMicrosPerEvent(), Double.NaN, Double.NaN, Double.NaN);
             if (steps.contains(Step.PIPELINE)) {
                 pipeline = p.rate();
                 pipelineSteady = p.steadyRate();
@@ -216,7 +219,7 @@ public final class Benchmark {
 
         if (steps.contains(Step.PEER)) {
             cost = new PeerComparison(config, out, this::cpuMillis, stateBackend.configuration(), pipelineRun())
-                    .run(cost.job());
+                    .run(cost);
         }
 
         double[] latency = {Double.NaN, Double.NaN, Double.NaN};

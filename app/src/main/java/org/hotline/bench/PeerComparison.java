@@ -32,12 +32,12 @@ final class PeerComparison {
     }
 
     /**
-     * After the job on both topics (whose CPU per event is {@code job}): the job on the calls alone (its own database,
+     * After the job on both topics (whose CPU per event is in {@code job}): the job on the calls alone (its own database,
      * a tickets topic left empty), the Flink SQL peer on both topics and on the calls alone, each from its start until
      * its last row is written, in this JVM like the job. The job runs first, so it is the one that pays for warming up
      * the JVM. The peer's totals are compared with the job's, so that both are seen to have done the same work.
      */
-    Benchmark.Cost run(double job) throws Exception {
+    Benchmark.Cost run(Benchmark.Cost job) throws Exception {
         Map<String, Long> ends = CheckedProducer.endOffsets(
                 config.kafka.bootstrapServers, Set.of(config.kafka.callsTopic, config.kafka.ticketsTopic));
         long calls = ends.get(config.kafka.callsTopic);
@@ -66,8 +66,8 @@ final class PeerComparison {
         out.accept(String.format(
                 "CPU per event, µs (this JVM): the job %.1f, on the calls alone %.1f; the Flink SQL peer %.1f, on the "
                         + "calls alone %.1f",
-                job, jobCalls, peerAll, peerCalls));
-        return new Benchmark.Cost(job, jobCalls, peerAll, peerCalls);
+                job.job(), jobCalls, peerAll, peerCalls));
+        return new Benchmark.Cost(job.job(), job.jobSteady(), jobCalls, peerAll, peerCalls);
     }
 
     /** Runs the peer over {@code events} and says its rate and each process's CPU; returns this JVM's µs per event. */

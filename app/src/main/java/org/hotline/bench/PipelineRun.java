@@ -17,9 +17,15 @@ final class PipelineRun {
 
     /**
      * Events per second over the whole run, rows inserted per event (NaN without ClickHouse's part log), events per
-     * second in steady state ({@link SteadyState}) and this JVM's CPU per event in µs.
+     * second in steady state ({@link SteadyState}), and this JVM's CPU per event in µs over the whole run and in steady
+     * state.
      */
-    record Measured(double rate, double rowsPerEvent, double steadyRate, double cpuMicrosPerEvent) {}
+    record Measured(
+            double rate,
+            double rowsPerEvent,
+            double steadyRate,
+            double cpuMicrosPerEvent,
+            double steadyCpuMicrosPerEvent) {}
 
     private final Profile profile;
     private final Consumer<String> out;
@@ -48,7 +54,7 @@ final class PipelineRun {
         Map<String, Long> tablesBefore = rowsByTable(ch);
         Map<String, Long> cpuBefore = cpuMillis.get();
         long start = System.nanoTime();
-        SteadyState steady = new SteadyState(ch, events);
+        SteadyState steady = new SteadyState(ch, events, () -> cpuMillis.get().get("flink"));
         Thread sampler = new Thread(steady, "bench-steady-state");
         sampler.setDaemon(true);
         sampler.start();
@@ -78,9 +84,11 @@ final class PipelineRun {
         Map<String, Long> cpuAfter = cpuMillis.get();
         out.accept("  CPU seconds per million events:" + Benchmark.cpuPerMillion(cpuBefore, cpuAfter, events));
         out.accept(String.format(
-                "  steady state (10 %% to 90 %% of the raw events stored): %s events/s; start-up and the end "
-                        + "took the rest of the %.0f s",
-                Double.isNaN(steady.rate()) ? "n/a" : String.format("%,.0f", steady.rate()), Benchmark.seconds(start)));
+                "  steady state (10 %% to 90 %% of the raw events stored): %s events/s, %s µs of this JVM's CPU per "
+                        + "event; start-up and the end took the rest of the %.0f s",
+                Double.isNaN(steady.rate()) ? "n/a" : String.format("%,.0f", steady.rate()),
+                Double.isNaN(steady.cpuMicrosPerEvent()) ? "n/a" : String.format("%.1f", steady.cpuMicrosPerEvent()),
+                Benchmark.seconds(start)));
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
             long raw = sql.count("SELECT count() FROM " + ch.database + ".call_events FINAL")
                     + sql.count("SELECT count() FROM " + ch.database + ".ticket_events FINAL");
@@ -93,40 +101,57 @@ final class PipelineRun {
                 rate,
                 inserted == 0 ? Double.NaN : (double) inserted / events,
                 steady.rate(),
-                Benchmark.microsPerEvent(cpuBefore, cpuAfter, events));
+                Benchmark.microsPerEvent(cpuBefore, cpuAfter, events),
+                steady.cpuMicrosPerEvent());
     }
 
     /**
      * The pipeline's rate in steady state: the raw events stored, counted every half second, between the moments 10 %
-     * and 90 % of them were there (start-up, the migration and the last checkpoint fall outside).
+     * and 90 % of them were there (start-up, the migration and the last checkpoint fall outside); and this JVM's CPU per
+     * event between the same moments (most of the compiling to machine code falls outside too, as in a job that runs for
+     * months).
      */
     static final class SteadyState implements Runnable {
         private final HotlineConfig.ClickHouse ch;
         private final long events;
+        private final java.util.function.LongSupplier cpuMillis;
         private volatile double rate = Double.NaN;
+        private volatile double cpuMicrosPerEvent = Double.NaN;
 
-        SteadyState(HotlineConfig.ClickHouse ch, long events) {
+        SteadyState(HotlineConfig.ClickHouse ch, long events, java.util.function.LongSupplier cpuMillis) {
             this.ch = ch;
             this.events = events;
+            this.cpuMillis = cpuMillis;
         }
 
         double rate() {
             return rate;
         }
 
+        double cpuMicrosPerEvent() {
+            return cpuMicrosPerEvent;
+        }
+
         @Override
         public void run() {
             long at10 = 0;
+            long cpuAt10 = 0;
+            long storedAt10 = 0;
             try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
                 while (!Thread.currentThread().isInterrupted()) {
                     long stored = sql.count("SELECT count() FROM " + ch.database + ".call_events")
                             + sql.count("SELECT count() FROM " + ch.database + ".ticket_events");
                     long now = System.nanoTime();
+                    long cpu = cpuMillis.getAsLong();
                     if (at10 == 0 && stored >= events / 10) {
                         at10 = now;
+                        cpuAt10 = cpu;
+                        storedAt10 = stored;
                     }
                     if (at10 != 0 && stored >= events * 9 / 10) {
                         rate = events * 0.8 / ((now - at10) / 1e9);
+                        // per event stored in between: the CPU and the events counted over the same half seconds
+                        cpuMicrosPerEvent = (cpu - cpuAt10) * 1000.0 / (stored - storedAt10);
                         return;
                     }
                     Thread.sleep(500);
