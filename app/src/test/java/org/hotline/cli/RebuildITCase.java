@@ -159,7 +159,10 @@ class RebuildITCase {
         try (Admin admin = LocalKafka.admin(SharedServices.kafka().bootstrapServers())) {
             List<String> topics = List.of("calls-" + span, "tickets-" + span, "alerts-" + span);
             admin.deleteTopics(topics).all().get();
-            assertThat(admin.listTopics().names().get()).doesNotContainAnyElementsOf(topics);
+            // the broker removes a deleted topic from its listing shortly after it acknowledged the deletion
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(admin.listTopics().names().get()).doesNotContainAnyElementsOf(topics));
         }
     }
 
