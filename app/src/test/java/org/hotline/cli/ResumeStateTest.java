@@ -72,6 +72,18 @@ class ResumeStateTest {
     }
 
     @Test
+    void aCheckpointHoldingTheTicketMinutesOfAnEarlierBuildIsRefusedNamingFresh() throws Exception {
+        Set<String> earlier = new HashSet<>(HotlineJob.KEEPS_HISTORY);
+        earlier.add("ticket-minute-slices");
+        Path chk = checkpoint(earlier);
+        assertThatThrownBy(() -> RunCommand.Restore.requireState(chk))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("taken by an earlier build")
+                .hasMessageContaining("ticket-minute-slices")
+                .hasMessageContaining("--fresh");
+    }
+
+    @Test
     void aCheckpointOfThisJobIsTakenAsItIs() throws Exception {
         Set<String> all = new HashSet<>(HotlineJob.KEEPS_HISTORY);
         all.add("calls-source");

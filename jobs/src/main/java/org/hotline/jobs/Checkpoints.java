@@ -42,17 +42,23 @@ public final class Checkpoints {
      * job after it was taken would start empty). Empty when the folder's metadata names no operator uids at all.
      */
     public static java.util.Set<String> missing(Path checkpoint, java.util.Set<String> uids) {
+        java.util.Set<String> held = held(checkpoint);
+        java.util.Set<String> out = new java.util.TreeSet<>(uids);
+        out.removeAll(held);
+        return held.isEmpty() ? java.util.Set.of() : out;
+    }
+
+    /** The uids of the operators a checkpoint or savepoint folder holds state entries for. */
+    public static java.util.Set<String> held(Path checkpoint) {
         Path metadata = checkpoint.resolve("_metadata");
         try (java.io.DataInputStream in = new java.io.DataInputStream(Files.newInputStream(metadata))) {
-            java.util.Set<String> held = new java.util.HashSet<>();
+            java.util.Set<String> held = new java.util.TreeSet<>();
             for (var s : org.apache.flink.runtime.checkpoint.Checkpoints.loadCheckpointMetadata(
                             in, Checkpoints.class.getClassLoader(), checkpoint.toString())
                     .getOperatorStates()) {
                 s.getOperatorUid().ifPresent(held::add);
             }
-            java.util.Set<String> out = new java.util.TreeSet<>(uids);
-            out.removeAll(held);
-            return held.isEmpty() ? java.util.Set.of() : out;
+            return held;
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + metadata + ": " + e.getMessage(), e);
         }

@@ -136,7 +136,6 @@ public final class HotlineJob {
             "call-minute-slices",
             "tickets-unit-gate",
             "ticket-lifecycle",
-            "ticket-minute-slices",
             "call-quarter-rollup",
             "ticket-day-rollup",
             "ticket-states-latest",
@@ -152,6 +151,15 @@ public final class HotlineJob {
             "alerts-bouncing",
             "alerts-hotspots",
             "alerts-calls");
+
+    /**
+     * Operators of earlier builds whose state this build cannot take over, and what they held: a checkpoint with one of
+     * them is refused (resumed, what it held would be lost without a word).
+     */
+    public static final java.util.Map<String, String> RETIRED = java.util.Map.of(
+            "ticket-minute-slices",
+            "the tickets' counts per minute, which this build no longer keeps (each fact goes to the history and the "
+                    + "rolling figures as it comes): the facts of the minutes it had not yet written out would be lost");
 
     public static final java.time.ZoneId CITY_ZONE = java.time.ZoneId.of("Asia/Shanghai");
     /** Bounded out-of-orderness on the event time, with idleness; parse failures carry no event time. */

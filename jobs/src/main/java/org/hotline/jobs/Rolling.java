@@ -51,7 +51,8 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
     /**
      * What the rolling figures are made of: a minute row's values, the scope it counts in ({@code dimension} and
      * {@code value}: the city, a unit, a line) and its slot, the minute and slice it is the full count of (a later row
-     * of the same slot replaces it).
+     * of the same slot replaces it). Without a slot ({@code null}) the values are an addition to the minute (a fact,
+     * counted once), and nothing is kept to be replaced.
      */
     @org.apache.flink.api.common.typeinfo.TypeInfo(org.hotline.jobs.serial.RowSerializers.RollingIn.Factory.class)
     public record In(String dimension, String value, String slot, long minute, long[] values) {
@@ -169,13 +170,15 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         long minute = row.minute();
         long[] now = row.values();
         String slot = row.slot();
-        long[] before = sc.slots.get(slot);
+        long[] before = slot == null ? null : sc.slots.get(slot);
         // what the row adds: the difference to the row it replaces (sums), or its greatest (maxima)
         long[] delta = new long[now.length];
         for (int i = 0; i < now.length; i++) {
             delta[i] = max[i] ? now[i] : now[i] - (before == null ? 0 : before[i]);
         }
-        sc.slots.put(slot, now.clone());
+        if (slot != null) {
+            sc.slots.put(slot, now.clone());
+        }
         sc.minutes.put(minute, add(sc.minutes.get(minute), delta));
         long day = dayOf(minute);
         sc.days.put(day, add(sc.days.get(day), delta));

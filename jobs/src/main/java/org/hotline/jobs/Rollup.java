@@ -19,7 +19,9 @@ import org.apache.flink.util.Collector;
  * row per span and slice, so that ClickHouse stores a few rows per day and slice instead of one per minute.
  * <p>
  * Keyed by span and slice. A minute row is the latest full count of its minute (written again with late events): it
- * replaces the earlier row of its minute, so the span's row is exactly the sum of its minutes' rows. Columns marked
+ * replaces the earlier row of its minute, so the span's row is exactly the sum of its minutes' rows. Fed
+ * {@linkplain #additions additions} instead (a ticket's facts, each counted once, retractions negative), each row adds
+ * to its span and no minute is kept. Columns marked
  * {@code max} (the longest waits) combine by the greatest, which holds because a minute's maximum only grows. The row
  * is written when it changed: at a flush (wall clock) while the span is in progress or corrected by late rows, when
  * the watermark passes the span's end, and at the end of the input; the span is forgotten once it is final (its end
@@ -73,6 +75,7 @@ public final class Rollup extends KeyedProcessFunction<String, Rollup.In, Rollup
     private final ZoneId zone;
     private final long flushMs;
     private final long latenessMs;
+    private final boolean additions;
 
     private transient MapState<Long, long[]> minutes;
     private transient ValueState<long[]> sum;
@@ -85,11 +88,25 @@ public final class Rollup extends KeyedProcessFunction<String, Rollup.In, Rollup
      * @param flush how often a span in progress is written (wall clock); zero: when it ends, and for late rows at once
      */
     public Rollup(Span span, boolean[] max, ZoneId zone, Duration flush, Duration allowedLateness) {
+        this(span, max, zone, flush, allowedLateness, false);
+    }
+
+    private Rollup(Span span, boolean[] max, ZoneId zone, Duration flush, Duration allowedLateness, boolean additions) {
         this.span = span;
         this.max = max.clone();
         this.zone = zone;
         this.flushMs = flush.toMillis();
         this.latenessMs = allowedLateness.toMillis();
+        this.additions = additions;
+    }
+
+    /**
+     * A rollup whose rows are additions to their span (each counted once; no column combines by the greatest): what
+     * the rows of a minute would have summed to, without keeping the minute. A row for a span already final must not
+     * reach it (it would start the span again from nothing): what feeds it keeps those aside.
+     */
+    public static Rollup additions(Span span, int columns, ZoneId zone, Duration flush, Duration allowedLateness) {
+        return new Rollup(span, new boolean[columns], zone, flush, allowedLateness, true);
     }
 
     @Override
@@ -111,12 +128,18 @@ public final class Rollup extends KeyedProcessFunction<String, Rollup.In, Rollup
             ctx.timerService().registerEventTimeTimer(last);
             ctx.timerService().registerEventTimeTimer(last + latenessMs);
         }
-        long[] before = minutes.get(row.minute());
         long[] now = row.values();
-        for (int i = 0; i < now.length; i++) {
-            total[i] = max[i] ? Math.max(total[i], now[i]) : total[i] + now[i] - (before == null ? 0 : before[i]);
+        if (additions) {
+            for (int i = 0; i < now.length; i++) {
+                total[i] += now[i];
+            }
+        } else {
+            long[] before = minutes.get(row.minute());
+            for (int i = 0; i < now.length; i++) {
+                total[i] = max[i] ? Math.max(total[i], now[i]) : total[i] + now[i] - (before == null ? 0 : before[i]);
+            }
+            minutes.put(row.minute(), now.clone());
         }
-        minutes.put(row.minute(), now.clone());
         sum.update(total);
         unwritten.update(Boolean.TRUE);
         if (flushMs > 0) {

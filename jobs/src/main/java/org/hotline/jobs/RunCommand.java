@@ -138,7 +138,7 @@ public final class RunCommand implements Callable<Integer> {
          * Refuses a checkpoint or savepoint (a local folder; others are not read here) taken by a run that counted other
          * figures ({@link FigureLayout}), or without the state of every operator that keeps what came before: one added
          * to the job since it was taken would start empty and its figures count only from now on, with no error ever
-         * showing it.
+         * showing it; or with the state of an operator this build no longer has ({@link HotlineJob#RETIRED}).
          */
         public static void requireState(Path folder) {
             if (folder == null || !Files.exists(folder.resolve("_metadata"))) {
@@ -151,6 +151,15 @@ public final class RunCommand implements Callable<Integer> {
                                 + "figure added would have nothing before now. Use --fresh to rebuild every figure from "
                                 + "the start of the topics.",
                         folder, changed));
+            }
+            java.util.Set<String> held = Checkpoints.held(folder);
+            for (Map.Entry<String, String> retired : HotlineJob.RETIRED.entrySet()) {
+                if (held.contains(retired.getKey())) {
+                    throw new IllegalStateException(String.format(
+                            "%s was taken by an earlier build: it holds %s (%s). Use --fresh to rebuild every figure "
+                                    + "from the start of the topics.",
+                            folder, retired.getValue(), retired.getKey()));
+                }
             }
             java.util.Set<String> missing = Checkpoints.missing(folder, HotlineJob.KEEPS_HISTORY);
             if (!missing.isEmpty()) {

@@ -28,47 +28,56 @@ public final class TicketCountFlow {
 
     /** Adds the counting operators after {@code facts}; returns the facts that came too late to count (none should). */
     public static DataStream<DeadLetter> add(DataStream<Fact> facts, Sinks sinks, JobSettings settings) {
-        // Per minute and slice: counts of facts (a ticket's due times are not counted: only the due_soon alert reads
-        // them).
-        SingleOutputStreamOperator<TicketMinute> ticketMinutes = facts.filter(
-                        f -> !f.dimension().equals(TicketLife.DUE))
+        // The facts counted (a ticket's due times are not: only the due_soon alert reads them).
+        DataStream<Fact> counted = facts.filter(f -> !f.dimension().equals(TicketLife.DUE))
                 .name("counted facts")
-                .uid("ticket-counted-facts")
-                .keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
-                .process(
-                        new MinuteSlices<>(
-                                new FactCounts(),
-                                f -> Keys.join(f.dimension(), f.value()),
-                                FactCounts::row,
-                                TypeInformation.of(FactCounts.Acc.class),
-                                LATE_FACTS,
-                                settings.earlyUpdates(),
-                                settings.allowedLateness()),
-                        TypeInformation.of(TicketMinute.class))
-                .name("tickets per minute")
-                .uid("ticket-minute-slices");
+                .uid("ticket-counted-facts");
+        // One hand-over from the lifecycle's task to the counting task. A fact for a minute already final (its end
+        // plus the allowed lateness behind the watermark) is kept aside: it cannot happen (a late step only changes
+        // facts at or after its own time), but counted it would start a final day or minute again from nothing.
+        SingleOutputStreamOperator<Fact> onTime = counted.keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
+                .process(new OnTime(settings.allowedLateness()), TypeInformation.of(Fact.class))
+                .name("facts on time")
+                .uid("ticket-facts-on-time");
+        // Per minute and slice, only where the minute rows are stored (tests look at them): the figures below take
+        // each fact as it comes, so a fact is not counted into its minute and then again from the minute's row.
+        DataStream<Fact> lateForMinutes = null;
         if (sinks.ticketMinutes() != null) {
+            SingleOutputStreamOperator<TicketMinute> ticketMinutes = Exchanges.byKey(
+                            onTime, f -> MinuteSlices.minuteOf(f.timeMs()))
+                    .process(
+                            new MinuteSlices<>(
+                                    new FactCounts(),
+                                    f -> Keys.join(f.dimension(), f.value()),
+                                    FactCounts::row,
+                                    TypeInformation.of(FactCounts.Acc.class),
+                                    LATE_FACTS,
+                                    settings.earlyUpdates(),
+                                    settings.allowedLateness()),
+                            TypeInformation.of(TicketMinute.class))
+                    .name("tickets per minute")
+                    .uid("ticket-minute-slices");
             ticketMinutes
                     .sinkTo(sinks.ticketMinutes())
                     .name("ticket minutes sink")
                     .uid("ticket-minutes-sink");
+            lateForMinutes = ticketMinutes.getSideOutput(LATE_FACTS);
         }
-        // History for analysts: per day and slice.
+        // History for analysts: per day and slice, each fact added to its day.
         Exchanges.byKey(
-                        ticketMinutes
-                                .map(m -> new Rollup.In(
-                                        Rollup.Span.DAY.start(m.minuteStartMs(), HotlineJob.CITY_ZONE),
-                                        Keys.join(m.dimension(), m.value()),
-                                        m.minuteStartMs(),
-                                        m.counts()))
+                        onTime.map(f -> new Rollup.In(
+                                        Rollup.Span.DAY.start(f.timeMs(), HotlineJob.CITY_ZONE),
+                                        Keys.join(f.dimension(), f.value()),
+                                        MinuteSlices.minuteOf(f.timeMs()),
+                                        counts(f)))
                                 .returns(Rollup.In.class)
                                 .name("ticket days")
                                 .uid("ticket-day-in"),
                         Rollup.In::key)
                 .process(
-                        new Rollup(
+                        Rollup.additions(
                                 Rollup.Span.DAY,
-                                new boolean[FactKind.values().length],
+                                FactKind.values().length,
                                 HotlineJob.CITY_ZONE,
                                 settings.earlyUpdates(),
                                 settings.allowedLateness()),
@@ -80,17 +89,12 @@ public final class TicketCountFlow {
                 .uid("ticket-days-sink");
         // Rolling ticket figures city-wide and per unit (all time: the backlog) for the wallboard.
         Exchanges.byKey(
-                        ticketMinutes
-                                .filter(m -> m.dimension().equals("all")
-                                        || m.dimension().equals(TicketLife.UNIT))
-                                .name("city and unit minutes")
+                        onTime.filter(f -> f.dimension().equals("all")
+                                        || f.dimension().equals(TicketLife.UNIT))
+                                .name("city and unit facts")
                                 .uid("ticket-rolling-scopes")
-                                .map(m -> new Rolling.In(
-                                        m.dimension(),
-                                        m.value(),
-                                        Rolling.slot(m.minuteStartMs(), ""),
-                                        m.minuteStartMs(),
-                                        m.counts()))
+                                .map(f -> new Rolling.In(
+                                        f.dimension(), f.value(), null, MinuteSlices.minuteOf(f.timeMs()), counts(f)))
                                 .returns(Rolling.In.class)
                                 .name("ticket scopes")
                                 .uid("ticket-rolling-in"),
@@ -109,18 +113,16 @@ public final class TicketCountFlow {
                 .uid("ticket-rolling-sink");
         // Hotspots: per category and topic the new tickets of the last hour, today and the month, each with the window
         // before, ranked in Flink. One subtask: the counts are few, and with the city's rows beside them "now" is the
-        // city's last minute with tickets, as the analysts' views have it.
+        // city's last minute with tickets, as the analysts' views have it. Every fact of these slices reaches it (a
+        // slice with none created is still one of the slices seen).
         Exchanges.byKey(
-                        ticketMinutes
-                                .filter(m -> HOTSPOT_DIMENSIONS.contains(m.dimension()))
-                                .name("hotspot minutes")
+                        onTime.filter(f -> HOTSPOT_DIMENSIONS.contains(f.dimension()))
+                                .name("hotspot facts")
                                 .uid("hotspot-scopes")
-                                .map(m -> new Rolling.In(
-                                        m.dimension(),
-                                        m.value(),
-                                        Rolling.slot(m.minuteStartMs(), ""),
-                                        m.minuteStartMs(),
-                                        new long[] {m.counts()[FactKind.CREATED.ordinal()]}))
+                                .map(f -> new Rolling.In(
+                                        f.dimension(), f.value(), null, MinuteSlices.minuteOf(f.timeMs()), new long[] {
+                                            f.kind() == FactKind.CREATED ? f.sign() : 0
+                                        }))
                                 .returns(Rolling.In.class)
                                 .name("hotspot counts")
                                 .uid("hotspot-rolling-in"),
@@ -150,13 +152,41 @@ public final class TicketCountFlow {
                 .sinkTo(sinks.hotspots())
                 .name("hotspots sink")
                 .uid("hotspots-sink");
-        // Cannot happen (a late event only changes facts at or after its own time), but never drop silently.
-        return ticketMinutes
-                .getSideOutput(LATE_FACTS)
+        // Cannot happen (see above), but never drop silently.
+        DataStream<Fact> late = onTime.getSideOutput(LATE_FACTS);
+        return (lateForMinutes == null ? late : late.union(lateForMinutes))
                 .map(TicketCountFlow::lateFact)
                 .returns(DeadLetter.class)
                 .name("late facts")
                 .uid("ticket-facts-late");
+    }
+
+    /** A fact's counts: its sign in its kind's place. */
+    static long[] counts(Fact f) {
+        long[] c = new long[FactKind.values().length];
+        c[f.kind().ordinal()] = f.sign();
+        return c;
+    }
+
+    /**
+     * Passes on the facts whose minute is not final, by the watermark judged as {@link MinuteSlices} judges it (after a
+     * restore too); keeps the others aside. Keyed by minute: it holds no keyed state, only the watermark reached.
+     */
+    static final class OnTime extends LatenessJudging<Long, Fact, Fact> {
+        private final long latenessMs;
+
+        OnTime(java.time.Duration allowedLateness) {
+            this.latenessMs = allowedLateness.toMillis();
+        }
+
+        @Override
+        public void processElement(Fact f, Context ctx, org.apache.flink.util.Collector<Fact> out) {
+            if (MinuteSlices.closed(f.timeMs(), latenessMs, watermark(ctx.timerService()))) {
+                ctx.output(LATE_FACTS, f);
+            } else {
+                out.collect(f);
+            }
+        }
     }
 
     static DeadLetter lateFact(Fact f) {

@@ -307,6 +307,71 @@ class RollingHarnessTest {
                 .doesNotHaveDuplicates();
     }
 
+    /**
+     * Fed additions (no slot: each fact counted once, retractions negative) instead of each slot's latest full row, the
+     * same rows are written at every flush and at the end: each row's difference to its slot's row before, as a
+     * fact-by-fact feed would have it.
+     */
+    @Test
+    void additionsWriteWhatTheMinuteRowsTheyAddUpToWrite() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, Rolling.In, Rolling.Row> additions =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new Rolling(MAX, ZONE, Duration.ofMillis(FLUSH_MS), Duration.ofHours(1))),
+                        Rolling.In::scope,
+                        Types.STRING);
+        additions.open();
+        additions.setProcessingTime(0);
+        Random random = new Random(11);
+        long minute = t(30, 20, 0); // across a day's and a month's end
+        int compared = 0;
+        for (int i = 0; i < 600; i++) {
+            minute += random.nextInt(3) * 60_000L;
+            long at = minute - random.nextInt(30) * 60_000L;
+            String unit = "U" + random.nextInt(3);
+            String slot = Rolling.slot(at, "s" + random.nextInt(2));
+            Rolling.In before =
+                    latest.getOrDefault("unit\u001f" + unit, Map.of()).get(slot);
+            row(unit, slot.substring(slot.indexOf('\u001f') + 1), at, random.nextInt(10), random.nextInt(100));
+            Rolling.In now = latest.get("unit\u001f" + unit).get(slot);
+            long added = now.values()[0] - (before == null ? 0 : before.values()[0]);
+            additions.processElement(new StreamRecord<>(
+                    new Rolling.In("unit", unit, null, at, new long[] {added, now.values()[1]}), at));
+            if (i % 50 == 49) {
+                processingTime += FLUSH_MS;
+                additions.setProcessingTime(processingTime);
+                harness.setProcessingTime(processingTime);
+                compared += assertSameRows(harness, additions);
+            }
+        }
+        harness.processWatermark(new Watermark(Long.MAX_VALUE));
+        additions.processWatermark(new Watermark(Long.MAX_VALUE));
+        compared += assertSameRows(harness, additions);
+        assertThat(compared).as("rows compared").isGreaterThan(3 * Rolling.PERIODS.size());
+        additions.close();
+    }
+
+    /** The rows both wrote since last asked are the same (versions aside); returns how many. */
+    static int assertSameRows(
+            KeyedOneInputStreamOperatorTestHarness<String, Rolling.In, Rolling.Row> a,
+            KeyedOneInputStreamOperatorTestHarness<String, Rolling.In, Rolling.Row> b) {
+        List<String> rowsA = rows(a);
+        assertThat(rows(b)).containsExactlyInAnyOrderElementsOf(rowsA);
+        return rowsA.size();
+    }
+
+    static List<String> rows(KeyedOneInputStreamOperatorTestHarness<String, Rolling.In, Rolling.Row> h) {
+        List<String> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof Rolling.Row row) {
+                out.add(row.dimension() + " " + row.value() + " " + row.period() + " " + row.asOfMs() + " "
+                        + java.util.Arrays.toString(row.values()));
+            }
+        }
+        h.getOutput().clear();
+        return out;
+    }
+
     /** The hotspots' periods, each with the window before it, across a month's end. */
     @Test
     void hotspotPeriodsAndTheWindowsBeforeThem() throws Exception {

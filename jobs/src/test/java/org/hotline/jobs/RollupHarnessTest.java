@@ -114,6 +114,31 @@ class RollupHarnessTest {
     }
 
     @Test
+    void additionsAreEachCountedOnceRetractionsIncludedAndNothingIsHeldOnceFinal() throws Exception {
+        harness.close();
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(Rollup.additions(
+                        Rollup.Span.DAY, 2, CITY, Duration.ofMillis(FLUSH_MS), Duration.ofMillis(LATENESS_MS))),
+                Rollup.In::key,
+                Types.STRING);
+        harness.open();
+        harness.setProcessingTime(1);
+        minute(DAY_1, 9, 0, 1, 0);
+        minute(DAY_1, 9, 0, 1, 0); // the same minute again: another fact, added (not a fuller row replacing the first)
+        minute(DAY_1, 9, 5, 0, 1);
+        harness.setProcessingTime(FLUSH_MS);
+        assertThat(written()).containsExactly("0:2,1 unit/U1");
+        minute(DAY_1, 9, 0, -1, 0); // a retraction
+        minute(DAY_2, 0, 0, 1, 0);
+        harness.processWatermark(DAY_2 - 1);
+        assertThat(written()).containsExactly("0:2,1 unit/U1", "0:1,1 unit/U1");
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(written()).containsExactly("0:2,1 unit/U1", "0:1,1 unit/U1", "1:1,0 unit/U1");
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void spansAreTheCitysDaysAndQuarterHours() {
         long lateEvening = DAY_1 - 60_000; // 23:59 on 31 August in the city, 15:59 UTC
         assertThat(Rollup.Span.DAY.start(lateEvening, CITY)).isEqualTo(DAY_1 - 86_400_000);
