@@ -53,6 +53,7 @@ final class PipelineRun {
         }
         Map<String, Long> tablesBefore = rowsByTable(ch);
         Map<String, Long> cpuBefore = cpuMillis.get();
+        long compilingBefore = compilingCpuMillis();
         long start = System.nanoTime();
         SteadyState steady = new SteadyState(ch, events, () -> cpuMillis.get().get("flink"));
         Thread sampler = new Thread(steady, "bench-steady-state");
@@ -83,11 +84,21 @@ final class PipelineRun {
         out.accept(byTable.toString());
         Map<String, Long> cpuAfter = cpuMillis.get();
         out.accept("  CPU seconds per million events:" + Benchmark.cpuPerMillion(cpuBefore, cpuAfter, events));
+        long compiling = compilingCpuMillis() - compilingBefore;
+        if (compilingBefore >= 0 && compiling >= 0) {
+            out.accept(String.format(
+                    "  of this JVM's, compiling to machine code (the JIT's threads, once per JVM): %.1f s per million "
+                            + "events",
+                    compiling / 1000.0 * 1_000_000 / events));
+        }
         out.accept(String.format(
                 "  steady state (10 %% to 90 %% of the raw events stored): %s events/s, %s µs of this JVM's CPU per "
-                        + "event; start-up and the end took the rest of the %.0f s",
+                        + "event (%s of it compiling); start-up and the end took the rest of the %.0f s",
                 Double.isNaN(steady.rate()) ? "n/a" : String.format("%,.0f", steady.rate()),
                 Double.isNaN(steady.cpuMicrosPerEvent()) ? "n/a" : String.format("%.1f", steady.cpuMicrosPerEvent()),
+                Double.isNaN(steady.compilingMicrosPerEvent())
+                        ? "n/a"
+                        : String.format("%.1f", steady.compilingMicrosPerEvent()),
                 Benchmark.seconds(start)));
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
             long raw = sql.count("SELECT count() FROM " + ch.database + ".call_events FINAL")
@@ -106,6 +117,36 @@ final class PipelineRun {
     }
 
     /**
+     * The CPU this JVM's compiler threads have used so far (ms), from Linux's per-thread accounting (at its usual 100
+     * ticks a second); -1 where that cannot be read.
+     */
+    static long compilingCpuMillis() {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
+            return -1;
+        }
+        long ticks = 0;
+        try (java.util.stream.Stream<java.nio.file.Path> threads = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) threads::iterator) {
+                try {
+                    String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.contains("CompilerThre")) {
+                        // after the name: state, then 10 fields, then utime and stime (fields 14 and 15 of stat)
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // a thread that ended meanwhile
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return ticks * 10;
+    }
+
+    /**
      * The pipeline's rate in steady state: the raw events stored, counted every half second, between the moments 10 %
      * and 90 % of them were there (start-up, the migration and the last checkpoint fall outside); and this JVM's CPU per
      * event between the same moments (most of the compiling to machine code falls outside too, as in a job that runs for
@@ -117,6 +158,7 @@ final class PipelineRun {
         private final java.util.function.LongSupplier cpuMillis;
         private volatile double rate = Double.NaN;
         private volatile double cpuMicrosPerEvent = Double.NaN;
+        private volatile double compilingMicrosPerEvent = Double.NaN;
 
         SteadyState(HotlineConfig.ClickHouse ch, long events, java.util.function.LongSupplier cpuMillis) {
             this.ch = ch;
@@ -132,10 +174,16 @@ final class PipelineRun {
             return cpuMicrosPerEvent;
         }
 
+        /** Of {@link #cpuMicrosPerEvent}, the compiler threads' (NaN where not read). */
+        double compilingMicrosPerEvent() {
+            return compilingMicrosPerEvent;
+        }
+
         @Override
         public void run() {
             long at10 = 0;
             long cpuAt10 = 0;
+            long compilingAt10 = 0;
             long storedAt10 = 0;
             try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
                 while (!Thread.currentThread().isInterrupted()) {
@@ -146,12 +194,17 @@ final class PipelineRun {
                     if (at10 == 0 && stored >= events / 10) {
                         at10 = now;
                         cpuAt10 = cpu;
+                        compilingAt10 = compilingCpuMillis();
                         storedAt10 = stored;
                     }
                     if (at10 != 0 && stored >= events * 9 / 10) {
                         rate = events * 0.8 / ((now - at10) / 1e9);
                         // per event stored in between: the CPU and the events counted over the same half seconds
                         cpuMicrosPerEvent = (cpu - cpuAt10) * 1000.0 / (stored - storedAt10);
+                        long compiling = compilingCpuMillis();
+                        if (compilingAt10 >= 0 && compiling >= 0) {
+                            compilingMicrosPerEvent = (compiling - compilingAt10) * 1000.0 / (stored - storedAt10);
+                        }
                         return;
                     }
                     Thread.sleep(500);
