@@ -73,6 +73,7 @@ final class PeerComparison {
     /** Runs the peer over {@code events} and says its rate and each process's CPU; returns this JVM's µs per event. */
     private double peerRun(SqlPeer peer, boolean callsOnly, long events, String what) throws Exception {
         Map<String, Long> cpuBefore = cpuMillis.get();
+        long compilingBefore = PipelineRun.compilingCpuMillis();
         long start = System.nanoTime();
         peer.run(callsOnly);
         double rate = events / Benchmark.seconds(start);
@@ -80,6 +81,12 @@ final class PeerComparison {
         out.accept(String.format(
                 "Flink SQL peer, %s, Kafka -> Flink SQL -> JDBC -> ClickHouse: %,.0f events/s", what, rate));
         out.accept("  CPU seconds per million events:" + Benchmark.cpuPerMillion(cpuBefore, cpuAfter, events));
+        long compiling = PipelineRun.compilingCpuMillis() - compilingBefore;
+        if (compilingBefore >= 0 && compiling >= 0) {
+            out.accept(String.format(
+                    "  of this JVM's, compiling to machine code (the JIT's threads): %.1f s per million events",
+                    compiling / 1000.0 * 1_000_000 / events));
+        }
         return Benchmark.microsPerEvent(cpuBefore, cpuAfter, events);
     }
 }
