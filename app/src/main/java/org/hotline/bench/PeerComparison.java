@@ -81,12 +81,7 @@ final class PeerComparison {
         out.accept(String.format(
                 "Flink SQL peer, %s, Kafka -> Flink SQL -> JDBC -> ClickHouse: %,.0f events/s", what, rate));
         out.accept("  CPU seconds per million events:" + Benchmark.cpuPerMillion(cpuBefore, cpuAfter, events));
-        long compiling = PipelineRun.compilingCpuMillis() - compilingBefore;
-        if (compilingBefore >= 0 && compiling >= 0) {
-            out.accept(String.format(
-                    "  of this JVM's, compiling to machine code (the JIT's threads): %.1f s per million events",
-                    compiling / 1000.0 * 1_000_000 / events));
-        }
+        PipelineRun.sayCompiling(out, compilingBefore, events);
         return Benchmark.microsPerEvent(cpuBefore, cpuAfter, events);
     }
 }

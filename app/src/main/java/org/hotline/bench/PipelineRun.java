@@ -84,13 +84,7 @@ final class PipelineRun {
         out.accept(byTable.toString());
         Map<String, Long> cpuAfter = cpuMillis.get();
         out.accept("  CPU seconds per million events:" + Benchmark.cpuPerMillion(cpuBefore, cpuAfter, events));
-        long compiling = compilingCpuMillis() - compilingBefore;
-        if (compilingBefore >= 0 && compiling >= 0) {
-            out.accept(String.format(
-                    "  of this JVM's, compiling to machine code (the JIT's threads, once per JVM): %.1f s per million "
-                            + "events",
-                    compiling / 1000.0 * 1_000_000 / events));
-        }
+        sayCompiling(out, compilingBefore, events);
         out.accept(String.format(
                 "  steady state (10 %% to 90 %% of the raw events stored): %s events/s, %s µs of this JVM's CPU per "
                         + "event (%s of it compiling); start-up and the end took the rest of the %.0f s",
@@ -114,6 +108,17 @@ final class PipelineRun {
                 steady.rate(),
                 Benchmark.microsPerEvent(cpuBefore, cpuAfter, events),
                 steady.cpuMicrosPerEvent());
+    }
+
+    /** Says the CPU the compiler threads used since {@code before} ({@link #compilingCpuMillis}), per million events. */
+    static void sayCompiling(Consumer<String> out, long before, long events) {
+        long compiling = compilingCpuMillis() - before;
+        if (before >= 0 && compiling >= 0) {
+            out.accept(String.format(
+                    "  of this JVM's, compiling to machine code (the JIT's threads, once per JVM): %.1f s per million "
+                            + "events",
+                    compiling / 1000.0 * 1_000_000 / events));
+        }
     }
 
     /**
