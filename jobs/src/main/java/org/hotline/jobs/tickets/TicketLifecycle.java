@@ -68,7 +68,6 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
     private static final int LAYOUT_SUMMARY = 2;
 
     /** A ticket, in one state entry: one lookup per step and per replay. */
-    @org.apache.flink.api.common.typeinfo.TypeInfo(org.hotline.jobs.serial.MemoSerializer.Factory.class)
     public static final class Memo {
         /** The steps after the summary, in arrival order: those the watermark has not passed, and the recent ones. */
         public Step[] steps;

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.BasicArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -37,8 +36,6 @@ import org.hotline.jobs.Sourced;
 import org.hotline.jobs.calls.CallMinute;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactKind;
-import org.hotline.jobs.tickets.TicketLife;
-import org.hotline.jobs.tickets.TicketLifecycle;
 import org.junit.jupiter.api.Test;
 
 class CompactSerializerTest {
@@ -182,88 +179,6 @@ class CompactSerializerTest {
                         "payload", Types.STRING,
                         "error", Types.POJO(ParseError.class)));
         assertThat(kept(pojoCalls, HotlineJob.CALLS, CALLS)).containsExactlyElementsOf(CALLS);
-    }
-
-    /** A ticket's memo: steps, a summary with a callback waiting, some fields unset. */
-    static TicketLifecycle.Memo memo() {
-        TicketLifecycle.Memo m = new TicketLifecycle.Memo();
-        m.steps = new TicketLifecycle.Step[] {step(TICKETS.get(0)), step(TICKETS.get(1))};
-        TicketLife.Summary y = new TicketLife.Summary();
-        y.status = "assigned";
-        y.created = CREATED;
-        y.unit = "U-7";
-        y.dispatches = 2;
-        y.assignedAt = 1_693_526_460_000L;
-        y.due = 1_693_612_800_000L;
-        y.extended = true;
-        y.onTime = Boolean.FALSE;
-        y.lastEventMs = 1_693_526_500_000L;
-        y.seen = 3;
-        y.pendingCallbacks = new TicketEvent[] {CALLBACK};
-        m.summary = y;
-        m.summedTo = 1_693_526_000_000L;
-        m.lastEvent = 1_693_526_500_000L;
-        m.asOf = 1_693_526_499_999L;
-        m.version = 4L;
-        m.forgetTimer = 1_701_302_500_000L;
-        m.emitted = 9;
-        m.digest = -6_000_000_000_000_000_000L;
-        m.handled = new String[] {"e0", "e1"};
-        m.refused = null; // as in a checkpoint taken before refusals were kept
-        return m;
-    }
-
-    static TicketLifecycle.Step step(Sourced<TicketEvent> s) {
-        TicketLifecycle.Step step = new TicketLifecycle.Step();
-        step.topic = s.topic();
-        step.partition = s.partition();
-        step.offset = s.offset();
-        step.event = s.event();
-        return step;
-    }
-
-    @Test
-    void aTicketsMemoComesBackEqualAndIsCopiedDeep() throws Exception {
-        assertThat(serializer(TypeInformation.of(TicketLifecycle.Memo.class))).isInstanceOf(MemoSerializer.class);
-        TicketLifecycle.Memo m = memo();
-        assertThat(roundTrip(new MemoSerializer(), m))
-                .usingRecursiveComparison()
-                .isEqualTo(m);
-        TicketLifecycle.Memo fresh = new TicketLifecycle.Memo(); // no steps yet, no summary
-        assertThat(roundTrip(new MemoSerializer(), fresh))
-                .usingRecursiveComparison()
-                .isEqualTo(fresh);
-
-        TicketLifecycle.Memo copy = new MemoSerializer().copy(m);
-        assertThat(copy).usingRecursiveComparison().isEqualTo(m);
-        copy.steps[0].offset = -1; // changed in place, as the lifecycle changes its memo: the original stays
-        copy.handled[0] = "changed";
-        copy.summary.pendingCallbacks[0] = null;
-        copy.summary.seen = 99;
-        assertThat(m).usingRecursiveComparison().isEqualTo(memo());
-    }
-
-    @Test
-    void aMemoWrittenByThePojoSerializerOfTheBuildBeforeIsRestored() throws Exception {
-        TypeInformation<TicketLifecycle.Memo> pojoMemo = Types.POJO(
-                TicketLifecycle.Memo.class,
-                Map.ofEntries(
-                        Map.entry("steps", Types.OBJECT_ARRAY(Types.POJO(TicketLifecycle.Step.class))),
-                        Map.entry("summary", Types.POJO(TicketLife.Summary.class)),
-                        Map.entry("summedTo", Types.LONG),
-                        Map.entry("lastEvent", Types.LONG),
-                        Map.entry("asOf", Types.LONG),
-                        Map.entry("version", Types.LONG),
-                        Map.entry("dueTimer", Types.LONG),
-                        Map.entry("forgetTimer", Types.LONG),
-                        Map.entry("emitted", Types.INT),
-                        Map.entry("digest", Types.LONG),
-                        Map.entry("handled", BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO),
-                        Map.entry("refused", BasicArrayTypeInfo.STRING_ARRAY_TYPE_INFO)));
-        List<TicketLifecycle.Memo> memos = List.of(memo(), new TicketLifecycle.Memo());
-        assertThat(kept(pojoMemo, TypeInformation.of(TicketLifecycle.Memo.class), memos))
-                .usingRecursiveFieldByFieldElementComparator()
-                .containsExactlyElementsOf(memos);
     }
 
     @Test
