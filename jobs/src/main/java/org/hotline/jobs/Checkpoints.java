@@ -39,10 +39,10 @@ public final class Checkpoints {
 
     /**
      * Of {@code uids}, the operators a checkpoint or savepoint folder holds no state entry for (an operator added to the
-     * job after it was taken would start empty). Empty when the folder's metadata names no operator uids at all.
+     * job after it was taken would start empty), given the uids it {@link #held holds}. Empty when its metadata names
+     * no operator uids at all.
      */
-    public static java.util.Set<String> missing(Path checkpoint, java.util.Set<String> uids) {
-        java.util.Set<String> held = held(checkpoint);
+    public static java.util.Set<String> missing(java.util.Set<String> held, java.util.Set<String> uids) {
         java.util.Set<String> out = new java.util.TreeSet<>(uids);
         out.removeAll(held);
         return held.isEmpty() ? java.util.Set.of() : out;

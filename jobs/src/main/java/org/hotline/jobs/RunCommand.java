@@ -161,7 +161,7 @@ public final class RunCommand implements Callable<Integer> {
                             folder, retired.getValue(), retired.getKey()));
                 }
             }
-            java.util.Set<String> missing = Checkpoints.missing(folder, HotlineJob.KEEPS_HISTORY);
+            java.util.Set<String> missing = Checkpoints.missing(held, HotlineJob.KEEPS_HISTORY);
             if (!missing.isEmpty()) {
                 throw new IllegalStateException(String.format(
                         "%s holds no state for %s, which this version of the job "
