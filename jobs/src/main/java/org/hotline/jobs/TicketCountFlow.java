@@ -6,9 +6,9 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.util.OutputTag;
 import org.hotline.events.Reason;
-import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactCounts;
 import org.hotline.jobs.tickets.FactKind;
+import org.hotline.jobs.tickets.SliceFacts;
 import org.hotline.jobs.tickets.TicketLife;
 import org.hotline.jobs.tickets.TicketMinute;
 
@@ -19,7 +19,8 @@ import org.hotline.jobs.tickets.TicketMinute;
 public final class TicketCountFlow {
     private TicketCountFlow() {}
 
-    private static final OutputTag<Fact> LATE_FACTS = new OutputTag<>("late-facts", TypeInformation.of(Fact.class)) {};
+    private static final OutputTag<SliceFacts> LATE_FACTS =
+            new OutputTag<>("late-facts", TypeInformation.of(SliceFacts.class)) {};
 
     /** The city's rows (for "now") and the dimensions ranked as hotspots; how many of each are ranked. */
     static final Set<String> HOTSPOT_DIMENSIONS = Set.of("all", "category", "topic");
@@ -27,21 +28,21 @@ public final class TicketCountFlow {
     static final int HOTSPOTS_RANKED = 10;
 
     /** Adds the counting operators after {@code facts}; returns the facts that came too late to count (none should). */
-    public static DataStream<DeadLetter> add(DataStream<Fact> facts, Sinks sinks, JobSettings settings) {
+    public static DataStream<DeadLetter> add(DataStream<SliceFacts> facts, Sinks sinks, JobSettings settings) {
         // The facts counted (a ticket's due times are not: only the due_soon alert reads them).
-        DataStream<Fact> counted = facts.filter(f -> !f.dimension().equals(TicketLife.DUE))
+        DataStream<SliceFacts> counted = facts.filter(f -> !f.dimension().equals(TicketLife.DUE))
                 .name("counted facts")
                 .uid("ticket-counted-facts");
         // One hand-over from the lifecycle's task to the counting task. A fact for a minute already final (its end
         // plus the allowed lateness behind the watermark) is kept aside: it cannot happen (a late step only changes
         // facts at or after its own time), but counted it would start a final day or minute again from nothing.
-        SingleOutputStreamOperator<Fact> onTime = counted.keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
-                .process(new OnTime(settings.allowedLateness()), TypeInformation.of(Fact.class))
+        SingleOutputStreamOperator<SliceFacts> onTime = counted.keyBy(f -> MinuteSlices.minuteOf(f.timeMs()))
+                .process(new OnTime(settings.allowedLateness()), TypeInformation.of(SliceFacts.class))
                 .name("facts on time")
                 .uid("ticket-facts-on-time");
         // Per minute and slice, only where the minute rows are stored (tests look at them): the figures below take
         // each fact as it comes, so a fact is not counted into its minute and then again from the minute's row.
-        DataStream<Fact> lateForMinutes = null;
+        DataStream<SliceFacts> lateForMinutes = null;
         if (sinks.ticketMinutes() != null) {
             SingleOutputStreamOperator<TicketMinute> ticketMinutes = Exchanges.byKey(
                             onTime, f -> MinuteSlices.minuteOf(f.timeMs()))
@@ -69,7 +70,7 @@ public final class TicketCountFlow {
                                         Rollup.Span.DAY.start(f.timeMs(), HotlineJob.CITY_ZONE),
                                         Keys.join(f.dimension(), f.value()),
                                         MinuteSlices.minuteOf(f.timeMs()),
-                                        counts(f)))
+                                        f.counts()))
                                 .returns(Rollup.In.class)
                                 .name("ticket days")
                                 .uid("ticket-day-in"),
@@ -94,7 +95,7 @@ public final class TicketCountFlow {
                                 .name("city and unit facts")
                                 .uid("ticket-rolling-scopes")
                                 .map(f -> new Rolling.In(
-                                        f.dimension(), f.value(), null, MinuteSlices.minuteOf(f.timeMs()), counts(f)))
+                                        f.dimension(), f.value(), null, MinuteSlices.minuteOf(f.timeMs()), f.counts()))
                                 .returns(Rolling.In.class)
                                 .name("ticket scopes")
                                 .uid("ticket-rolling-in"),
@@ -121,7 +122,7 @@ public final class TicketCountFlow {
                                 .uid("hotspot-scopes")
                                 .map(f -> new Rolling.In(
                                         f.dimension(), f.value(), null, MinuteSlices.minuteOf(f.timeMs()), new long[] {
-                                            f.kind() == FactKind.CREATED ? f.sign() : 0
+                                            f.count(FactKind.CREATED)
                                         }))
                                 .returns(Rolling.In.class)
                                 .name("hotspot counts")
@@ -153,7 +154,7 @@ public final class TicketCountFlow {
                 .name("hotspots sink")
                 .uid("hotspots-sink");
         // Cannot happen (see above), but never drop silently.
-        DataStream<Fact> late = onTime.getSideOutput(LATE_FACTS);
+        DataStream<SliceFacts> late = onTime.getSideOutput(LATE_FACTS);
         return (lateForMinutes == null ? late : late.union(lateForMinutes))
                 .map(TicketCountFlow::lateFact)
                 .returns(DeadLetter.class)
@@ -161,18 +162,11 @@ public final class TicketCountFlow {
                 .uid("ticket-facts-late");
     }
 
-    /** A fact's counts: its sign in its kind's place. */
-    static long[] counts(Fact f) {
-        long[] c = new long[FactKind.values().length];
-        c[f.kind().ordinal()] = f.sign();
-        return c;
-    }
-
     /**
      * Passes on the facts whose minute is not final, by the watermark judged as {@link MinuteSlices} judges it (after a
      * restore too); keeps the others aside. Keyed by minute: it holds no keyed state, only the watermark reached.
      */
-    static final class OnTime extends LatenessJudging<Long, Fact, Fact> {
+    static final class OnTime extends LatenessJudging<Long, SliceFacts, SliceFacts> {
         private final long latenessMs;
 
         OnTime(java.time.Duration allowedLateness) {
@@ -180,7 +174,7 @@ public final class TicketCountFlow {
         }
 
         @Override
-        public void processElement(Fact f, Context ctx, org.apache.flink.util.Collector<Fact> out) {
+        public void processElement(SliceFacts f, Context ctx, org.apache.flink.util.Collector<SliceFacts> out) {
             if (MinuteSlices.closed(f.timeMs(), latenessMs, watermark(ctx.timerService()))) {
                 ctx.output(LATE_FACTS, f);
             } else {
@@ -189,10 +183,20 @@ public final class TicketCountFlow {
         }
     }
 
-    static DeadLetter lateFact(Fact f) {
+    static DeadLetter lateFact(SliceFacts f) {
+        StringBuilder counts = new StringBuilder();
+        for (FactKind k : FactKind.values()) {
+            if (f.count(k) != 0) {
+                counts.append(counts.isEmpty() ? "" : ",")
+                        .append('"')
+                        .append(k.column())
+                        .append("\":")
+                        .append(f.count(k));
+            }
+        }
         String payload = String.format(
-                "{\"kind\":\"%s\",\"dimension\":\"%s\",\"value\":\"%s\",\"time_ms\":%d,\"sign\":%d}",
-                f.kind().column(), f.dimension(), f.value(), f.timeMs(), f.sign());
+                "{\"dimension\":\"%s\",\"value\":\"%s\",\"time_ms\":%d,\"counts\":{%s}}",
+                f.dimension(), f.value(), f.timeMs(), counts);
         return new DeadLetter(
                 "(ticket facts)",
                 0,

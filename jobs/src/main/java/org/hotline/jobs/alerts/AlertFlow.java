@@ -1,5 +1,6 @@
 package org.hotline.jobs.alerts;
 
+import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.hotline.events.TicketEvent;
@@ -10,6 +11,7 @@ import org.hotline.jobs.Sourced;
 import org.hotline.jobs.calls.CallMinute;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactKind;
+import org.hotline.jobs.tickets.SliceFacts;
 import org.hotline.jobs.tickets.TicketLife;
 
 /**
@@ -20,11 +22,11 @@ public final class AlertFlow {
     private AlertFlow() {}
 
     /**
-     * Adds the rules over the tickets' {@code facts} and {@code accepted} steps (both partitioned by ticket, as the
+     * Adds the rules over the tickets' facts ({@code slices}) and {@code accepted} steps (both partitioned by ticket, as the
      * lifecycle emits them) and the calls' {@code minutes}, and where their alerts go.
      */
     public static void add(
-            DataStream<Fact> facts,
+            DataStream<SliceFacts> slices,
             DataStream<Sourced<TicketEvent>> accepted,
             DataStream<CallMinute> minutes,
             Sinks sinks,
@@ -32,6 +34,12 @@ public final class AlertFlow {
             AlertmanagerDelivery alertmanager) {
         // A unit's backlog, overdue tickets and tickets due soon, concentrated returns, bouncing tickets, emerging
         // hotspots, the connection rate and long waits.
+        // The rules read facts one by one: those of the slices they watch.
+        DataStream<Fact> facts = slices.flatMap(new SliceFacts.Expand(
+                        Set.of(TicketLife.UNIT, TicketLife.DUE, TicketLife.UNIT_CATEGORY, "category", "topic")))
+                .returns(Fact.class)
+                .name("facts for alerts")
+                .uid("alerts-facts");
         DataStream<Alert> alerts = facts.filter(f -> f.dimension().equals(TicketLife.UNIT))
                 .name("unit facts")
                 .uid("alerts-unit-facts")

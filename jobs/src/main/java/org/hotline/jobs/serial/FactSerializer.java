@@ -32,7 +32,7 @@ public final class FactSerializer extends CompactSerializer<Fact> {
             "unit_category",
             "due");
 
-    private static final String[] NAMES = DIMENSIONS.toArray(String[]::new);
+    static final String[] NAMES = DIMENSIONS.toArray(String[]::new);
 
     @Override
     protected String format() {
@@ -60,7 +60,8 @@ public final class FactSerializer extends CompactSerializer<Fact> {
         return new Fact(kind, dimension, readString(in), in.readLong(), in.readByte());
     }
 
-    private static int dimension(String d) {
+    /** The dimension's place in {@link #DIMENSIONS}, or -1. */
+    static int dimension(String d) {
         for (int i = 0; i < NAMES.length; i++) {
             if (NAMES[i].equals(d)) {
                 return i;

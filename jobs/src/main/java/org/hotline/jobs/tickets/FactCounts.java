@@ -2,8 +2,8 @@ package org.hotline.jobs.tickets;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Sums the signed facts of one slice and minute into a count per {@link FactKind}. */
-public final class FactCounts implements AggregateFunction<Fact, FactCounts.Acc, FactCounts.Acc> {
+/** Sums the facts of one slice and minute (signed, grouped as emitted) into a count per {@link FactKind}. */
+public final class FactCounts implements AggregateFunction<SliceFacts, FactCounts.Acc, FactCounts.Acc> {
 
     public static final class Acc {
         public String dimension;
@@ -17,10 +17,12 @@ public final class FactCounts implements AggregateFunction<Fact, FactCounts.Acc,
     }
 
     @Override
-    public Acc add(Fact f, Acc acc) {
+    public Acc add(SliceFacts f, Acc acc) {
         acc.dimension = f.dimension();
         acc.value = f.value();
-        acc.counts[f.kind().ordinal()] += f.sign();
+        for (int i = 0; i < acc.counts.length; i++) {
+            acc.counts[i] += f.counts()[i];
+        }
         return acc;
     }
 

@@ -30,11 +30,13 @@ public final class TicketFlow {
             new OutputTag<>("ticket-states", TicketLifecycle.STATE_TYPE) {};
 
     /**
-     * What the rest of the job reads: the facts (partitioned by ticket), the steps accepted (likewise: what is keyed by
+     * What the rest of the job reads: the facts, grouped by slice and time (partitioned by ticket), the steps accepted (likewise: what is keyed by
      * ticket after them is chained to the lifecycle) and what was not counted.
      */
     public record Streams(
-            DataStream<Fact> facts, DataStream<Sourced<TicketEvent>> accepted, DataStream<DeadLetter> deadLetters) {}
+            DataStream<SliceFacts> facts,
+            DataStream<Sourced<TicketEvent>> accepted,
+            DataStream<DeadLetter> deadLetters) {}
 
     /** Adds the tickets' operators after {@code validTickets} (parsed); {@code units}: the units known, read again. */
     public static Streams add(
@@ -59,7 +61,7 @@ public final class TicketFlow {
                         HotlineJob.TICKETS)
                 .name("known units")
                 .uid("tickets-unit-gate");
-        SingleOutputStreamOperator<Fact> facts = DataStreamUtils.reinterpretAsKeyedStream(
+        SingleOutputStreamOperator<SliceFacts> facts = DataStreamUtils.reinterpretAsKeyedStream(
                         knownUnits, s -> s.event().ticketId())
                 .process(
                         new TicketLifecycle(
@@ -71,7 +73,7 @@ public final class TicketFlow {
                                 settings.ticketRetention(),
                                 HotlineJob.CANONICAL,
                                 HotlineJob.TICKETS),
-                        TypeInformation.of(Fact.class))
+                        TypeInformation.of(SliceFacts.class))
                 .name("ticket lifecycle")
                 .uid("ticket-lifecycle");
         // Where each ticket stands, at most once per flush (the side output keeps the lifecycle's partitioning by

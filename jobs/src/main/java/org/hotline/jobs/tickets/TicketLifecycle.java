@@ -40,7 +40,7 @@ import org.hotline.jobs.Sourced;
  * only its recent steps (a replay goes over those alone, and a checkpoint holds little more than one step per
  * ticket).
  */
-public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<String, Sourced<TicketEvent>, Fact> {
+public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<String, Sourced<TicketEvent>, SliceFacts> {
 
     public static final TypeInformation<TicketState> STATE_TYPE = TypeInformation.of(TicketState.class);
 
@@ -234,7 +234,7 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
     }
 
     @Override
-    public void processElement(Sourced<TicketEvent> s, Context ctx, Collector<Fact> out) throws Exception {
+    public void processElement(Sourced<TicketEvent> s, Context ctx, Collector<SliceFacts> out) throws Exception {
         long t = s.event().eventTimeMs();
         Memo m = load();
         // A step seen before (a redelivery or a resend) is a duplicate, whatever its age: it is kept aside, not counted
@@ -274,7 +274,7 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Fact> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<SliceFacts> out) throws Exception {
         watermark(ctx.timerService());
         Memo m = load();
         if (Long.valueOf(timestamp).equals(m.forgetTimer)) {
@@ -290,7 +290,7 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
         replay(ctx.timerService().currentWatermark(), m, ctx, out);
     }
 
-    private void replay(long watermark, Memo m, Context ctx, Collector<Fact> out) throws Exception {
+    private void replay(long watermark, Memo m, Context ctx, Collector<SliceFacts> out) throws Exception {
         List<TicketEvent> applicable = new ArrayList<>(m.steps.length);
         for (Step s : m.steps) {
             if (s.event.eventTimeMs() <= watermark) {
@@ -319,12 +319,11 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
         // the digest of as many facts as were emitted before, continued over the rest below: each fact digested once
         int compared = m.emitted != null && now.size() >= m.emitted ? m.emitted : 0;
         long prefix = digest(DIGEST_SEED, now, 0, compared);
+        List<Fact> emit;
         if (previous == null) {
-            now.forEach(out::collect);
+            emit = now;
         } else if (m.emitted != null && now.size() >= m.emitted && prefix == m.digest) {
-            for (Fact f : now.subList(m.emitted, now.size())) {
-                out.collect(f);
-            }
+            emit = now.subList(m.emitted, now.size());
         } else {
             List<TicketEvent> appliedBefore = new ArrayList<>(m.steps.length); // only here: the facts emitted before
             for (Step s : m.steps) {
@@ -336,9 +335,7 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
                             ctx.getCurrentKey(), m.summary, appliedBefore, previous, Long.MIN_VALUE)
                     .facts();
             if (now.size() >= before.size() && now.subList(0, before.size()).equals(before)) {
-                for (Fact f : now.subList(before.size(), now.size())) {
-                    out.collect(f);
-                }
+                emit = now.subList(before.size(), now.size());
             } else {
                 Map<Fact, Integer> balance = new HashMap<>();
                 for (Fact f : now) {
@@ -347,13 +344,18 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
                 for (Fact f : before) {
                     balance.merge(f, -1, Integer::sum);
                 }
+                emit = new ArrayList<>();
                 for (Map.Entry<Fact, Integer> e : balance.entrySet()) {
                     Fact f = e.getValue() > 0 ? e.getKey() : e.getKey().negate();
                     for (int i = 0; i < Math.abs(e.getValue()); i++) {
-                        out.collect(f);
+                        emit.add(f);
                     }
                 }
             }
+        }
+        // one record per slice and time: a step's facts in one slice are counted together
+        for (SliceFacts g : SliceFacts.group(emit)) {
+            out.collect(g);
         }
         // Each event once: accepted ones on to the raw events, steps the ticket's life refuses to the dead letters. A
         // step judged before whose judgement the late step changed is passed on again, to be moved to the other table.

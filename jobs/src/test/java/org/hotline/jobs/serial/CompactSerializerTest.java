@@ -36,6 +36,7 @@ import org.hotline.jobs.Sourced;
 import org.hotline.jobs.calls.CallMinute;
 import org.hotline.jobs.tickets.Fact;
 import org.hotline.jobs.tickets.FactKind;
+import org.hotline.jobs.tickets.SliceFacts;
 import org.junit.jupiter.api.Test;
 
 class CompactSerializerTest {
@@ -112,6 +113,7 @@ class CompactSerializerTest {
     @Test
     void theJobsTypesUseTheirOwnSerializers() {
         assertThat(serializer(TypeInformation.of(Fact.class))).isInstanceOf(FactSerializer.class);
+        assertThat(serializer(TypeInformation.of(SliceFacts.class))).isInstanceOf(SliceFactsSerializer.class);
         assertThat(serializer(HotlineJob.CALLS)).isInstanceOf(SourcedSerializer.class);
         assertThat(serializer(HotlineJob.TICKETS)).isInstanceOf(SourcedSerializer.class);
     }
@@ -120,6 +122,18 @@ class CompactSerializerTest {
     void recordsComeBackEqual() throws Exception {
         for (Fact f : FACTS) {
             assertThat(roundTrip(new FactSerializer(), f)).isEqualTo(f);
+        }
+        long[] counts = new long[FactKind.values().length];
+        counts[0] = 3;
+        counts[FactKind.COMPLETED_ON_TIME.ordinal()] = -1;
+        counts[counts.length - 1] = Long.MIN_VALUE;
+        for (SliceFacts g : List.of(
+                new SliceFacts("unit", "区住建局", 1_693_526_460_000L, counts),
+                new SliceFacts("a dimension not listed", null, -7L, new long[counts.length]))) {
+            // field by field, the counts by their content
+            assertThat(roundTrip(new SliceFactsSerializer(), g))
+                    .usingRecursiveComparison()
+                    .isEqualTo(g);
         }
         for (Sourced<CallEvent> s : CALLS) {
             assertThat(roundTrip(HotlineJob.CALLS.createSerializer(new SerializerConfigImpl()), s))

@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -54,7 +55,7 @@ class TicketLifecycleHarnessTest {
     static final Duration LATENESS = Duration.ofHours(1);
     static final Duration RETENTION = Duration.ofDays(90);
 
-    KeyedOneInputStreamOperatorTestHarness<String, Sourced<TicketEvent>, Fact> harness;
+    KeyedOneInputStreamOperatorTestHarness<String, Sourced<TicketEvent>, SliceFacts> harness;
     int offset;
 
     @BeforeEach
@@ -63,7 +64,7 @@ class TicketLifecycleHarnessTest {
         harness.open();
     }
 
-    static KeyedOneInputStreamOperatorTestHarness<String, Sourced<TicketEvent>, Fact> harness() throws Exception {
+    static KeyedOneInputStreamOperatorTestHarness<String, Sourced<TicketEvent>, SliceFacts> harness() throws Exception {
         TicketLifecycle life = new TicketLifecycle(
                 DEAD,
                 STATES,
@@ -87,10 +88,17 @@ class TicketLifecycleHarnessTest {
                 new StreamRecord<>(new Sourced<>("tickets", 0, offset++, e, null, null), e.eventTimeMs()));
     }
 
+    /** The facts emitted so far, one by one (the operator emits them grouped by slice and time). */
+    List<Fact> emitted() {
+        List<Fact> facts = new ArrayList<>();
+        harness.extractOutputValues().forEach(g -> g.expand(new ListCollector<>(facts)));
+        return facts;
+    }
+
     /** The unit's facts so far, summed by kind with their signs. */
     Map<String, Integer> unitFacts() {
         Map<String, Integer> sums = new TreeMap<>();
-        for (Fact f : harness.extractOutputValues()) {
+        for (Fact f : emitted()) {
             if (f.dimension().equals("unit")) {
                 sums.merge(f.value() + " " + f.kind().column(), f.sign(), Integer::sum);
             }
@@ -115,7 +123,7 @@ class TicketLifecycleHarnessTest {
         harness = Harnesses.restored(harness(), checkpoint);
         send(k.completed("U1", t(20))); // three hours behind the watermark reached before
         harness.processWatermark(t(10) + 4 * LATENESS.toMillis());
-        assertThat(harness.extractOutputValues()).as("no facts").isEmpty();
+        assertThat(emitted()).as("no facts").isEmpty();
         assertThat(harness.getSideOutput(ACCEPTED)).as("not accepted").isNull();
         assertThat(harness.getSideOutput(DEAD))
                 .extracting(r -> r.getValue().reason())
@@ -129,7 +137,7 @@ class TicketLifecycleHarnessTest {
         send(k.dispatched("U1", t(10), t(10 + 24 * 60)));
         TicketEvent completed = k.completed("U1", t(60));
         send(completed);
-        assertThat(harness.extractOutputValues())
+        assertThat(emitted())
                 .as("nothing before the watermark passes the steps")
                 .isEmpty();
 
@@ -400,7 +408,7 @@ class TicketLifecycleHarnessTest {
             List<DeadLetter> dead,
             List<Sourced<TicketEvent>> acceptedSteps,
             Map<String, TicketState> lastStates) {
-        facts.addAll(harness.extractOutputValues());
+        facts.addAll(emitted());
         if (harness.getSideOutput(DEAD) != null) {
             harness.getSideOutput(DEAD).forEach(r -> dead.add(r.getValue()));
         }
@@ -497,7 +505,7 @@ class TicketLifecycleHarnessTest {
                     events.stream().filter(e -> e.eventTimeMs() <= before).toList();
             TicketLife.replay(ticket, applied, before).facts().forEach(f -> sums.merge(f, 1, Integer::sum));
         });
-        net(harness.extractOutputValues(), sums);
+        net(emitted(), sums);
         assertThat(sums).containsExactlyInAnyOrderEntriesOf(truth);
         assertThat(harness.getSideOutput(DEAD))
                 .filteredOn(r -> r.getValue().offset() == offset - 1)

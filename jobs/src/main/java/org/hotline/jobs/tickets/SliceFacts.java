@@ -1,0 +1,72 @@
+package org.hotline.jobs.tickets;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+import org.apache.flink.util.Collector;
+import org.hotline.jobs.serial.SliceFactsSerializer;
+
+/**
+ * The facts a ticket's life emits at once for one slice and one time, summed by kind ({@code counts}, indexed by
+ * {@link FactKind#ordinal()}; negative where facts are retracted): what the counts add, in one record instead of one
+ * per fact. A completion, for instance, gives its unit and each of its city-wide slices three or four facts at the same
+ * moment; the counting reads them in one go.
+ */
+@TypeInfo(SliceFactsSerializer.Factory.class)
+public record SliceFacts(String dimension, String value, long timeMs, long[] counts) {
+
+    /** {@code facts} grouped by slice and time, in the order each group first appears. */
+    public static List<SliceFacts> group(List<Fact> facts) {
+        List<SliceFacts> groups = new ArrayList<>();
+        for (Fact f : facts) {
+            SliceFacts into = null;
+            for (int i = groups.size() - 1; i >= 0 && into == null; i--) {
+                SliceFacts g = groups.get(i);
+                if (g.timeMs == f.timeMs() && g.dimension.equals(f.dimension()) && Objects.equals(g.value, f.value())) {
+                    into = g;
+                }
+            }
+            if (into == null) {
+                into = new SliceFacts(f.dimension(), f.value(), f.timeMs(), new long[KINDS.length]);
+                groups.add(into);
+            }
+            into.counts[f.kind().ordinal()] += f.sign();
+        }
+        return groups;
+    }
+
+    /** The facts one by one: as many of each kind as it counts, negative ones retracted. */
+    public void expand(Collector<Fact> out) {
+        for (int k = 0; k < counts.length; k++) {
+            long n = counts[k];
+            for (long i = 0; i < Math.abs(n); i++) {
+                out.collect(new Fact(KINDS[k], dimension, value, timeMs, n > 0 ? 1 : -1));
+            }
+        }
+    }
+
+    public long count(FactKind kind) {
+        return counts[kind.ordinal()];
+    }
+
+    private static final FactKind[] KINDS = FactKind.values();
+
+    /** The facts one by one of the slices in {@code dimensions}, for what reads facts singly (the alert rules). */
+    public static final class Expand implements FlatMapFunction<SliceFacts, Fact> {
+        private final Set<String> dimensions;
+
+        public Expand(Set<String> dimensions) {
+            this.dimensions = Set.copyOf(dimensions);
+        }
+
+        @Override
+        public void flatMap(SliceFacts g, Collector<Fact> out) {
+            if (dimensions.contains(g.dimension())) {
+                g.expand(out);
+            }
+        }
+    }
+}
