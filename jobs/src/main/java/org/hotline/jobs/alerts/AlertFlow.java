@@ -1,5 +1,7 @@
 package org.hotline.jobs.alerts;
 
+import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -34,9 +36,21 @@ public final class AlertFlow {
             AlertmanagerDelivery alertmanager) {
         // A unit's backlog, overdue tickets and tickets due soon, concentrated returns, bouncing tickets, emerging
         // hotspots, the connection rate and long waits.
-        // The rules read facts one by one: those of the slices they watch.
-        DataStream<Fact> facts = slices.flatMap(new SliceFacts.Expand(
-                        Set.of(TicketLife.UNIT, TicketLife.DUE, TicketLife.UNIT_CATEGORY, "category", "topic")))
+        // The rules read facts one by one: the kinds they look at (the backlog a unit's openings and closings, the
+        // emerging hotspots the tickets created), of the slices they watch.
+        Set<FactKind> all = EnumSet.allOf(FactKind.class);
+        Set<FactKind> created = EnumSet.of(FactKind.CREATED);
+        DataStream<Fact> facts = slices.flatMap(new SliceFacts.Expand(Map.of(
+                        TicketLife.UNIT,
+                        EnumSet.of(FactKind.OPENED, FactKind.CLOSED, FactKind.OVERDUE_OPENED, FactKind.OVERDUE_CLOSED),
+                        TicketLife.DUE,
+                        all,
+                        TicketLife.UNIT_CATEGORY,
+                        all,
+                        "category",
+                        created,
+                        "topic",
+                        created)))
                 .returns(Fact.class)
                 .name("facts for alerts")
                 .uid("alerts-facts");

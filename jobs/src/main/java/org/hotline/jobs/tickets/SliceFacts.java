@@ -1,7 +1,10 @@
 package org.hotline.jobs.tickets;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.flink.api.common.functions.FlatMapFunction;
@@ -40,10 +43,16 @@ public record SliceFacts(String dimension, String value, long timeMs, long[] cou
 
     /** The facts one by one: as many of each kind as it counts, negative ones retracted. */
     public void expand(Collector<Fact> out) {
+        expand(EnumSet.allOf(FactKind.class), out);
+    }
+
+    void expand(EnumSet<FactKind> kinds, Collector<Fact> out) {
         for (int k = 0; k < counts.length; k++) {
             long n = counts[k];
-            for (long i = 0; i < Math.abs(n); i++) {
-                out.collect(new Fact(KINDS[k], dimension, value, timeMs, n > 0 ? 1 : -1));
+            if (n != 0 && kinds.contains(KINDS[k])) {
+                for (long i = 0; i < Math.abs(n); i++) {
+                    out.collect(new Fact(KINDS[k], dimension, value, timeMs, n > 0 ? 1 : -1));
+                }
             }
         }
     }
@@ -54,18 +63,23 @@ public record SliceFacts(String dimension, String value, long timeMs, long[] cou
 
     private static final FactKind[] KINDS = FactKind.values();
 
-    /** The facts one by one of the slices in {@code dimensions}, for what reads facts singly (the alert rules). */
+    /**
+     * The facts one by one, of the kinds given per dimension (the slices of other dimensions pass nothing), for what
+     * reads facts singly: the alert rules.
+     */
     public static final class Expand implements FlatMapFunction<SliceFacts, Fact> {
-        private final Set<String> dimensions;
+        private final Map<String, EnumSet<FactKind>> kinds;
 
-        public Expand(Set<String> dimensions) {
-            this.dimensions = Set.copyOf(dimensions);
+        public Expand(Map<String, Set<FactKind>> kinds) {
+            this.kinds = new HashMap<>();
+            kinds.forEach((dimension, k) -> this.kinds.put(dimension, EnumSet.copyOf(k)));
         }
 
         @Override
         public void flatMap(SliceFacts g, Collector<Fact> out) {
-            if (dimensions.contains(g.dimension())) {
-                g.expand(out);
+            EnumSet<FactKind> wanted = kinds.get(g.dimension());
+            if (wanted != null) {
+                g.expand(wanted, out);
             }
         }
     }

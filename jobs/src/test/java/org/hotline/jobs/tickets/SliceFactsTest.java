@@ -65,4 +65,21 @@ class SliceFactsTest {
                     .doesNotHaveDuplicates();
         }
     }
+
+    @Test
+    void theAlertsReadTheKindsTheyAskForOfTheirDimensionsOnly() {
+        List<Fact> facts = List.of(
+                f(FactKind.COMPLETED, "unit", "U1", 60_000, 1),
+                f(FactKind.CLOSED, "unit", "U1", 60_000, 1),
+                f(FactKind.CLOSED, "unit", "U1", 60_000, 1),
+                f(FactKind.CREATED, "category", "路灯", 60_000, 1),
+                f(FactKind.CREATED, "all", "", 60_000, 1));
+        List<Fact> out = new ArrayList<>();
+        SliceFacts.Expand expand = new SliceFacts.Expand(java.util.Map.of(
+                "unit", java.util.Set.of(FactKind.CLOSED), "category", java.util.Set.of(FactKind.CREATED)));
+        for (SliceFacts g : SliceFacts.group(facts)) {
+            expand.flatMap(g, new ListCollector<>(out));
+        }
+        assertThat(out).containsExactlyInAnyOrder(facts.get(1), facts.get(2), facts.get(3));
+    }
 }
