@@ -121,9 +121,12 @@ final class PipelineRun {
         }
     }
 
+    /** Each compiler thread's CPU ticks when last read: a thread the JVM ends keeps what it had used. */
+    private static final Map<String, Long> COMPILER_TICKS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * The CPU this JVM's compiler threads have used so far (ms), from Linux's per-thread accounting (at its usual 100
-     * ticks a second); -1 where that cannot be read.
+     * ticks a second), those that ended since an earlier call included; -1 where that cannot be read.
      */
     static long compilingCpuMillis() {
         java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
@@ -139,7 +142,8 @@ final class PipelineRun {
                     if (name.contains("CompilerThre")) {
                         // after the name: state, then 10 fields, then utime and stime (fields 14 and 15 of stat)
                         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                        COMPILER_TICKS.merge(
+                                t.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]), Math::max);
                     }
                 } catch (java.io.IOException | RuntimeException gone) {
                     // a thread that ended meanwhile
@@ -147,6 +151,9 @@ final class PipelineRun {
             }
         } catch (java.io.IOException e) {
             return -1;
+        }
+        for (long t : COMPILER_TICKS.values()) {
+            ticks += t;
         }
         return ticks * 10;
     }
@@ -196,19 +203,19 @@ final class PipelineRun {
                             + sql.count("SELECT count() FROM " + ch.database + ".ticket_events");
                     long now = System.nanoTime();
                     long cpu = cpuMillis.getAsLong();
+                    long compilingNow = compilingCpuMillis(); // read every half second: no compiler thread missed
                     if (at10 == 0 && stored >= events / 10) {
                         at10 = now;
                         cpuAt10 = cpu;
-                        compilingAt10 = compilingCpuMillis();
+                        compilingAt10 = compilingNow;
                         storedAt10 = stored;
                     }
                     if (at10 != 0 && stored >= events * 9 / 10) {
                         rate = events * 0.8 / ((now - at10) / 1e9);
                         // per event stored in between: the CPU and the events counted over the same half seconds
                         cpuMicrosPerEvent = (cpu - cpuAt10) * 1000.0 / (stored - storedAt10);
-                        long compiling = compilingCpuMillis();
-                        if (compilingAt10 >= 0 && compiling >= 0) {
-                            compilingMicrosPerEvent = (compiling - compilingAt10) * 1000.0 / (stored - storedAt10);
+                        if (compilingAt10 >= 0 && compilingNow >= 0) {
+                            compilingMicrosPerEvent = (compilingNow - compilingAt10) * 1000.0 / (stored - storedAt10);
                         }
                         return;
                     }
