@@ -1,5 +1,7 @@
 package org.hotline.jobs;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Set;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -183,20 +185,20 @@ public final class TicketCountFlow {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     static DeadLetter lateFact(SliceFacts f) {
-        StringBuilder counts = new StringBuilder();
+        ObjectNode json = JSON.createObjectNode()
+                .put("dimension", f.dimension())
+                .put("value", f.value())
+                .put("time_ms", f.timeMs());
+        ObjectNode counts = json.putObject("counts");
         for (FactKind k : FactKind.values()) {
             if (f.count(k) != 0) {
-                counts.append(counts.isEmpty() ? "" : ",")
-                        .append('"')
-                        .append(k.column())
-                        .append("\":")
-                        .append(f.count(k));
+                counts.put(k.column(), f.count(k));
             }
         }
-        String payload = String.format(
-                "{\"dimension\":\"%s\",\"value\":\"%s\",\"time_ms\":%d,\"counts\":{%s}}",
-                f.dimension(), f.value(), f.timeMs(), counts);
+        String payload = json.toString();
         return new DeadLetter(
                 "(ticket facts)",
                 0,
