@@ -73,7 +73,7 @@ final class PeerComparison {
     /** Runs the peer over {@code events} and says its rate and each process's CPU; returns this JVM's µs per event. */
     private double peerRun(SqlPeer peer, boolean callsOnly, long events, String what) throws Exception {
         Map<String, Long> cpuBefore = cpuMillis.get();
-        long compilingBefore = PipelineRun.compilingCpuMillis();
+        PipelineRun.JvmWork jvmBefore = PipelineRun.JvmWork.now();
         long start = System.nanoTime();
         peer.run(callsOnly);
         double rate = events / Benchmark.seconds(start);
@@ -81,7 +81,7 @@ final class PeerComparison {
         out.accept(String.format(
                 "Flink SQL peer, %s, Kafka -> Flink SQL -> JDBC -> ClickHouse: %,.0f events/s", what, rate));
         out.accept("  CPU seconds per million events:" + Benchmark.cpuPerMillion(cpuBefore, cpuAfter, events));
-        PipelineRun.sayCompiling(out, compilingBefore, events);
+        PipelineRun.sayJvmWork(out, jvmBefore, events);
         return Benchmark.microsPerEvent(cpuBefore, cpuAfter, events);
     }
 }

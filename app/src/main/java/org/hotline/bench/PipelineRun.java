@@ -53,7 +53,7 @@ final class PipelineRun {
         }
         Map<String, Long> tablesBefore = rowsByTable(ch);
         Map<String, Long> cpuBefore = cpuMillis.get();
-        long compilingBefore = compilingCpuMillis();
+        JvmWork jvmBefore = JvmWork.now();
         long start = System.nanoTime();
         SteadyState steady = new SteadyState(ch, events, () -> cpuMillis.get().get("flink"));
         Thread sampler = new Thread(steady, "bench-steady-state");
@@ -84,7 +84,7 @@ final class PipelineRun {
         out.accept(byTable.toString());
         Map<String, Long> cpuAfter = cpuMillis.get();
         out.accept("  CPU seconds per million events:" + Benchmark.cpuPerMillion(cpuBefore, cpuAfter, events));
-        sayCompiling(out, compilingBefore, events);
+        sayJvmWork(out, jvmBefore, events);
         out.accept(String.format(
                 "  steady state (10 %% to 90 %% of the raw events stored): %s events/s, %s µs of this JVM's CPU per "
                         + "event (%s of it compiling); start-up and the end took the rest of the %.0f s",
@@ -110,40 +110,57 @@ final class PipelineRun {
                 steady.cpuMicrosPerEvent());
     }
 
-    /** Says the CPU the compiler threads used since {@code before} ({@link #compilingCpuMillis}), per million events. */
-    static void sayCompiling(Consumer<String> out, long before, long events) {
-        long compiling = compilingCpuMillis() - before;
-        if (before >= 0 && compiling >= 0) {
-            out.accept(String.format(
-                    "  of this JVM's, compiling to machine code (the JIT's threads, once per JVM): %.1f s per million "
-                            + "events",
-                    compiling / 1000.0 * 1_000_000 / events));
+    /** The CPU (ms) this JVM's compiler threads and garbage collector's threads have used so far; -1 where unknown. */
+    record JvmWork(long compilingMs, long collectingMs) {
+        static JvmWork now() {
+            return new JvmWork(compilingCpuMillis(), threadsCpuMillis("collecting", PipelineRun::collecting));
         }
     }
 
-    /** Each compiler thread's CPU ticks when last read: a thread the JVM ends keeps what it had used. */
-    private static final Map<String, Long> COMPILER_TICKS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Says the CPU the compiler and the collector threads used since {@code before}, per million events. */
+    static void sayJvmWork(Consumer<String> out, JvmWork before, long events) {
+        JvmWork now = JvmWork.now();
+        if (before.compilingMs() >= 0 && now.compilingMs() >= 0) {
+            out.accept(String.format(
+                    "  of this JVM's, compiling to machine code (the JIT's threads, once per JVM): %.1f s per million "
+                            + "events; collecting garbage: %.1f s",
+                    (now.compilingMs() - before.compilingMs()) / 1000.0 * 1_000_000 / events,
+                    (now.collectingMs() - before.collectingMs()) / 1000.0 * 1_000_000 / events));
+        }
+    }
+
+    /** Each JVM thread's CPU ticks when last read, by what it does and its id: one the JVM ends keeps what it used. */
+    private static final Map<String, Long> JVM_TICKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The compiler threads' CPU so far (ms); see {@link #threadsCpuMillis}. */
+    static long compilingCpuMillis() {
+        return threadsCpuMillis("compiling", name -> name.contains("CompilerThre"));
+    }
+
+    /** G1's or the parallel collector's threads (Linux shortens a thread's name to 15 characters). */
+    private static boolean collecting(String name) {
+        return name.startsWith("GC Thread") || name.startsWith("G1 ");
+    }
 
     /**
-     * The CPU this JVM's compiler threads have used so far (ms), from Linux's per-thread accounting (at its usual 100
-     * ticks a second), those that ended since an earlier call included; -1 where that cannot be read.
+     * The CPU this JVM's threads whose names match have used so far (ms), from Linux's per-thread accounting (at its
+     * usual 100 ticks a second), those that ended since an earlier call included; -1 where that cannot be read.
      */
-    static long compilingCpuMillis() {
+    static long threadsCpuMillis(String what, java.util.function.Predicate<String> named) {
         java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
         if (!java.nio.file.Files.isDirectory(tasks)) {
             return -1;
         }
-        long ticks = 0;
         try (java.util.stream.Stream<java.nio.file.Path> threads = java.nio.file.Files.list(tasks)) {
             for (java.nio.file.Path t : (Iterable<java.nio.file.Path>) threads::iterator) {
                 try {
                     String stat = java.nio.file.Files.readString(t.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (name.contains("CompilerThre")) {
+                    if (named.test(name)) {
                         // after the name: state, then 10 fields, then utime and stime (fields 14 and 15 of stat)
                         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        COMPILER_TICKS.merge(
-                                t.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]), Math::max);
+                        JVM_TICKS.merge(
+                                what + " " + t.getFileName(), Long.parseLong(f[11]) + Long.parseLong(f[12]), Math::max);
                     }
                 } catch (java.io.IOException | RuntimeException gone) {
                     // a thread that ended meanwhile
@@ -152,8 +169,11 @@ final class PipelineRun {
         } catch (java.io.IOException e) {
             return -1;
         }
-        for (long t : COMPILER_TICKS.values()) {
-            ticks += t;
+        long ticks = 0;
+        for (Map.Entry<String, Long> e : JVM_TICKS.entrySet()) {
+            if (e.getKey().startsWith(what + " ")) {
+                ticks += e.getValue();
+            }
         }
         return ticks * 10;
     }
