@@ -353,10 +353,10 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         long lastHours = now - (periods.contains("prev_1h") ? 120 : 60) * MINUTE;
         long until = periods.contains("yesterday") ? Math.min(lastHours, dayOf(dayOf(now) - 1)) : lastHours;
         long previousMonth = monthOf(monthOf(now) - 1);
-        sc.slots
-                .keySet()
-                .removeIf(slot ->
-                        slotMinuteOf(slot) < until && MinuteSlices.closed(slotMinuteOf(slot), latenessMs, watermark));
+        sc.slots.keySet().removeIf(slot -> {
+            long minute = slotMinuteOf(slot);
+            return minute < until && MinuteSlices.closed(minute, latenessMs, watermark);
+        });
         sc.minutes.keySet().removeIf(minute -> minute < until);
         sc.days.keySet().removeIf(day -> day < previousMonth);
     }
@@ -372,8 +372,14 @@ public final class Rolling extends KeyedProcessFunction<String, Rolling.In, Roll
         return Keys.join(minute, slice);
     }
 
-    private static long slotMinuteOf(String slot) {
-        return Long.parseLong(Keys.first(slot));
+    /** The minute a slot names, read in place (every slot is looked at whenever a scope is written). */
+    static long slotMinuteOf(String slot) {
+        boolean negative = slot.charAt(0) == '-';
+        long minute = 0;
+        for (int i = negative ? 1 : 0; slot.charAt(i) != Keys.SEPARATOR; i++) {
+            minute = minute * 10 + (slot.charAt(i) - '0');
+        }
+        return negative ? -minute : minute;
     }
 
     private long[] add(long[] to, long[] delta) {

@@ -26,6 +26,14 @@ import org.junit.jupiter.api.Test;
  */
 class RollingHarnessTest {
 
+    @Test
+    void aSlotsMinuteIsReadBackAsWritten() {
+        for (long minute : new long[] {0L, 1_693_526_460_000L, -60_000L, Long.MAX_VALUE, Long.MIN_VALUE + 1}) {
+            assertThat(Rolling.slotMinuteOf(Rolling.slot(minute, Keys.join("12345", "岳塘区"))))
+                    .isEqualTo(minute);
+        }
+    }
+
     static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
     static final long FLUSH_MS = 1_000;
     /** Two values: a count, and a maximum. */
