@@ -24,8 +24,8 @@ public final class AlertFlow {
     private AlertFlow() {}
 
     /**
-     * Adds the rules over the tickets' facts ({@code slices}) and {@code accepted} steps (both partitioned by ticket, as the
-     * lifecycle emits them) and the calls' {@code minutes}, and where their alerts go.
+     * Adds the rules over the tickets' facts ({@code slices}) and {@code accepted} steps (both partitioned by ticket, as
+     * the lifecycle emits them) and the calls' {@code minutes}, and where their alerts go.
      */
     public static void add(
             DataStream<SliceFacts> slices,

@@ -21,7 +21,10 @@ import org.hotline.jobs.serial.SliceFactsSerializer;
 @TypeInfo(SliceFactsSerializer.Factory.class)
 public record SliceFacts(String dimension, String value, long timeMs, long[] counts) {
 
-    /** {@code facts} grouped by slice and time, in the order each group first appears. */
+    /**
+     * {@code facts} grouped by slice and time, in the order each group first appears; a group whose facts cancel out
+     * (a fact and its retraction) is left out.
+     */
     public static List<SliceFacts> group(List<Fact> facts) {
         List<SliceFacts> groups = new ArrayList<>();
         for (Fact f : facts) {
@@ -38,7 +41,17 @@ public record SliceFacts(String dimension, String value, long timeMs, long[] cou
             }
             into.counts[f.kind().ordinal()] += f.sign();
         }
+        groups.removeIf(SliceFacts::cancelsOut);
         return groups;
+    }
+
+    private boolean cancelsOut() {
+        for (long c : counts) {
+            if (c != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The facts one by one: as many of each kind as it counts, negative ones retracted. */

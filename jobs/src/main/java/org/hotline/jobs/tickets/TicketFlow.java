@@ -30,8 +30,8 @@ public final class TicketFlow {
             new OutputTag<>("ticket-states", TicketLifecycle.STATE_TYPE) {};
 
     /**
-     * What the rest of the job reads: the facts, grouped by slice and time (partitioned by ticket), the steps accepted (likewise: what is keyed by
-     * ticket after them is chained to the lifecycle) and what was not counted.
+     * What the rest of the job reads: the facts, grouped by slice and time (partitioned by ticket), the steps accepted
+     * (likewise: what is keyed by ticket after them is chained to the lifecycle) and what was not counted.
      */
     public record Streams(
             DataStream<SliceFacts> facts,

@@ -3,9 +3,7 @@ package org.hotline.jobs.tickets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -337,19 +335,10 @@ public final class TicketLifecycle extends org.hotline.jobs.LatenessJudging<Stri
             if (now.size() >= before.size() && now.subList(0, before.size()).equals(before)) {
                 emit = now.subList(before.size(), now.size());
             } else {
-                Map<Fact, Integer> balance = new HashMap<>();
-                for (Fact f : now) {
-                    balance.merge(f, 1, Integer::sum);
-                }
+                // what holds now, and what held before retracted: the grouping below nets them
+                emit = new ArrayList<>(now);
                 for (Fact f : before) {
-                    balance.merge(f, -1, Integer::sum);
-                }
-                emit = new ArrayList<>();
-                for (Map.Entry<Fact, Integer> e : balance.entrySet()) {
-                    Fact f = e.getValue() > 0 ? e.getKey() : e.getKey().negate();
-                    for (int i = 0; i < Math.abs(e.getValue()); i++) {
-                        emit.add(f);
-                    }
+                    emit.add(f.negate());
                 }
             }
         }

@@ -82,4 +82,16 @@ class SliceFactsTest {
         }
         assertThat(out).containsExactlyInAnyOrder(facts.get(1), facts.get(2), facts.get(3));
     }
+
+    /** A late step's correction: what held before retracted beside what holds now, netted by the grouping. */
+    @Test
+    void factsAndTheirRetractionsNetOutAndASliceLeftWithNothingIsNoRecord() {
+        Fact onTime = f(FactKind.COMPLETED_ON_TIME, "unit", "U1", 60_000, 1);
+        Fact completed = f(FactKind.COMPLETED, "unit", "U1", 60_000, 1);
+        Fact city = f(FactKind.COMPLETED, "all", "", 60_000, 1);
+        List<SliceFacts> groups = SliceFacts.group(
+                List.of(completed, city, completed.negate(), onTime.negate(), city.negate(), city.negate(), city));
+        assertThat(expanded(groups)).containsExactly(onTime.negate());
+        assertThat(SliceFacts.group(List.of(city, city.negate()))).isEmpty();
+    }
 }
