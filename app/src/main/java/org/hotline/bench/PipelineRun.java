@@ -55,7 +55,7 @@ final class PipelineRun {
         Map<String, Long> cpuBefore = cpuMillis.get();
         JvmWork jvmBefore = JvmWork.now();
         long start = System.nanoTime();
-        SteadyState steady = new SteadyState(ch, events, () -> cpuMillis.get().get("flink"));
+        SteadyState steady = new SteadyState(ch, events, () -> cpuMillis.get().get("flink"), start);
         Thread sampler = new Thread(steady, "bench-steady-state");
         sampler.setDaemon(true);
         sampler.start();
@@ -94,6 +94,17 @@ final class PipelineRun {
                         ? "n/a"
                         : String.format("%.1f", steady.compilingMicrosPerEvent()),
                 Benchmark.seconds(start)));
+        if (!Double.isNaN(steady.startupSeconds())) {
+            // the JVM's and the job's one-time cost apart from the per-event one (docs/performance.md, "Run length")
+            long flinkMs = cpuAfter.get("flink") - cpuBefore.get("flink");
+            out.accept(String.format(
+                    "  start-up (until the first raw events were stored): %.1f s, %.1f s of this JVM's CPU (%.1f of it"
+                            + " compiling); from then on %.1f µs per event",
+                    steady.startupSeconds(),
+                    steady.startupCpuMs() / 1000.0,
+                    steady.startupCompilingMs() / 1000.0,
+                    (flinkMs - steady.startupCpuMs()) * 1000.0 / (events - steady.storedAtStartup())));
+        }
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
             long raw = sql.count("SELECT count() FROM " + ch.database + ".call_events FINAL")
                     + sql.count("SELECT count() FROM " + ch.database + ".ticket_events FINAL");
@@ -192,10 +203,42 @@ final class PipelineRun {
         private volatile double cpuMicrosPerEvent = Double.NaN;
         private volatile double compilingMicrosPerEvent = Double.NaN;
 
-        SteadyState(HotlineConfig.ClickHouse ch, long events, java.util.function.LongSupplier cpuMillis) {
+        private final long start;
+        private final long cpuAtStart;
+        private final long compilingAtStart;
+        private volatile double startupSeconds = Double.NaN;
+        private volatile long startupCpuMs;
+        private volatile long startupCompilingMs;
+        private volatile long storedAtStartup;
+
+        /** @param start when the job was started ({@link System#nanoTime}); the CPU used so far is read here too */
+        SteadyState(HotlineConfig.ClickHouse ch, long events, java.util.function.LongSupplier cpuMillis, long start) {
             this.ch = ch;
             this.events = events;
             this.cpuMillis = cpuMillis;
+            this.start = start;
+            this.cpuAtStart = cpuMillis.getAsLong();
+            this.compilingAtStart = compilingCpuMillis();
+        }
+
+        /** Seconds from the job's start until the first raw events were stored (NaN where not seen). */
+        double startupSeconds() {
+            return startupSeconds;
+        }
+
+        /** This JVM's CPU (ms) from the job's start until then. */
+        long startupCpuMs() {
+            return startupCpuMs;
+        }
+
+        /** Of {@link #startupCpuMs}, the compiler threads'. */
+        long startupCompilingMs() {
+            return startupCompilingMs;
+        }
+
+        /** The raw events stored when the first were seen. */
+        long storedAtStartup() {
+            return storedAtStartup;
         }
 
         double rate() {
@@ -224,6 +267,12 @@ final class PipelineRun {
                     long now = System.nanoTime();
                     long cpu = cpuMillis.getAsLong();
                     long compilingNow = compilingCpuMillis(); // read every half second: no compiler thread missed
+                    if (Double.isNaN(startupSeconds) && stored > 0) {
+                        storedAtStartup = stored;
+                        startupCpuMs = cpu - cpuAtStart;
+                        startupCompilingMs = compilingNow - compilingAtStart;
+                        startupSeconds = (now - start) / 1e9;
+                    }
                     if (at10 == 0 && stored >= events / 10) {
                         at10 = now;
                         cpuAt10 = cpu;
