@@ -94,7 +94,7 @@ final class PipelineRun {
                         ? "n/a"
                         : String.format("%.1f", steady.compilingMicrosPerEvent()),
                 Benchmark.seconds(start)));
-        if (!Double.isNaN(steady.startupSeconds())) {
+        if (!Double.isNaN(steady.startupSeconds()) && steady.storedAtStartup() < events) {
             // the JVM's and the job's one-time cost apart from the per-event one (docs/performance.md, "Run length")
             long flinkMs = cpuAfter.get("flink") - cpuBefore.get("flink");
             out.accept(String.format(
