@@ -55,7 +55,8 @@ final class PipelineRun {
         Map<String, Long> cpuBefore = cpuMillis.get();
         JvmWork jvmBefore = JvmWork.now();
         long start = System.nanoTime();
-        SteadyState steady = new SteadyState(ch, events, () -> cpuMillis.get().get("flink"), start);
+        SteadyState steady = new SteadyState(
+                ch, events, () -> cpuMillis.get().get("flink"), start, cpuBefore.get("flink"), jvmBefore.compilingMs());
         Thread sampler = new Thread(steady, "bench-steady-state");
         sampler.setDaemon(true);
         sampler.start();
@@ -94,16 +95,17 @@ final class PipelineRun {
                         ? "n/a"
                         : String.format("%.1f", steady.compilingMicrosPerEvent()),
                 Benchmark.seconds(start)));
-        if (!Double.isNaN(steady.startupSeconds()) && steady.storedAtStartup() < events) {
+        SteadyState.Startup startup = steady.startup();
+        if (startup != null && startup.stored() < events) {
             // the JVM's and the job's one-time cost apart from the per-event one (docs/performance.md, "Run length")
             long flinkMs = cpuAfter.get("flink") - cpuBefore.get("flink");
             out.accept(String.format(
-                    "  start-up (until the first raw events were stored): %.1f s, %.1f s of this JVM's CPU (%.1f of it"
+                    "  start-up (until the first raw events were stored): %.1f s, %.1f s of this JVM's CPU (%s of it"
                             + " compiling); from then on %.1f µs per event",
-                    steady.startupSeconds(),
-                    steady.startupCpuMs() / 1000.0,
-                    steady.startupCompilingMs() / 1000.0,
-                    (flinkMs - steady.startupCpuMs()) * 1000.0 / (events - steady.storedAtStartup())));
+                    startup.seconds(),
+                    startup.cpuMs() / 1000.0,
+                    startup.compilingMs() < 0 ? "n/a" : String.format("%.1f", startup.compilingMs() / 1000.0),
+                    (flinkMs - startup.cpuMs()) * 1000.0 / (events - startup.stored())));
         }
         try (ClickHouseSql sql = new ClickHouseSql(ch.url, ch.user, ch.password)) {
             long raw = sql.count("SELECT count() FROM " + ch.database + ".call_events FINAL")
@@ -206,39 +208,36 @@ final class PipelineRun {
         private final long start;
         private final long cpuAtStart;
         private final long compilingAtStart;
-        private volatile double startupSeconds = Double.NaN;
-        private volatile long startupCpuMs;
-        private volatile long startupCompilingMs;
-        private volatile long storedAtStartup;
+        private volatile Startup startup;
 
-        /** @param start when the job was started ({@link System#nanoTime}); the CPU used so far is read here too */
-        SteadyState(HotlineConfig.ClickHouse ch, long events, java.util.function.LongSupplier cpuMillis, long start) {
+        /**
+         * The job's start-up: seconds from its start until the first raw events were stored, this JVM's CPU (ms) in
+         * between and the compiler threads' of it (-1 where not read), and the raw events stored by then.
+         */
+        record Startup(double seconds, long cpuMs, long compilingMs, long stored) {}
+
+        /**
+         * @param start when the job was started ({@link System#nanoTime}), with this JVM's CPU and its compiler threads'
+         *     (ms) read then
+         */
+        SteadyState(
+                HotlineConfig.ClickHouse ch,
+                long events,
+                java.util.function.LongSupplier cpuMillis,
+                long start,
+                long cpuAtStart,
+                long compilingAtStart) {
             this.ch = ch;
             this.events = events;
             this.cpuMillis = cpuMillis;
             this.start = start;
-            this.cpuAtStart = cpuMillis.getAsLong();
-            this.compilingAtStart = compilingCpuMillis();
+            this.cpuAtStart = cpuAtStart;
+            this.compilingAtStart = compilingAtStart;
         }
 
-        /** Seconds from the job's start until the first raw events were stored (NaN where not seen). */
-        double startupSeconds() {
-            return startupSeconds;
-        }
-
-        /** This JVM's CPU (ms) from the job's start until then. */
-        long startupCpuMs() {
-            return startupCpuMs;
-        }
-
-        /** Of {@link #startupCpuMs}, the compiler threads'. */
-        long startupCompilingMs() {
-            return startupCompilingMs;
-        }
-
-        /** The raw events stored when the first were seen. */
-        long storedAtStartup() {
-            return storedAtStartup;
+        /** The job's start-up, null until the first raw events were seen stored. */
+        Startup startup() {
+            return startup;
         }
 
         double rate() {
@@ -267,11 +266,12 @@ final class PipelineRun {
                     long now = System.nanoTime();
                     long cpu = cpuMillis.getAsLong();
                     long compilingNow = compilingCpuMillis(); // read every half second: no compiler thread missed
-                    if (Double.isNaN(startupSeconds) && stored > 0) {
-                        storedAtStartup = stored;
-                        startupCpuMs = cpu - cpuAtStart;
-                        startupCompilingMs = compilingNow - compilingAtStart;
-                        startupSeconds = (now - start) / 1e9;
+                    if (startup == null && stored > 0) {
+                        startup = new Startup(
+                                (now - start) / 1e9,
+                                cpu - cpuAtStart,
+                                compilingAtStart >= 0 && compilingNow >= 0 ? compilingNow - compilingAtStart : -1,
+                                stored);
                     }
                     if (at10 == 0 && stored >= events / 10) {
                         at10 = now;
